@@ -1,0 +1,49 @@
+"""Batches: a long text -> overlapping windows of token ids -> tensors of shape (batch, max_length).
+
+An LLM is trained on many short windows of its training text at once. This is the seed's code reference
+(Raschka, *Build a Large Language Model (From Scratch)*, chapter 2): encode the whole text with GPT-2,
+slide a window of ``max_length`` tokens forward by ``stride`` tokens, and pair each window (the inputs)
+with the same window shifted one token to the right (the targets: the next token at every position).
+With ``stride < max_length`` windows overlap; with ``stride > max_length`` tokens between them are skipped.
+"""
+
+from __future__ import annotations
+
+import tiktoken
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+from embedviz.tokenizer import get_encoding
+
+
+class GPTDatasetV1(Dataset):
+    """Input/target windows of ``max_length`` token ids, ``stride`` tokens apart."""
+
+    def __init__(self, txt: str, tokenizer: tiktoken.Encoding, max_length: int, stride: int) -> None:
+        token_ids = tokenizer.encode(txt, allowed_special={"<|endoftext|>"})
+        self.token_ids = token_ids
+        self.starts = list(range(0, len(token_ids) - max_length, stride))
+        self.input_ids = [torch.tensor(token_ids[i : i + max_length]) for i in self.starts]
+        self.target_ids = [torch.tensor(token_ids[i + 1 : i + max_length + 1]) for i in self.starts]
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+    def __getitem__(self, idx: int) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.input_ids[idx], self.target_ids[idx]
+
+
+def create_dataloader_v1(
+    txt: str,
+    batch_size: int = 4,
+    max_length: int = 256,
+    stride: int = 128,
+    shuffle: bool = True,
+    drop_last: bool = True,
+    num_workers: int = 0,
+) -> DataLoader:
+    """A ``DataLoader`` over :class:`GPTDatasetV1` with the GPT-2 encoding (shipped, works offline)."""
+    dataset = GPTDatasetV1(txt, get_encoding("gpt2"), max_length, stride)
+    return DataLoader(
+        dataset, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, num_workers=num_workers
+    )

@@ -1,0 +1,231 @@
+"""Stages 2-4: token ids -> token vectors, positions -> position vectors, and their sum.
+
+An embedding layer is a lookup table: row ``i`` of ``torch.nn.Embedding(n_vocab, dim)`` is the vector of
+token ``i``. Before training its values are random (normal, mean 0, std 1), and they are trainable
+parameters. A token vector alone says nothing about *where* the token stands, so GPT adds a second table,
+``torch.nn.Embedding(context_length, dim)``, with one learned vector per position 0, 1, 2, ... The model's
+input is the sum: ``input_embeddings = token_vectors + position_vectors``.
+
+The reproduction contract (every number embedviz shows follows it)::
+
+    torch.manual_seed(seed)
+    tok = torch.nn.Embedding(n_vocab, dim)
+    pos = torch.nn.Embedding(context_length, dim)
+    token_vectors = tok(torch.tensor(ids))
+    position_vectors = pos(torch.arange(len(ids)))
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from dataclasses import dataclass
+
+import torch
+
+from embedviz.errors import MemoryBudgetError, SettingError, TooManyTokensError
+from embedviz.tokenizer import ENCODINGS, Token, get_encoding, tokenize
+
+POSITIONAL_MODES: dict[str, str] = {
+    "learned": "learned absolute positions, as in GPT (nn.Embedding(context_length, dim))",
+    "sinusoidal": "fixed sine/cosine positions (Vaswani et al. 2017)",
+    "none": "no position information (a bag of words)",
+}
+MAX_DIM = 2048
+MAX_CONTEXT_LENGTH = 8192
+MAX_SEED = 2**32 - 1
+#: The largest pair of tables (token + position, float32) embedviz builds: 512 MiB.
+MAX_TABLE_BYTES = 512 * 2**20
+
+# torch.manual_seed sets a process-wide generator; two visitors building tables at the same moment
+# must not interleave their draws, or both would get numbers nobody can reproduce.
+_RNG_LOCK = threading.Lock()
+
+
+def table_bytes(n_vocab: int, dim: int, context_length: int) -> int:
+    """Bytes of a float32 token table plus position table."""
+    return (n_vocab + context_length) * dim * 4
+
+
+def check_settings(encoding: str, dim: int, seed: int, context_length: int, positional: str) -> int:
+    """Raise a :class:`SettingError` or :class:`MemoryBudgetError` for settings embedviz refuses;
+    return the encoding's vocabulary size otherwise."""
+    if positional not in POSITIONAL_MODES:
+        raise SettingError(
+            f"Unknown positional mode {str(positional)[:40]!r}. Choose one of: {', '.join(POSITIONAL_MODES)}."
+        )
+    for name, value, low, high in (
+        ("dim", dim, 1, MAX_DIM),
+        ("context_length", context_length, 1, MAX_CONTEXT_LENGTH),
+        ("seed", seed, 0, MAX_SEED),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise SettingError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r:.40}.")
+    n_vocab = get_encoding(encoding).n_vocab
+    needed = table_bytes(n_vocab, dim, context_length)
+    if needed > MAX_TABLE_BYTES:
+        largest = MAX_TABLE_BYTES // ((n_vocab + context_length) * 4)
+        raise MemoryBudgetError(
+            f"{ENCODINGS[encoding].split(' (')[0]} at {dim:,} dimensions needs tables of "
+            f"{needed / 1e9:.2f} GB ({n_vocab:,} + {context_length:,} rows x {dim:,} x 4 bytes); the limit "
+            f"is {MAX_TABLE_BYTES / 2**20:.0f} MiB. Choose at most {largest:,} dimensions for this encoding."
+        )
+    return n_vocab
+
+
+@dataclass(frozen=True)
+class TokenTable:
+    """A seeded token embedding layer, and the random generator's state right after it was drawn
+    (the position table is drawn next, from exactly that state). Never modify ``layer``: it is shared."""
+
+    layer: torch.nn.Embedding
+    rng_state_after: torch.Tensor
+
+
+def build_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    """``torch.manual_seed(seed)`` then ``torch.nn.Embedding(n_vocab, dim)``, frozen."""
+    with _RNG_LOCK, torch.random.fork_rng(devices=[]), torch.no_grad():
+        torch.manual_seed(seed)
+        layer = torch.nn.Embedding(n_vocab, dim)
+        state = torch.get_rng_state()
+    layer.requires_grad_(False)
+    return TokenTable(layer, state)
+
+
+def build_position_table(token_table: TokenTable, context_length: int) -> torch.nn.Embedding:
+    """The learned position layer ``torch.nn.Embedding(context_length, dim)``, drawn right after the
+    token table with the same seed, exactly as the seed document's code does."""
+    with _RNG_LOCK, torch.random.fork_rng(devices=[]), torch.no_grad():
+        torch.set_rng_state(token_table.rng_state_after)
+        layer = torch.nn.Embedding(context_length, token_table.layer.embedding_dim)
+    layer.requires_grad_(False)
+    return layer
+
+
+@functools.lru_cache(maxsize=2)
+def cached_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    """:func:`build_token_table`, kept for the last two settings (for notebooks; the app has its own cache)."""
+    return build_token_table(n_vocab, dim, seed)
+
+
+@functools.lru_cache(maxsize=8)
+def cached_position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
+    """:func:`build_position_table` for :func:`cached_token_table`, kept for the last eight settings."""
+    return build_position_table(cached_token_table(n_vocab, dim, seed), context_length)
+
+
+def sinusoidal_positions(n_positions: int, dim: int) -> torch.Tensor:
+    """Fixed positions of the original Transformer: ``PE[p, 2i] = sin(p / 10000^(2i/dim))`` and
+    ``PE[p, 2i+1] = cos(p / 10000^(2i/dim))``; float32, shape ``(n_positions, dim)``."""
+    position = torch.arange(n_positions, dtype=torch.float64)[:, None]
+    two_i = torch.arange(0, dim, 2, dtype=torch.float64)
+    angle = position / torch.pow(10000.0, two_i / dim)
+    table = torch.zeros(n_positions, dim, dtype=torch.float64)
+    table[:, 0::2] = torch.sin(angle)
+    table[:, 1::2] = torch.cos(angle[:, : dim // 2])
+    return table.to(torch.float32)
+
+
+def position_vectors(positional: str, n_tokens: int, position_table: torch.nn.Embedding) -> torch.Tensor:
+    """Position vectors for positions ``0..n_tokens-1`` in the given mode, shape ``(n_tokens, dim)``."""
+    dim = position_table.embedding_dim
+    if positional == "learned":
+        with torch.no_grad():
+            return position_table(torch.arange(n_tokens))
+    if positional == "sinusoidal":
+        return sinusoidal_positions(n_tokens, dim)
+    return torch.zeros(n_tokens, dim)
+
+
+@dataclass(frozen=True)
+class EmbeddingResult:
+    """Everything the pipeline computed for one text. The tensors are fresh copies, float32,
+    shape ``(n_tokens, dim)``; ``input_embeddings == token_vectors + position_vectors`` exactly."""
+
+    text: str
+    encoding: str
+    dim: int
+    seed: int
+    context_length: int
+    positional: str
+    tokens: list[Token]
+    token_vectors: torch.Tensor
+    position_vectors: torch.Tensor
+    input_embeddings: torch.Tensor
+
+    @property
+    def token_ids(self) -> list[int]:
+        return [token.id for token in self.tokens]
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.tokens)
+
+
+def embed(
+    text: str,
+    *,
+    encoding: str = "gpt2",
+    dim: int = 256,
+    seed: int = 123,
+    context_length: int = 1024,
+    positional: str = "learned",
+    tables: tuple[TokenTable, torch.nn.Embedding] | None = None,
+    tokens: list[Token] | None = None,
+) -> EmbeddingResult:
+    """Run the pipeline: tokenize ``text``, look up token vectors, add position vectors.
+
+    An empty text gives a result with 0 tokens (tensors of shape ``(0, dim)``). Raises only
+    :class:`~embedviz.errors.EmbedvizError` subclasses for bad input or settings. ``tables`` and
+    ``tokens`` let a caller with its own cache (the app) pass what it already has.
+    """
+    n_vocab = check_settings(encoding, dim, seed, context_length, positional)
+    if tokens is None:
+        tokens = tokenize(text, encoding)
+    if len(tokens) > context_length:
+        raise TooManyTokensError(len(tokens), context_length)
+    if tables is None:
+        tables = (
+            cached_token_table(n_vocab, dim, seed),
+            cached_position_table(n_vocab, dim, seed, context_length),
+        )
+    token_table, position_table = tables
+    with torch.no_grad():
+        token_vectors = token_table.layer(torch.tensor([t.id for t in tokens], dtype=torch.long))
+    positions = position_vectors(positional, len(tokens), position_table)
+    return EmbeddingResult(
+        text=text,
+        encoding=encoding,
+        dim=dim,
+        seed=seed,
+        context_length=context_length,
+        positional=positional,
+        tokens=tokens,
+        token_vectors=token_vectors,
+        position_vectors=positions,
+        input_embeddings=token_vectors + positions,
+    )
+
+
+def table_fingerprint(layer: torch.nn.Embedding) -> str:
+    """A short hash of a table's values, to prove that nothing changed a shared table."""
+    return hashlib.sha256(layer.weight.detach().numpy().tobytes()).hexdigest()[:16]
+
+
+__all__ = [
+    "MAX_CONTEXT_LENGTH",
+    "MAX_DIM",
+    "MAX_SEED",
+    "MAX_TABLE_BYTES",
+    "POSITIONAL_MODES",
+    "EmbeddingResult",
+    "TokenTable",
+    "build_position_table",
+    "build_token_table",
+    "check_settings",
+    "embed",
+    "position_vectors",
+    "sinusoidal_positions",
+    "table_fingerprint",
+]

@@ -1,0 +1,45 @@
+"""The errors embedviz raises on purpose.
+
+Every error a user can cause (a sentence that is too long, a setting out of range, an encoding that cannot
+be loaded offline) is an :class:`EmbedvizError`. Its message is written for a person, not a programmer, so
+the app shows ``str(error)`` as it is. Anything else escaping the package is a bug.
+"""
+
+from __future__ import annotations
+
+
+class EmbedvizError(ValueError):
+    """Base class: a clear, user-facing problem with the input or the settings."""
+
+
+class TextTooLongError(EmbedvizError):
+    """The text has more characters than embedviz accepts (see ``MAX_CHARS``)."""
+
+
+class TooManyTokensError(EmbedvizError):
+    """The text has more tokens than the position table has rows (``context_length``)."""
+
+    def __init__(self, n_tokens: int, context_length: int) -> None:
+        self.n_tokens = n_tokens
+        self.context_length = context_length
+        super().__init__(
+            f"The text has {n_tokens:,} tokens, but the context length is {context_length:,}: "
+            f"there is no position vector for positions {context_length:,} to {n_tokens - 1:,}. "
+            f"Shorten the text by {n_tokens - context_length:,} tokens or raise the context length."
+        )
+
+
+class SettingError(EmbedvizError):
+    """A setting (dim, context length, seed, positional mode, ...) is out of its allowed range."""
+
+
+class UnknownEncodingError(EmbedvizError):
+    """The encoding name is not one embedviz offers."""
+
+
+class EncodingUnavailableError(EmbedvizError):
+    """The encoding exists but its vocabulary file could not be loaded (usually: no network)."""
+
+
+class MemoryBudgetError(EmbedvizError):
+    """The requested embedding tables would not fit the memory budget (see ``MAX_TABLE_BYTES``)."""

@@ -1,0 +1,96 @@
+"""Stage 5: many dimensions -> 3, with principal component analysis (PCA).
+
+A 256-dimensional vector cannot be drawn. PCA finds the three directions along which a set of points
+varies most and gives each point's coordinates along them; the "explained variance ratio" says how much
+of the spread each direction keeps. Token vectors, position vectors and input embeddings are projected
+into ONE shared space (one PCA fit), so that the arrow from a token vector to its input embedding is the
+position vector, drawn to scale.
+
+Two ways to choose the space:
+
+* ``fit="sentence"`` fits on this sentence's vectors: the best view of these points, but the axes move
+  when the sentence changes.
+* ``fit="reference"`` fits on a fixed sample of the token table plus the position table: axes that stay
+  put while the sentence changes (and show how little of a random 256-d cloud any 3 axes capture).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.decomposition import PCA
+
+N_COMPONENTS = 3
+REFERENCE_SAMPLE = 4096
+
+
+@dataclass(frozen=True)
+class Projection:
+    """3D coordinates of each set of vectors, in one shared space, and what each axis explains."""
+
+    token_points: np.ndarray  # (n_tokens, 3)
+    position_points: np.ndarray  # (n_tokens, 3)
+    input_points: np.ndarray  # (n_tokens, 3)
+    explained_variance_ratio: np.ndarray  # (3,), zeros for padded axes
+    n_real_components: int  # axes PCA could find; the rest are padded with zeros
+
+    @property
+    def note(self) -> str | None:
+        """A sentence for the user when fewer than 3 real axes exist, else None."""
+        if self.n_real_components >= N_COMPONENTS:
+            return None
+        return (
+            f"These points span only {self.n_real_components} direction(s), so "
+            f"{N_COMPONENTS - self.n_real_components} of the 3 axes are padded with zeros."
+        )
+
+
+def fit_pca(points: np.ndarray) -> PCA | None:
+    """Fit a deterministic PCA with up to 3 components, or None if the points do not vary at all."""
+    points = np.asarray(points, dtype=np.float64)
+    centred = points - points.mean(axis=0, keepdims=True)
+    if points.shape[0] < 2 or not np.any(centred):
+        return None
+    n_components = min(N_COMPONENTS, points.shape[0] - 1, points.shape[1])
+    return PCA(n_components=n_components, svd_solver="full").fit(points)
+
+
+def fit_reference(token_table: torch.Tensor, position_table: torch.Tensor) -> PCA | None:
+    """Fit on a fixed sample of token vectors (rows chosen by a fixed generator) plus all positions."""
+    rows = np.random.default_rng(0).choice(
+        token_table.shape[0], size=min(REFERENCE_SAMPLE, token_table.shape[0]), replace=False
+    )
+    sample = token_table[torch.from_numpy(np.sort(rows))]
+    return fit_pca(torch.cat([sample, position_table]).numpy())
+
+
+def _transform(pca: PCA | None, points: np.ndarray) -> np.ndarray:
+    out = np.zeros((points.shape[0], N_COMPONENTS))
+    if pca is not None and points.shape[0]:
+        coords = pca.transform(points.astype(np.float64))
+        out[:, : coords.shape[1]] = coords
+    return out
+
+
+def project(
+    token_vectors: torch.Tensor,
+    position_vectors: torch.Tensor,
+    input_embeddings: torch.Tensor,
+    *,
+    pca: PCA | None = None,
+) -> Projection:
+    """Project the three sets into one 3D space: fitted on all three together, or with a given ``pca``
+    (from :func:`fit_reference`)."""
+    sets = [np.asarray(v.detach().numpy(), dtype=np.float64) for v in (token_vectors, position_vectors, input_embeddings)]
+    if pca is None:
+        pca = fit_pca(np.concatenate(sets))
+    ratio = np.zeros(N_COMPONENTS)
+    n_real = 0
+    if pca is not None:
+        kept = pca.explained_variance_ > 1e-12 * max(pca.explained_variance_.max(), 1e-300)
+        n_real = int(kept.sum())
+        ratio[: len(kept)] = np.where(kept, pca.explained_variance_ratio_, 0.0)
+    token_points, position_points, input_points = (_transform(pca, s) for s in sets)
+    return Projection(token_points, position_points, input_points, ratio, n_real)
