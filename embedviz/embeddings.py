@@ -105,7 +105,7 @@ def build_position_table(token_table: TokenTable, context_length: int) -> torch.
 
 @functools.lru_cache(maxsize=2)
 def cached_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
-    """:func:`build_token_table`, kept for the last two settings (for notebooks; the app has its own cache)."""
+    """:func:`build_token_table`, kept for the last two settings (notebooks; the app has its own)."""
     return build_token_table(n_vocab, dim, seed)
 
 

@@ -83,7 +83,10 @@ def project(
 ) -> Projection:
     """Project the three sets into one 3D space: fitted on all three together, or with a given ``pca``
     (from :func:`fit_reference`)."""
-    sets = [np.asarray(v.detach().numpy(), dtype=np.float64) for v in (token_vectors, position_vectors, input_embeddings)]
+    sets = [
+        np.asarray(v.detach().numpy(), dtype=np.float64)
+        for v in (token_vectors, position_vectors, input_embeddings)
+    ]
     if pca is None:
         pca = fit_pca(np.concatenate(sets))
     ratio = np.zeros(N_COMPONENTS)

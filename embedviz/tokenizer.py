@@ -41,13 +41,11 @@ MAX_CHARS = 100_000
 _VISIBLE = {" ": "␣", "\n": "↵", "\t": "→", "\r": "␍"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def get_encoding(name: str = "gpt2") -> tiktoken.Encoding:
     """Return the tiktoken ``Encoding`` called ``name`` (cached: each is loaded once per process)."""
     if name not in ENCODINGS:
-        raise UnknownEncodingError(
-            f"Unknown encoding {name[:40]!r}. Choose one of: {', '.join(ENCODINGS)}."
-        )
+        raise UnknownEncodingError(f"Unknown encoding {name[:40]!r}. Choose one of: {', '.join(ENCODINGS)}.")
     if name == "gpt2":
         ranks = load_tiktoken_bpe(str(GPT2_RANKS_PATH), expected_hash=GPT2_RANKS_SHA256)
         return tiktoken.Encoding(
@@ -170,7 +168,7 @@ def tokenize(text: str, encoding: str = "gpt2") -> list[Token]:
     return tokens
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _special_ids(encoding: str) -> frozenset[int]:
     enc = get_encoding(encoding)
     return frozenset(enc.encode_single_token(name) for name in enc.special_tokens_set)
