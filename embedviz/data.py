@@ -9,11 +9,21 @@ With ``stride < max_length`` windows overlap; with ``stride > max_length`` token
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import tiktoken
 import torch
 from torch.utils.data import DataLoader, Dataset
 
 from embedviz.tokenizer import get_encoding
+
+#: Edith Wharton, "The Verdict" (1908, public domain; see NOTICE): the seed's training text, 20,479 chars.
+VERDICT_PATH = Path(__file__).parent / "assets" / "the-verdict.txt"
+
+
+def load_verdict() -> str:
+    """The text of "The Verdict", exactly as the seed's code reference reads it (utf-8, 20,479 chars)."""
+    return VERDICT_PATH.read_text(encoding="utf-8")
 
 
 class GPTDatasetV1(Dataset):

@@ -50,8 +50,11 @@ class Projection:
 def fit_pca(points: np.ndarray) -> PCA | None:
     """Fit a deterministic PCA with up to 3 components, or None if the points do not vary at all."""
     points = np.asarray(points, dtype=np.float64)
+    if points.shape[0] < 2:  # checked first: the mean of 0 points warns "Mean of empty slice"
+        return None
     centred = points - points.mean(axis=0, keepdims=True)
-    if points.shape[0] < 2 or not np.any(centred):
+    # Identical points may differ from their float mean by rounding noise (~1e-17): that is no spread.
+    if not np.any(np.abs(centred) > 1e-9 * np.abs(points).max()):
         return None
     n_components = min(N_COMPONENTS, points.shape[0] - 1, points.shape[1])
     return PCA(n_components=n_components, svd_solver="full").fit(points)

@@ -21,7 +21,12 @@ import tiktoken
 from tiktoken.load import load_tiktoken_bpe
 from tiktoken_ext.openai_public import ENDOFTEXT, r50k_pat_str
 
-from embedviz.errors import EncodingUnavailableError, TextTooLongError, UnknownEncodingError
+from embedviz.errors import (
+    EmbedvizError,
+    EncodingUnavailableError,
+    TextTooLongError,
+    UnknownEncodingError,
+)
 
 GPT2_RANKS_PATH = Path(__file__).parent / "assets" / "gpt2.tiktoken"
 GPT2_RANKS_SHA256 = "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930"
@@ -144,6 +149,13 @@ def encode(text: str, encoding: str = "gpt2") -> list[int]:
             f"The text has {len(text):,} characters; embedviz accepts at most {MAX_CHARS:,}. "
             f"Nothing was cut: shorten it and try again."
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate: not a character, has no UTF-8 bytes
+        raise EmbedvizError(
+            f"The text contains an invalid character (a lone surrogate, U+{ord(text[error.start]):04X}) "
+            f"at position {error.start:,}. It cannot be turned into bytes; remove it and try again."
+        ) from None
     enc = get_encoding(encoding)
     allowed = {ENDOFTEXT} & enc.special_tokens_set
     return enc.encode(text, allowed_special=allowed, disallowed_special=())

@@ -1,0 +1,49 @@
+"""The sidebar: model settings. Each widget's key is a :class:`~embedviz.ui.state.Settings` field, so its
+value lives in ``st.session_state`` and goes to the URL at the end of the run."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from embedviz.embeddings import MAX_CONTEXT_LENGTH, MAX_DIM, MAX_SEED, POSITIONAL_MODES
+from embedviz.tokenizer import ENCODINGS
+from embedviz.ui.i18n import t
+from embedviz.ui.state import DEFAULTS, FIELD_NAMES, LANGUAGES
+
+
+def _reset() -> None:
+    for name in FIELD_NAMES:
+        st.session_state[name] = getattr(DEFAULTS, name)
+
+
+def sidebar() -> None:
+    """Draw the model settings in the sidebar."""
+    with st.sidebar:
+        st.segmented_control(
+            t("controls.language"),
+            LANGUAGES,
+            key="lang",
+            format_func={"en": "English", "de": "Deutsch"}.get,
+            required=True,
+        )
+        st.header(t("controls.header"))
+        st.selectbox(t("controls.encoding"), list(ENCODINGS), key="encoding", format_func=ENCODINGS.get)
+        st.number_input(
+            t("controls.dim"), 1, MAX_DIM, step=1, key="dim", help=t("controls.dim_help", max=MAX_DIM)
+        )
+        st.number_input(t("controls.seed"), 0, MAX_SEED, step=1, key="seed", help=t("controls.seed_help"))
+        st.radio(
+            t("controls.positional"),
+            list(POSITIONAL_MODES),
+            key="positional",
+            format_func=lambda mode: t(f"controls.positional.{mode}"),
+        )
+        st.number_input(
+            t("controls.context_length"),
+            1,
+            MAX_CONTEXT_LENGTH,
+            step=1,
+            key="context_length",
+            help=t("controls.context_help"),
+        )
+        st.button(t("controls.reset"), on_click=_reset, width="stretch")

@@ -1,0 +1,41 @@
+"""English and German UI text. Every string the page shows is looked up here with :func:`t`.
+
+The strings themselves live in ``embedviz/ui/strings/``, one module per page section, each a dict
+``{key: (english, german)}``; this module merges them (a key defined twice is an error at import).
+The language is the ``lang`` setting, so ``?lang=de`` in a shared link opens the page in German.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import streamlit as st
+
+from embedviz.ui import strings as _strings_package
+
+
+def _load_strings() -> dict[str, tuple[str, str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    for module_info in sorted(pkgutil.iter_modules(_strings_package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{_strings_package.__name__}.{module_info.name}")
+        for key, pair in module.STRINGS.items():
+            if key in merged:
+                raise KeyError(f"UI string {key!r} is defined twice (again in {module_info.name})")
+            merged[key] = pair
+    return merged
+
+
+STRINGS = _load_strings()
+
+
+def language() -> str:
+    """The current language code, 'en' or 'de'."""
+    return "de" if st.session_state.get("lang") == "de" else "en"
+
+
+def t(key: str, **values: object) -> str:
+    """The UI text for ``key`` in the current language, with ``{placeholders}`` filled in."""
+    english, german = STRINGS[key]
+    text = german if language() == "de" else english
+    return text.format(**values) if values else text

@@ -1,0 +1,69 @@
+"""Section 5: token vectors, position vectors and input embeddings in one 3D PCA space (Plotly)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import streamlit as st
+
+from embedviz.embeddings import EmbeddingResult
+from embedviz.figures import CAMERAS, MAX_LABELLED_TOKENS, space_figure
+from embedviz.projection import N_COMPONENTS, Projection
+from embedviz.ui.i18n import t
+from embedviz.ui.state import FITS
+
+HOVER_VALUES = 3
+
+
+def figure_for(result: EmbeddingResult, projection: Projection, camera: str, marker_scale: float = 1.0):
+    """The 3D figure for a result, with legend names in the current language."""
+    names = {kind: t(f"space.legend.{kind}") for kind in ("token", "position", "input", "arrow")}
+    names["pos"] = t("space.pos")
+    first = {
+        "token": result.token_vectors[:, :HOVER_VALUES].numpy(),
+        "position": result.position_vectors[:, :HOVER_VALUES].numpy(),
+        "input": result.input_embeddings[:, :HOVER_VALUES].numpy(),
+    }
+    return space_figure(
+        projection,
+        [token.display for token in result.tokens],
+        result.token_ids,
+        first,
+        names,
+        camera=camera,
+        marker_scale=marker_scale,
+    )
+
+
+def render(result: EmbeddingResult, projection: Projection, camera: str, marker_scale: float = 1.0) -> None:
+    """Draw section 5."""
+    st.header(t("space.title"), anchor="space")
+    st.markdown(t("space.intro", dim=result.dim))
+    left, right = st.columns(2)
+    left.radio(t("space.fit"), FITS, key="fit", horizontal=True, format_func=lambda f: t(f"space.fit.{f}"))
+    right.segmented_control(
+        t("space.camera"),
+        list(CAMERAS),
+        key="camera",
+        required=True,
+        format_func=lambda c: t(f"space.camera.{c}"),
+    )
+    st.plotly_chart(
+        figure_for(result, projection, camera, marker_scale), key="space3d", config={"displaylogo": False}
+    )
+    ratio = projection.explained_variance_ratio
+    st.caption(t("space.variance", total=float(ratio.sum()), points=3 * result.n_tokens, dim=result.dim))
+    if projection.n_real_components < N_COMPONENTS:
+        st.info(
+            t(
+                "space.padded",
+                real=projection.n_real_components,
+                padded=N_COMPONENTS - projection.n_real_components,
+            )
+        )
+    counts = Counter(token.display for token in result.tokens)
+    repeated = [f"{text} ×{count}" for text, count in counts.items() if count > 1]
+    if repeated:
+        st.caption(t("space.repeated", repeated=", ".join(repeated[:5])))
+    if result.n_tokens > MAX_LABELLED_TOKENS:
+        st.caption(t("space.unlabelled", max=MAX_LABELLED_TOKENS))

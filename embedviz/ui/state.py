@@ -1,0 +1,163 @@
+"""Every setting of the page in one dataclass, kept in the URL so a teacher can share a prepared view.
+
+The URL is untrusted: ``?dim=999999999`` or ``?seed=abc`` come from anyone. :func:`parse` turns query
+parameters into :class:`Settings`, clamping numbers into range and resetting unknown choices, and returns
+a notice for each value it had to change. Widgets are keyed by the field names, so ``st.session_state``
+holds the live values and :func:`save` writes the ones that differ from the defaults back to the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+
+import streamlit as st
+
+from embedviz.embeddings import MAX_CONTEXT_LENGTH, MAX_DIM, MAX_SEED, POSITIONAL_MODES
+from embedviz.tokenizer import ENCODINGS, MAX_CHARS
+
+DEFAULT_TEXT = "Today the cat sat on the mat"
+LANGUAGES = ("en", "de")
+FITS = ("sentence", "reference")
+CAMERAS = ("default", "top", "front", "side")
+BATCH_SOURCES = ("verdict", "own")
+TABLES = ("random", "gpt2")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of the page. Field names are the query-parameter names and the widget keys."""
+
+    text: str = DEFAULT_TEXT
+    encoding: str = "gpt2"
+    dim: int = 256
+    seed: int = 123
+    context_length: int = 1024
+    positional: str = "learned"
+    fit: str = "sentence"
+    token: int = 0  # the selected token (index into the sentence)
+    all_dims: bool = False  # numbers table: all dimensions instead of the first ones
+    camera: str = "default"
+    lang: str = "en"
+    presenter: bool = False
+    step: int = 4  # presenter mode: how many stages are revealed (0 = tokens only ... 4 = 3D)
+    # Teaching sections
+    batch_source: str = "verdict"
+    batch_text: str = ""
+    batch_size: int = 8
+    max_length: int = 4
+    stride: int = 4
+    shuffle: bool = False
+    compare_a: str = "dog bites man"
+    compare_b: str = "man bites dog"
+    k: int = 10  # nearest neighbours
+    tables: str = "random"
+    train_steps: int = 150
+
+
+#: Allowed values: (low, high) for numbers, a tuple of choices for strings, a max length for free text.
+RULES: dict[str, tuple] = {
+    "text": (MAX_CHARS,),
+    "encoding": tuple(ENCODINGS),
+    "dim": (1, MAX_DIM),
+    "seed": (0, MAX_SEED),
+    "context_length": (1, MAX_CONTEXT_LENGTH),
+    "positional": tuple(POSITIONAL_MODES),
+    "fit": FITS,
+    "token": (0, MAX_CONTEXT_LENGTH - 1),
+    "camera": CAMERAS,
+    "lang": LANGUAGES,
+    "step": (0, 4),
+    "batch_source": BATCH_SOURCES,
+    "batch_text": (MAX_CHARS,),
+    "batch_size": (1, 64),
+    "max_length": (1, 256),
+    "stride": (1, 256),
+    "compare_a": (1000,),
+    "compare_b": (1000,),
+    "k": (1, 50),
+    "tables": TABLES,
+    "train_steps": (10, 1000),
+}
+DEFAULTS = Settings()
+FIELD_NAMES = tuple(f.name for f in fields(Settings))
+
+
+def _parse_value(name: str, raw: str) -> tuple[object, str | None]:
+    """One query value -> (value, notice or None). Never raises."""
+    default = getattr(DEFAULTS, name)
+    rule = RULES.get(name, ())
+    shown = raw if len(raw) <= 40 else raw[:40] + "…"
+    if isinstance(default, bool):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True, None
+        if raw.lower() in ("0", "false", "no", "off", ""):
+            return False, None
+        return default, f"{name}={shown!r} is not true/false; using {default}."
+    if isinstance(default, int):
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            return default, f"{name}={shown!r} is not a whole number; using the default {default}."
+        low, high = rule
+        if value < low or value > high:
+            clamped = min(max(value, low), high)
+            return clamped, f"{name}={shown} is outside {low:,}–{high:,}; using {clamped:,}."
+        return value, None
+    if len(rule) == 1:  # free text with a maximum length: kept whole, the page reports a length problem
+        return raw, None
+    if raw not in rule:
+        return default, f"{name}={shown!r} is not one of {', '.join(rule)}; using {default!r}."
+    return raw, None
+
+
+def parse(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[str]]:
+    """Query parameters -> settings and a list of notices about values that were changed."""
+    values, notices = {}, []
+    for name, raw in query.items():
+        if name not in FIELD_NAMES:
+            notices.append(f"Unknown setting {name[:40]!r} ignored.")
+            continue
+        if isinstance(raw, list):
+            raw = raw[-1] if raw else ""
+        values[name], notice = _parse_value(name, str(raw))
+        if notice:
+            notices.append(notice)
+    return Settings(**values), notices
+
+
+def to_query(settings: Settings) -> dict[str, str]:
+    """The settings that differ from the defaults, as query parameters (short, shareable URLs)."""
+    query = {}
+    for name, value in asdict(settings).items():
+        if value != getattr(DEFAULTS, name):
+            query[name] = str(value).lower() if isinstance(value, bool) else str(value)
+    return query
+
+
+def load() -> tuple[Settings, list[str]]:
+    """Settings for this run: from the URL on a session's first run, from the widgets afterwards."""
+    state = st.session_state
+    if "_notices" not in state:
+        settings, notices = parse(st.query_params.to_dict())
+        for name, value in asdict(settings).items():
+            state[name] = value
+        state["_notices"] = notices
+    else:
+        # Streamlit forgets the value of a widget that is not drawn in a run (presenter mode hides
+        # controls); writing each value back keeps it.
+        for name in FIELD_NAMES:
+            state[name] = state[name]
+    return Settings(**{name: state[name] for name in FIELD_NAMES}), state["_notices"]
+
+
+def current() -> Settings:
+    """The settings as the widgets hold them now (after this run's widgets were drawn)."""
+    return Settings(**{name: st.session_state[name] for name in FIELD_NAMES})
+
+
+def save() -> None:
+    """Write the current non-default settings to the URL (only when they changed)."""
+    query = to_query(current())
+    if query != st.query_params.to_dict():
+        st.query_params.from_dict(query)

@@ -1,0 +1,1 @@
+"""UI strings, one module per page section: ``STRINGS = {key: (english, german)}``."""

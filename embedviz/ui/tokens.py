@@ -1,0 +1,72 @@
+"""Section 1: the sentence as coloured token chips, with ids, counts and bytes on hover.
+
+The chips are HTML built here, and every piece of user text in them goes through ``html.escape``: a
+sentence like ``<img src=x onerror=alert(1)>`` is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from embedviz.tokenizer import Token, get_encoding
+from embedviz.ui.i18n import t
+
+#: Saturated colours with white text: readable on a washed-out projector. Same id -> same colour.
+PALETTE = ("#1d4ed8", "#b45309", "#047857", "#b91c1c", "#6d28d9", "#0e7490", "#a21caf", "#3f6212")
+MAX_CHIPS = 400
+CHIP_STYLE = (
+    "display:inline-flex;flex-direction:column;align-items:center;margin:3px 2px;padding:4px 8px 2px;"
+    "border-radius:6px;color:#fff;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05em;"
+    "line-height:1.25;white-space:pre;"
+)
+ID_STYLE = "font-size:0.7em;opacity:0.92;font-family:Source Sans Pro,Arial,sans-serif;"
+
+
+def colour_of(tokens: list[Token]) -> dict[int, str]:
+    """One palette colour per distinct token id, in order of first appearance."""
+    colours: dict[int, str] = {}
+    for token in tokens:
+        colours.setdefault(token.id, PALETTE[len(colours) % len(PALETTE)])
+    return colours
+
+
+def chip(token: Token, position: int, colour: str) -> str:
+    """One token as an HTML chip: its visible text, its id below, its bytes as a tooltip."""
+    title = f"#{position} · id {token.id} · {t('tokens.bytes')}: {token.bytes.hex(' ').upper()}"
+    style = CHIP_STYLE + f"background:{colour};"
+    if token.is_special:
+        style += "background:#0f172a;outline:2px dashed #f59e0b;outline-offset:-4px;"
+    if token.is_fragment:
+        style += "font-style:italic;"
+    return (
+        f'<span class="ev-chip" data-token-id="{token.id}" data-position="{position}" '
+        f'title="{html.escape(title)}" style="{style}">{html.escape(token.display)}'
+        f'<span style="{ID_STYLE}">{token.id}</span></span>'
+    )
+
+
+def chips_html(tokens: list[Token], limit: int = MAX_CHIPS) -> str:
+    colours = colour_of(tokens)
+    spans = "".join(chip(token, i, colours[token.id]) for i, token in enumerate(tokens[:limit]))
+    return f'<div class="ev-chips" style="line-height:2.2;">{spans}</div>'
+
+
+def render(text: str, tokens: list[Token] | None, encoding: str, error: str | None) -> None:
+    """Draw section 1."""
+    st.header(t("tokens.title"), anchor="tokens")
+    st.markdown(t("tokens.intro", n_vocab=get_encoding(encoding).n_vocab if tokens is not None else 50257))
+    if tokens is None:
+        st.error(error)
+        return
+    st.markdown(f"**{t('tokens.counts', chars=len(text), tokens=len(tokens))}**")
+    if not tokens:
+        st.info(t("app.empty"))
+        return
+    st.html(chips_html(tokens))
+    if len(tokens) > MAX_CHIPS:
+        st.caption(t("tokens.too_many_chips", shown=MAX_CHIPS, total=len(tokens)))
+    st.caption(t("tokens.legend"))
+    with st.expander(t("tokens.ids")):
+        st.code(str([token.id for token in tokens]), language=None, wrap_lines=True)

@@ -1,0 +1,131 @@
+"""Sections 2-4: token embeddings, position embeddings and their sum, as heatmaps and exact numbers,
+plus one token's three vectors side by side with the worked sum."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from embedviz.embeddings import EmbeddingResult
+from embedviz.explain import worked_sum
+from embedviz.figures import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
+from embedviz.tokenizer import get_encoding
+from embedviz.ui.i18n import t
+
+FIRST_DIMS = 8
+WORKED_DIMS = 3
+
+
+def row_labels(result: EmbeddingResult) -> list[str]:
+    """Row names: position and visible token text, e.g. ``3: ␣on``."""
+    return [f"{i}: {token.display}" for i, token in enumerate(result.tokens)]
+
+
+def numbers_table(values: np.ndarray, labels: list[str], all_dims: bool) -> pd.DataFrame:
+    """The exact numbers, 4 decimals: first FIRST_DIMS dimensions, or all of them."""
+    shown = values if all_dims else values[:, :FIRST_DIMS]
+    frame = pd.DataFrame(
+        np.round(shown.astype(np.float64), 4), columns=[str(c) for c in range(shown.shape[1])]
+    )
+    frame.insert(0, t("vectors.row"), labels)
+    return frame
+
+
+def four_decimals(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColumn]:
+    """Show every number column with exactly 4 decimals, as the seed document prints tensors."""
+    return {
+        str(c): st.column_config.NumberColumn(format="%.4f") for c in frame.select_dtypes("number").columns
+    }
+
+
+def vector_block(
+    title: str, intro: str, values: np.ndarray, labels: list[str], key: str, all_dims: bool
+) -> None:
+    """One of sections 2-4: heading, what it is, shape, heatmap and the exact numbers."""
+    st.header(title, anchor=key)
+    st.markdown(intro)
+    n, dim = values.shape
+    st.caption(t("vectors.shape", n=n, dim=dim))
+    if n > MAX_HEATMAP_ROWS or dim > MAX_HEATMAP_COLS:
+        st.caption(
+            t(
+                "vectors.cut",
+                rows=min(n, MAX_HEATMAP_ROWS) - 1,
+                cols=min(dim, MAX_HEATMAP_COLS) - 1,
+                n=n,
+                dim=dim,
+            )
+        )
+    st.plotly_chart(heatmap(values, labels), key=f"heatmap-{key}", config={"displaylogo": False})
+    with st.expander(t("vectors.numbers")):
+        if not all_dims:
+            st.caption(t("vectors.first_dims", shown=min(FIRST_DIMS, dim), dim=dim))
+        frame = numbers_table(values, labels, all_dims)
+        st.dataframe(frame, hide_index=True, key=f"numbers-{key}", column_config=four_decimals(frame))
+
+
+def render_token(result: EmbeddingResult, all_dims: bool) -> None:
+    n_vocab = get_encoding(result.encoding).n_vocab
+    vector_block(
+        t("vectors.token.title"),
+        t("vectors.token.intro", n_vocab=n_vocab, dim=result.dim),
+        result.token_vectors.numpy(),
+        row_labels(result),
+        "token",
+        all_dims,
+    )
+
+
+def render_position(result: EmbeddingResult, all_dims: bool) -> None:
+    vector_block(
+        t("vectors.position.title"),
+        t(
+            f"vectors.position.intro.{result.positional}",
+            context_length=result.context_length,
+            dim=result.dim,
+        ),
+        result.position_vectors.numpy(),
+        row_labels(result),
+        "position",
+        all_dims,
+    )
+
+
+def render_sum(result: EmbeddingResult, all_dims: bool) -> None:
+    vector_block(
+        t("vectors.input.title"),
+        t("vectors.input.intro", dim=result.dim),
+        result.input_embeddings.numpy(),
+        row_labels(result),
+        "input",
+        all_dims,
+    )
+    labels = row_labels(result)
+    if st.session_state.get("token", 0) >= len(labels):
+        st.session_state["token"] = 0
+    index = st.selectbox(t("sum.pick"), range(len(labels)), key="token", format_func=labels.__getitem__)
+    vectors = {
+        "token": result.token_vectors[index].numpy(),
+        "position": result.position_vectors[index].numpy(),
+        "input": result.input_embeddings[index].numpy(),
+    }
+    k = min(FIRST_DIMS, result.dim)
+    frame = pd.DataFrame(
+        {t(f"sum.{kind}"): np.round(v[:k].astype(np.float64), 4) for kind, v in vectors.items()}
+    )
+    frame.index.name = "dim"
+    left, right = st.columns([2, 3])
+    left.dataframe(frame, column_config=four_decimals(frame))
+    w = min(WORKED_DIMS, result.dim)
+    text, rounded_apart = worked_sum(
+        vectors["token"][:w].tolist(), vectors["position"][:w].tolist(), total=vectors["input"][:w].tolist()
+    )
+    right.markdown(t("sum.worked", k=w))
+    right.code(f"{labels[index]}\n{text}", language=None)
+    if rounded_apart:
+        right.caption(t("sum.rounding"))
+
+
+def show_all_dims_toggle() -> None:
+    st.toggle(t("vectors.all_dims"), key="all_dims")
