@@ -79,7 +79,7 @@ class TrainConfig:
     stride: int = 32  # windows start this many tokens apart (= max_length: no overlap, as in the seed)
     batch_size: int = 8
     steps: int = 300
-    learning_rate: float = 3e-3
+    learning_rate: float = 1e-2
     n_blocks: int = 1
     n_heads: int = 4
     snapshot_every: int = 10
@@ -173,11 +173,8 @@ class TinyGPT(nn.Module):
     ``0..len(vocab)-1``); the output head scores those same tokens.
     """
 
-    def __init__(
-        self, token_rows: torch.Tensor, position_rows: torch.Tensor, config: TrainConfig, n_random: int
-    ) -> None:
+    def __init__(self, token_rows: torch.Tensor, position_rows: torch.Tensor, config: TrainConfig) -> None:
         super().__init__()
-        del n_random  # the random draws happen in build_model, in the documented order
         dim, width = token_rows.shape[1], config.width
         self.token_embeddings = nn.Embedding.from_pretrained(token_rows, freeze=False)
         self.position_embeddings = nn.Embedding.from_pretrained(position_rows, freeze=False)
@@ -220,7 +217,7 @@ def _build_model(
     with _RNG_LOCK, torch.random.fork_rng(devices=[]):
         torch.set_rng_state(token_table.rng_state_after)
         torch.empty(config.context_length, config.dim).normal_()  # the position table's draws
-        return TinyGPT(token_rows, position_rows, config, 0)
+        return TinyGPT(token_rows, position_rows, config)
 
 
 def _snapshot(
@@ -334,12 +331,12 @@ def train(
 def animation_frames(snapshots: list[Snapshot]) -> list[Projection]:
     """Project every snapshot into ONE fixed 3D space (a single PCA fitted on all frames together), so
     that the axes stay put while the points move. Returns one :class:`Projection` per snapshot."""
-    stacked = [
-        vectors.detach().numpy()
-        for s in snapshots
-        for vectors in (s.token_vectors, s.position_vectors, s.input_embeddings)
-    ]
-    pca = fit_pca(torch.cat([torch.from_numpy(v) for v in stacked]).numpy()) if stacked else None
+    if not snapshots:
+        return []
+    stacked = torch.cat(
+        [torch.cat([s.token_vectors, s.position_vectors, s.input_embeddings]) for s in snapshots]
+    )
+    pca = fit_pca(stacked.numpy())
     return [project(s.token_vectors, s.position_vectors, s.input_embeddings, pca=pca) for s in snapshots]
 
 

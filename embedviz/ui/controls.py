@@ -16,8 +16,12 @@ def _reset() -> None:
         st.session_state[name] = getattr(DEFAULTS, name)
 
 
-def sidebar() -> None:
-    """Draw the model settings in the sidebar."""
+def _start_at_tokens() -> None:
+    st.session_state["step"] = 0
+
+
+def sidebar(presenter: bool) -> None:
+    """Draw the sidebar: language, presenter mode and the model settings (folded away when presenting)."""
     with st.sidebar:
         st.segmented_control(
             t("controls.language"),
@@ -26,24 +30,39 @@ def sidebar() -> None:
             format_func={"en": "English", "de": "Deutsch"}.get,
             required=True,
         )
-        st.header(t("controls.header"))
-        st.selectbox(t("controls.encoding"), list(ENCODINGS), key="encoding", format_func=ENCODINGS.get)
-        st.number_input(
-            t("controls.dim"), 1, MAX_DIM, step=1, key="dim", help=t("controls.dim_help", max=MAX_DIM)
+        st.toggle(
+            t("presenter.toggle"),
+            key="presenter",
+            help=t("presenter.toggle_help"),
+            on_change=_start_at_tokens,
         )
-        st.number_input(t("controls.seed"), 0, MAX_SEED, step=1, key="seed", help=t("controls.seed_help"))
-        st.radio(
-            t("controls.positional"),
-            list(POSITIONAL_MODES),
-            key="positional",
-            format_func=lambda mode: t(f"controls.positional.{mode}"),
-        )
-        st.number_input(
-            t("controls.context_length"),
-            1,
-            MAX_CONTEXT_LENGTH,
-            step=1,
-            key="context_length",
-            help=t("controls.context_help"),
-        )
-        st.button(t("controls.reset"), on_click=_reset, width="stretch")
+        if presenter:
+            with st.expander(t("presenter.settings")):
+                model_settings()
+        else:
+            st.header(t("controls.header"))
+            model_settings()
+
+
+def model_settings() -> None:
+    """The widgets that decide the numbers: encoding, dimension, seed, positions, context length."""
+    st.selectbox(t("controls.encoding"), list(ENCODINGS), key="encoding", format_func=ENCODINGS.get)
+    st.number_input(
+        t("controls.dim"), 1, MAX_DIM, step=1, key="dim", help=t("controls.dim_help", max=MAX_DIM)
+    )
+    st.number_input(t("controls.seed"), 0, MAX_SEED, step=1, key="seed", help=t("controls.seed_help"))
+    st.radio(
+        t("controls.positional"),
+        list(POSITIONAL_MODES),
+        key="positional",
+        format_func=lambda mode: t(f"controls.positional.{mode}"),
+    )
+    st.number_input(
+        t("controls.context_length"),
+        1,
+        MAX_CONTEXT_LENGTH,
+        step=1,
+        key="context_length",
+        help=t("controls.context_help"),
+    )
+    st.button(t("controls.reset"), on_click=_reset, width="stretch")

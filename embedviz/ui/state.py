@@ -22,12 +22,14 @@ FITS = ("sentence", "reference")
 CAMERAS = ("default", "top", "front", "side")
 BATCH_SOURCES = ("verdict", "own")
 TABLES = ("random", "gpt2")
+VIEWS = ("pipeline", "seed", "batches", "order", "train")
 
 
 @dataclass(frozen=True)
 class Settings:
     """All settings of the page. Field names are the query-parameter names and the widget keys."""
 
+    view: str = "pipeline"
     text: str = DEFAULT_TEXT
     encoding: str = "gpt2"
     dim: int = 256
@@ -40,7 +42,7 @@ class Settings:
     camera: str = "default"
     lang: str = "en"
     presenter: bool = False
-    step: int = 4  # presenter mode: how many stages are revealed (0 = tokens only ... 4 = 3D)
+    step: int = 0  # presenter mode: the last stage revealed (0 = tokens only ... 4 = the 3D view)
     # Teaching sections
     batch_source: str = "verdict"
     batch_text: str = ""
@@ -57,6 +59,7 @@ class Settings:
 
 #: Allowed values: (low, high) for numbers, a tuple of choices for strings, a max length for free text.
 RULES: dict[str, tuple] = {
+    "view": VIEWS,
     "text": (MAX_CHARS,),
     "encoding": tuple(ENCODINGS),
     "dim": (1, MAX_DIM),

@@ -1,0 +1,455 @@
+"""Browser tests: a real ``streamlit run app.py`` on 127.0.0.1, driven by headless Chromium via Playwright.
+
+How the pieces fit together:
+
+* ``streamlit_server`` (session) starts the app once on a free port, waits for ``/_stcore/health`` to say
+  ``ok`` and stops the whole process group at the end. The server log goes to ``test-artifacts/``.
+* ``browser`` (session) launches Debian's Chromium (``EMBEDVIZ_CHROMIUM`` or ``/usr/bin/chromium``). If it
+  or Playwright is missing, the tests are skipped on a laptop and fail in CI (``CI`` set).
+* ``page`` / ``new_page`` give each test a fresh browser context, instrumented by ``INSTRUMENT_JS`` so that
+  :func:`wait_idle` can tell when a Streamlit rerun is over. Every JS dialog is recorded in ``dialogs``.
+
+The plain functions (``start_streamlit``, ``launch_chromium``, ``wait_idle``, ``type_sentence``, ...) are also
+imported by ``bench/run.py``, so the benchmark drives the page exactly like the tests do.
+
+Set ``EMBEDVIZ_APP=/path/to/page.py`` to point the fixtures at another Streamlit script (handy to check
+this infrastructure against a stand-in page while ``app.py`` is still being written).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import pytest
+
+if TYPE_CHECKING:  # Playwright is imported lazily: without it the tests skip (or fail in CI), not crash.
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+CHROMIUM_HINT = "Chromium is required in CI: apt-get install -y chromium"
+
+# WebGL in headless Chromium without a GPU (checked with Chromium 156 from Debian 12 and Playwright 1.65):
+# WebGL runs on SwiftShader, Chrome's CPU implementation of Vulkan, behind ANGLE. The WebGL renderer string
+# then reads "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) ...), SwiftShader driver)".
+# Since Chrome 130 that software fallback is only allowed with --enable-unsafe-swiftshader (Playwright
+# already adds it by default, see its chromiumSwitches). Here every variant we tried drew a scatter3d
+# (plain --disable-gpu; --use-gl=angle --use-angle=swiftshader; --enable-unsafe-swiftshader; both; even
+# without Playwright's default flag), so we pin the explicit combination: it does not depend on
+# Playwright's defaults and selects SwiftShader even on a machine that has a GPU driver, which makes
+# screenshots identical across machines. ``test_3d_chart_has_a_drawn_canvas`` checks that pixels arrive.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--use-gl=angle",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+
+APP_SELECTOR = '[data-testid="stApp"]'
+IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+# Runs in every page before Streamlit's own code. It counts script runs (the stApp attribute
+# data-test-script-state flipping to "running") and remembers when the DOM last changed and when the last
+# websocket frame arrived, so wait_idle can wait for "finished and quiet" instead of sleeping.
+INSTRUMENT_JS = """
+(() => {
+  if (window.__ev) return;
+  const ev = (window.__ev = { runs: 0, done: 0, lastMutation: 0, lastFrame: 0 });
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { ev.lastFrame = performance.now(); });
+    }
+  };
+  const watch = () => {
+    new MutationObserver((records) => {
+      ev.lastMutation = performance.now();
+      for (const r of records) {
+        if (r.type === 'attributes' && r.attributeName === 'data-test-script-state'
+            && r.target.getAttribute('data-testid') === 'stApp') {
+          const state = r.target.getAttribute('data-test-script-state');
+          if (state === 'running') ev.runs += 1;
+          if (state === 'notRunning') ev.done += 1;
+        }
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  };
+  watch();
+})();
+"""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Streamlit server
+# ----------------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """Ask the OS for a TCP port nobody listens on right now (there is a small race; we retry on it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class StreamlitServer:
+    """A running ``streamlit run`` process, its URL and the file its output goes to."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+    started_at: float  # time.perf_counter() just before the process was spawned
+    ready_at: float  # time.perf_counter() when /_stcore/health first answered "ok"
+    _log: Any = field(default=None, repr=False)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last lines of the server log, for error messages."""
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return "<no log>"
+
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM the server's process group (it runs in its own session), then SIGKILL if needed."""
+        stop_process_group(self.process, grace)
+        if self._log is not None:
+            self._log.close()
+
+
+def stop_process_group(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """End a process started with ``start_new_session=True`` together with any children it spawned."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+    else:  # the leader is gone, but a child could still hold the group
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def start_streamlit(
+    script: Path,
+    log_path: Path,
+    *,
+    timeout: float = 60.0,
+    extra_args: tuple[str, ...] = (),
+    attempts: int = 3,
+) -> StreamlitServer:
+    """Start ``python -m streamlit run script`` from the repo root and wait until it is healthy.
+
+    ``--server.fileWatcherType none``: other people edit the repo while tests run; a file watcher would
+    only add CPU load and "source changed" banners to screenshots.
+    """
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    last_error = ""
+    for _ in range(attempts):
+        port = free_port()
+        command = [
+            sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.port", str(port),
+            "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+            *extra_args,
+        ]  # fmt: skip
+        log = log_path.open("wb")
+        log.write(f"$ {' '.join(command)}\n".encode())
+        log.flush()
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        url = f"http://127.0.0.1:{port}"
+        server = StreamlitServer(process, url, log_path, started, started, log)
+        deadline = started + timeout
+        while time.perf_counter() < deadline:
+            if process.poll() is not None:
+                break
+            if _healthy(url):
+                server.ready_at = time.perf_counter()
+                return server
+            time.sleep(0.1)
+        last_error = server.log_tail()
+        server.stop()
+        if "already in use" not in last_error:  # a real failure: retrying will not help
+            break
+    raise RuntimeError(f"streamlit did not become healthy (log: {log_path}):\n{last_error}")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+def app_script() -> Path:
+    """The Streamlit script under test: ``app.py`` at the repo root, or ``EMBEDVIZ_APP``."""
+    return Path(os.environ.get("EMBEDVIZ_APP") or REPO_ROOT / "app.py").resolve()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Chromium
+# ----------------------------------------------------------------------------------------------------------
+
+
+def chromium_executable() -> str:
+    return os.environ.get("EMBEDVIZ_CHROMIUM") or "/usr/bin/chromium"
+
+
+def launch_chromium(playwright: Playwright, **kwargs: Any) -> Browser:
+    """Launch headless Chromium with the flags above (WebGL through SwiftShader)."""
+    return playwright.chromium.launch(
+        executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS, **kwargs
+    )
+
+
+def new_instrumented_context(browser: Browser, **kwargs: Any) -> BrowserContext:
+    """A fresh context (own cookies, own Streamlit session) whose pages run ``INSTRUMENT_JS`` first."""
+    kwargs.setdefault("viewport", {"width": 1920, "height": 1080})
+    context = browser.new_context(**kwargs)
+    context.add_init_script(INSTRUMENT_JS)
+    context.set_default_timeout(30_000)
+    return context
+
+
+def _unavailable(reason: str) -> NoReturn:
+    """Skip on a developer machine, fail in CI: a CI run without a browser tests nothing."""
+    message = f"{CHROMIUM_HINT} ({reason})"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Helpers for tests (and the benchmark)
+# ----------------------------------------------------------------------------------------------------------
+
+
+def run_count(page: Page) -> int:
+    """How many script runs this page has seen start (0 if the page is not instrumented)."""
+    return int(page.evaluate("() => (window.__ev ? window.__ev.runs : 0)"))
+
+
+def wait_idle(
+    page: Page,
+    *,
+    since: int | None = None,
+    appear_ms: float = 1_000,
+    timeout_ms: float = 60_000,
+    quiet_ms: float = 300,
+    quiet_timeout_ms: float = 5_000,
+) -> None:
+    """Wait until Streamlit has finished the rerun an action started, and the page has settled.
+
+    1. Give the rerun up to ``appear_ms`` to start: either the state turns "running", or more runs have
+       started than ``since`` (pass ``since=run_count(page)`` taken *before* the action to make this exact;
+       a 20 ms rerun can start and end before we get to look). No rerun at all is fine, too.
+    2. Wait for ``data-test-script-state="notRunning"`` (``timeout_ms``).
+    3. Wait until no DOM change and no websocket frame happened for ``quiet_ms``: Streamlit paints the
+       final elements and Plotly redraws right after the script ends. Give up quietly after
+       ``quiet_timeout_ms`` (an animated widget may never be still).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            """([selector, since]) => {
+                 const app = document.querySelector(selector);
+                 if (app && app.getAttribute('data-test-script-state') === 'running') return true;
+                 return since !== null && window.__ev && window.__ev.runs > since;
+               }""",
+            arg=[APP_SELECTOR, since],
+            timeout=appear_ms,
+            polling="raf",
+        )
+    page.wait_for_selector(IDLE_SELECTOR, timeout=timeout_ms)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            """([selector, quiet]) => {
+                 const app = document.querySelector(selector);
+                 if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+                 if (!window.__ev) return true;
+                 const last = Math.max(window.__ev.lastMutation, window.__ev.lastFrame);
+                 return performance.now() - last >= quiet;
+               }""",
+            arg=[APP_SELECTOR, quiet_ms],
+            timeout=quiet_timeout_ms,
+            polling=50,
+        )
+
+
+def sentence_box(page: Page) -> Any:
+    """The text area labelled exactly ``Sentence``."""
+    return page.get_by_label("Sentence", exact=True)
+
+
+def type_sentence(page: Page, text: str, **wait: Any) -> None:
+    """Replace the sentence and commit it, then wait for the rerun.
+
+    Streamlit 1.67 text areas send their value on blur or on Ctrl+Enter (both checked); we use
+    Ctrl+Enter (``ControlOrMeta`` so it also works on macOS) because it keeps the focus where it is.
+    """
+    box = sentence_box(page)
+    box.fill(text)
+    before = run_count(page)
+    box.press("ControlOrMeta+Enter")
+    wait_idle(page, since=before, **wait)
+
+
+def no_exception(page: Page) -> None:
+    """Fail with the exception's text if Streamlit shows an error box (``st.exception``)."""
+    boxes = page.locator('[data-testid="stException"]')
+    if boxes.count():
+        raise AssertionError(f"The page shows an exception:\n{boxes.first.inner_text()[:2000]}")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page PNG as ``test-artifacts/screenshots/<name>.png`` and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def open_app(page: Page, url: str, **wait: Any) -> None:
+    """Load the app (``url`` may carry query params) and wait for the first run to finish."""
+    page.goto(url)
+    wait_idle(page, **wait)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Fixtures
+# ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Remember each phase's report on the item, so the page fixture can screenshot failures."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        _unavailable(f"playwright is not importable: {error}; pip install -r requirements-dev.txt")
+    manager = sync_playwright().start()
+    yield manager
+    manager.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    """One headless Chromium for the whole session (each test still gets its own context)."""
+    executable = chromium_executable()
+    if not Path(executable).exists():
+        _unavailable(f"no browser at {executable}; set EMBEDVIZ_CHROMIUM to another path")
+    try:
+        chromium = launch_chromium(playwright_instance)
+    except Exception as error:  # Playwright raises its own Error with the browser's stderr
+        _unavailable(f"{executable} failed to launch: {str(error).splitlines()[0]}")
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def streamlit_server() -> Iterator[StreamlitServer]:
+    """``streamlit run app.py`` for the whole session; its log is ``test-artifacts/streamlit-server.log``."""
+    script = app_script()
+    if not script.exists():
+        pytest.fail(f"{script} does not exist", pytrace=False)
+    try:
+        server = start_streamlit(script, ARTIFACTS / "streamlit-server.log")
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(streamlit_server: StreamlitServer) -> str:
+    """Base URL of the running app, e.g. ``http://127.0.0.1:40123``."""
+    return streamlit_server.url
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    """Every JS dialog (alert/confirm/prompt) any page of this test opened, as ``"alert: 1"``."""
+    return []
+
+
+@pytest.fixture
+def new_page(
+    browser: Browser, request: pytest.FixtureRequest, dialogs: list[str]
+) -> Iterator[Callable[..., Page]]:
+    """Factory: ``new_page(viewport={"width": 390, "height": 844}, is_mobile=True)`` -> a fresh page.
+
+    Each page lives in its own context (own Streamlit session). Dialogs are recorded and dismissed; when
+    the test fails, every page is screenshotted into ``test-artifacts/screenshots/FAILED-...``.
+    """
+    contexts: list[BrowserContext] = []
+
+    def make(**context_kwargs: Any) -> Page:
+        context = new_instrumented_context(browser, **context_kwargs)
+        contexts.append(context)
+        page = context.new_page()
+
+        def record(dialog: Any) -> None:
+            dialogs.append(f"{dialog.type}: {dialog.message}")
+            dialog.dismiss()
+
+        page.on("dialog", record)
+        return page
+
+    yield make
+    failed = getattr(request.node, "rep_call", None)
+    for number, context in enumerate(contexts):
+        if failed is not None and failed.failed:
+            for page in context.pages:
+                with contextlib.suppress(Exception):
+                    screenshot(page, f"FAILED-{request.node.name}-{number}")
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Page], app_url: str) -> Page:
+    """A 1920x1080 page with the app loaded and its first run finished."""
+    fresh = new_page()
+    open_app(fresh, app_url)
+    return fresh
