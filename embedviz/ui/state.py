@@ -1,9 +1,10 @@
 """Every setting of the page in one dataclass, kept in the URL so a teacher can share a prepared view.
 
 The URL is untrusted: ``?dim=999999999`` or ``?seed=abc`` come from anyone. :func:`parse` turns query
-parameters into :class:`Settings`, clamping numbers into range and resetting unknown choices, and returns
-a notice for each value it had to change. Widgets are keyed by the field names, so ``st.session_state``
-holds the live values and :func:`save` writes the ones that differ from the defaults back to the URL.
+parameters into :class:`Settings`, resetting every value that is out of range or not a valid choice to
+its default, and returns a notice for each value it had to change. Widgets are keyed by the field
+names, so ``st.session_state`` holds the live values and :func:`save` writes the ones that differ
+from the defaults back to the URL.
 """
 
 from __future__ import annotations
@@ -50,11 +51,16 @@ class Settings:
     max_length: int = 4
     stride: int = 4
     shuffle: bool = False
+    batch: int = 0  # which batch of the data loader is shown
     compare_a: str = "dog bites man"
     compare_b: str = "man bites dog"
     k: int = 10  # nearest neighbours
+    toy_index: int = 3  # the seed's lookup example: row 3 of the 6 x 3 table
+    add_a: str = "0.5, -0.2, 0.1"  # the seed's addition example, editable
+    add_b: str = "0.1, 0.3, -0.1"
     tables: str = "random"
     train_steps: int = 150
+    train_source: str = "verdict"  # train on the shipped story, or on the story plus the sentence
 
 
 #: Allowed values: (low, high) for numbers, a tuple of choices for strings, a max length for free text.
@@ -79,6 +85,11 @@ RULES: dict[str, tuple] = {
     "compare_a": (1000,),
     "compare_b": (1000,),
     "k": (1, 50),
+    "batch": (0, 10_000),
+    "toy_index": (0, 5),
+    "add_a": (200,),
+    "add_b": (200,),
+    "train_source": ("verdict", "verdict+sentence"),
     "tables": TABLES,
     "train_steps": (10, 1000),
 }
@@ -103,9 +114,8 @@ def _parse_value(name: str, raw: str) -> tuple[object, str | None]:
         except ValueError:
             return default, f"{name}={shown!r} is not a whole number; using the default {default}."
         low, high = rule
-        if value < low or value > high:
-            clamped = min(max(value, low), high)
-            return clamped, f"{name}={shown} is outside {low:,}–{high:,}; using {clamped:,}."
+        if value < low or value > high:  # reset, not clamp: ?dim=999999999 must not build the largest table
+            return default, f"{name}={shown} is outside {low:,}–{high:,}; using the default {default:,}."
         return value, None
     if len(rule) == 1:  # free text with a maximum length: kept whole, the page reports a length problem
         return raw, None

@@ -250,7 +250,15 @@ def _unavailable(reason: str) -> NoReturn:
     message = f"{CHROMIUM_HINT} ({reason})"
     if os.environ.get("CI"):
         pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    pytest.skip(message, allow_module_level=True)
+
+
+def require_playwright() -> None:
+    """Call at the top of a test module, before importing Playwright: skips it (fails in CI) if missing."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as error:
+        _unavailable(f"playwright is not importable: {error}; pip install -r requirements-dev.txt")
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -363,12 +371,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     setattr(item, f"rep_{report.when}", report)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test, even if its module forgets ``pytestmark``."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(item.path).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        _unavailable(f"playwright is not importable: {error}; pip install -r requirements-dev.txt")
+    require_playwright()
+    from playwright.sync_api import sync_playwright
+
     manager = sync_playwright().start()
     yield manager
     manager.stop()
