@@ -1,0 +1,48 @@
+"""Shared helpers for the AppTest-based tests: start the app with query parameters, read Plotly specs."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def run_app(**query: object) -> AppTest:
+    """Run app.py once, as if opened with ``?key=value&...``."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = str(value)
+    return at.run()
+
+
+def _decode(value: object) -> object:
+    """Plotly sends numpy arrays as ``{"dtype": "f8", "bdata": base64}``; turn them back into arrays."""
+    if isinstance(value, dict) and "bdata" in value and "dtype" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if isinstance(shape, str):  # "7, 128"
+            shape = [int(part) for part in shape.split(",")]
+        return array.reshape(shape) if shape else array
+    if isinstance(value, dict):
+        return {key: _decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    return value
+
+
+def figure_spec(chart: object) -> dict:
+    """The Plotly figure of an AppTest ``plotly_chart`` element, with typed arrays decoded."""
+    return _decode(json.loads(chart.proto.spec))
+
+
+def chart_by_key(at: AppTest, key: str) -> dict:
+    """The decoded figure of the plotly chart whose widget key is ``key``."""
+    for chart in at.get("plotly_chart"):
+        if chart.proto.id.endswith(key) or key in chart.proto.id:
+            return figure_spec(chart)
+    raise AssertionError(f"no plotly chart with key {key!r}")
