@@ -30,38 +30,56 @@ CAMERAS = {
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 15, "color": "#0f172a"}
 
 
+def compact(values: np.ndarray) -> np.ndarray:
+    """Coordinates for the browser: 4 decimals are plenty on screen, and float32 halves the JSON."""
+    return np.round(np.asarray(values, dtype=np.float64), 4).astype(np.float32)
+
+
 def plain(text: str) -> str:
     """Escape user text for Plotly, which renders a few HTML tags (<b>, <a href>, <br>) in labels."""
     return html.escape(text, quote=False)
 
 
 def heatmap(
-    values: np.ndarray, row_labels: Sequence[str], *, title: str = "", height: int | None = None
+    values: np.ndarray,
+    row_labels: Sequence[str],
+    *,
+    title: str = "",
+    height: int | None = None,
+    highlight_row: int | None = None,
+    show_values: bool = False,
 ) -> go.Figure:
     """A diverging heatmap (blue negative, white 0, red positive) of the top-left part of ``values``:
-    at most MAX_HEATMAP_ROWS rows and MAX_HEATMAP_COLS columns, values rounded to 4 decimals."""
-    shown = np.round(values[:MAX_HEATMAP_ROWS, :MAX_HEATMAP_COLS].astype(np.float64), 4)
+    at most MAX_HEATMAP_ROWS rows and MAX_HEATMAP_COLS columns, values rounded to 4 decimals.
+    ``highlight_row`` frames one row (a lookup); ``show_values`` writes the numbers into small heatmaps."""
+    # Rounded in float64 (float32 rounding would get ties wrong), then sent as float32: half the bytes.
+    shown = np.round(values[:MAX_HEATMAP_ROWS, :MAX_HEATMAP_COLS].astype(np.float64), 4).astype(np.float32)
     labels = [plain(label) for label in row_labels[:MAX_HEATMAP_ROWS]]
     limit = float(np.abs(shown).max()) if shown.size else 1.0
     figure = go.Figure(
         go.Heatmap(
             z=shown,
-            y=list(range(len(labels))),
-            x=list(range(shown.shape[1])),
-            customdata=np.array(labels, dtype=object)[:, None].repeat(shown.shape[1], axis=1)
-            if labels
-            else None,
+            y=labels,  # unique ("3: ␣on"), so the row axis is categorical and the hover can name the row
+            x=np.arange(shown.shape[1], dtype=np.int32),
             colorscale="RdBu_r",
             zmid=0,
             zmin=-limit,
             zmax=limit,
-            hovertemplate="%{customdata}<br>dim %{x}: %{z:.4f}<extra></extra>",
+            hovertemplate="%{y}<br>dim %{x}: %{z:.4f}<extra></extra>",
             colorbar={"thickness": 14, "len": 0.9},
+            texttemplate="%{z:.4f}" if show_values else None,
         )
     )
-    figure.update_yaxes(
-        tickmode="array", tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed", title=None
-    )
+    if highlight_row is not None and 0 <= highlight_row < len(labels):
+        figure.add_shape(
+            type="rect",
+            x0=-0.5,
+            x1=shown.shape[1] - 0.5,
+            y0=highlight_row - 0.5,
+            y1=highlight_row + 0.5,
+            line={"color": FONT["color"], "width": 4},
+        )
+    figure.update_yaxes(autorange="reversed", title=None, type="category")
     figure.update_xaxes(title="dimension")
     figure.update_layout(
         title={"text": title, "font": {"size": 16}},
@@ -72,23 +90,37 @@ def heatmap(
     return figure
 
 
-def _trace(
-    points: np.ndarray, kind: str, name: str, labels: list[str], hover: list[str], symbol: str, size: int
-):
+def points_trace(
+    points: np.ndarray,
+    kind: str,
+    name: str,
+    labels: list[str],
+    hover: list[str],
+    symbol: str,
+    size: int,
+    color: str | None = None,
+    customdata: np.ndarray | None = None,
+    hovertemplate: str | None = None,
+) -> go.Scatter3d:
+    """One set of 3D points, in the colour of its ``kind`` (or ``color``). The hover shows ``hover``, or
+    ``hovertemplate`` filled from ``customdata`` (numbers travel as compact binary arrays, not text)."""
+    color = color or COLORS[kind]
     return go.Scatter3d(
-        x=np.round(points[:, 0], 4),
-        y=np.round(points[:, 1], 4),
-        z=np.round(points[:, 2], 4),
+        x=compact(points[:, 0]),
+        y=compact(points[:, 1]),
+        z=compact(points[:, 2]),
         mode="markers+text" if any(labels) else "markers",
         name=name,
-        text=labels,
+        text=labels if any(labels) else None,
         textposition="top center",
-        textfont={"size": 15, "color": COLORS[kind]},
+        textfont={"size": 15, "color": color},
         hovertext=hover,
-        hoverinfo="text",
+        hoverinfo="text" if hovertemplate is None else None,
+        customdata=customdata,
+        hovertemplate=hovertemplate,
         marker={
             "size": size,
-            "color": COLORS[kind],
+            "color": color,
             "symbol": symbol,
             "line": {"width": 1, "color": "white"},
         },
@@ -122,52 +154,75 @@ def space_figure(
         token_text.append(label if labelled and token_id not in seen else "")
         seen.add(token_id)
 
-    def hover(kind: str) -> list[str]:
-        values = first_values[kind]
-        return [
-            f"<b>{safe[i]}</b><br>id {token_ids[i]} · {names['pos']} {i}<br>"
-            + ", ".join(f"{v:.4f}" for v in values[i])
-            + ", …"
-            for i in range(n)
-        ]
+    # Per point: id, position and the first values as numbers; the template writes them out in the browser.
+    ids_and_positions = np.stack([np.asarray(token_ids, dtype=np.float32), np.arange(n, dtype=np.float32)], 1)
+    template = (
+        f"<b>%{{hovertext}}</b><br>id %{{customdata[0]}} · {plain(names['pos'])} %{{customdata[1]}}<br>"
+        + ", ".join(f"%{{customdata[{2 + j}]:.4f}}" for j in range(first_values["token"].shape[1]))
+        + ", …<extra>%{fullData.name}</extra>"
+    )
+
+    def hover(kind: str) -> dict:
+        customdata = np.concatenate([ids_and_positions, first_values[kind].astype(np.float32)], axis=1)
+        return {"hover": safe, "customdata": customdata, "hovertemplate": template}
 
     size = round(7 * marker_scale)
+    position_text = [f"p{i}" if labelled else "" for i in range(n)]
+    input_text = [f"{safe[i]}·{i}" if labelled else "" for i in range(n)]
     traces = [
-        _trace(projection.token_points, "token", names["token"], token_text, hover("token"), "diamond", size),
-        _trace(
+        points_trace(
+            projection.token_points,
+            "token",
+            names["token"],
+            token_text,
+            symbol="diamond",
+            size=size,
+            **hover("token"),
+        ),
+        points_trace(
             projection.position_points,
             "position",
             names["position"],
-            [f"p{i}" if labelled else "" for i in range(n)],
-            hover("position"),
-            "square",
-            round(size * 0.8),
+            position_text,
+            symbol="square",
+            size=round(size * 0.8),
+            **hover("position"),
         ),
-        _trace(
+        points_trace(
             projection.input_points,
             "input",
             names["input"],
-            [f"{safe[i]}·{i}" if labelled else "" for i in range(n)],
-            hover("input"),
-            "circle",
-            size,
+            input_text,
+            symbol="circle",
+            size=size,
+            **hover("input"),
         ),
     ]
-    segments = np.full((3 * n, 3), np.nan)
-    segments[0::3] = projection.token_points
-    segments[1::3] = projection.input_points
-    traces.append(
-        go.Scatter3d(
-            x=np.round(segments[:, 0], 4),
-            y=np.round(segments[:, 1], 4),
-            z=np.round(segments[:, 2], 4),
-            mode="lines",
-            name=names["arrow"],
-            line={"color": COLORS["arrow"], "width": 3, "dash": "dash"},
-            hoverinfo="skip",
-        )
+    traces.append(segments_trace(projection.token_points, projection.input_points, names["arrow"]))
+    return scene_figure(traces, projection.explained_variance_ratio, camera=camera, height=height)
+
+
+def segments_trace(
+    starts: np.ndarray, ends: np.ndarray, name: str, color: str = COLORS["arrow"]
+) -> go.Scatter3d:
+    """Dashed lines from each start point to its end point (token vector -> input embedding), one trace."""
+    segments = np.full((3 * len(starts), 3), np.nan)
+    segments[0::3] = starts
+    segments[1::3] = ends
+    return go.Scatter3d(
+        x=compact(segments[:, 0]),
+        y=compact(segments[:, 1]),
+        z=compact(segments[:, 2]),
+        mode="lines",
+        name=name,
+        line={"color": color, "width": 3, "dash": "dash"},
+        hoverinfo="skip",
     )
-    ratio = projection.explained_variance_ratio
+
+
+def scene_figure(traces: list, ratio: np.ndarray, *, camera: str = "default", height: int = 640) -> go.Figure:
+    """A 3D figure of PCA points: axes titled with the variance each keeps, a preset camera, a legend
+    on top."""
     axes = {
         f"{axis}axis": {"title": {"text": f"PC{i + 1} ({ratio[i]:.1%})"}, "backgroundcolor": "#f8fafc"}
         for i, axis in enumerate("xyz")

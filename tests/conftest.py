@@ -10,7 +10,9 @@ import pytest
 import tiktoken
 from tiktoken.load import load_tiktoken_bpe
 
-ASSETS = Path(__file__).resolve().parents[1] / "embedviz" / "assets"
+ROOT = Path(__file__).resolve().parents[1]
+
+ASSETS = ROOT / "embedviz" / "assets"
 RANKS_FILE = ASSETS / "gpt2.tiktoken"
 VERDICT_FILE = ASSETS / "the-verdict.txt"
 

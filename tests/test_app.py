@@ -15,21 +15,11 @@ import tiktoken
 import torch
 from apptest_utils import chart_by_key, run_app
 from sklearn.decomposition import PCA
-from tiktoken.load import load_tiktoken_bpe
 
-from embedviz.tokenizer import GPT2_RANKS_PATH, MAX_CHARS
+from embedviz.tokenizer import MAX_CHARS
 from embedviz.ui import pipeline
 
 DEFAULT = "Today the cat sat on the mat"
-GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
-
-
-@pytest.fixture(scope="module")
-def plain_gpt2() -> tiktoken.Encoding:
-    ranks = load_tiktoken_bpe(str(GPT2_RANKS_PATH))
-    return tiktoken.Encoding(
-        "plain-gpt2", pat_str=GPT2_PATTERN, mergeable_ranks=ranks, special_tokens={"<|endoftext|>": 50256}
-    )
 
 
 def seed_vectors(ids: list[int], dim: int = 256, seed: int = 123, context_length: int = 1024):
@@ -97,7 +87,7 @@ def test_heatmaps_and_worked_sum_show_the_seed_numbers(plain_gpt2):
     token, position, inputs = seed_vectors(ids)
     for key, values in (("heatmap-token", token), ("heatmap-position", position), ("heatmap-input", inputs)):
         z = np.asarray(chart_by_key(at, key)["data"][0]["z"], dtype=np.float64).reshape(len(ids), -1)
-        np.testing.assert_allclose(z, np.round(values[:, :128].astype(np.float64), 4), atol=1e-9)
+        np.testing.assert_allclose(z, np.round(values[:, :128].astype(np.float64), 4), atol=1e-6)
     at.selectbox(key="token").set_value(2).run()
     worked = next(c.value for c in at.code if "=" in c.value and "+" in c.value)
     first = [f"{token[2, d]:.4f}" for d in range(3)]
