@@ -28,11 +28,33 @@ from embedviz.projection import Projection, fit_reference, project
 from embedviz.tokenizer import Token, tokenize
 from embedviz.ui.state import Settings
 
+#: Token tables up to this size (GPT-2 up to 333 dims) are "small": three are kept, and one larger table.
+#: Worst case 3 x 64 MiB + 1 x 412 MB (GPT-2 at 2048 dims): fifty visitors trying dims can't exhaust memory.
+SMALL_TABLE_BYTES = 64 * 2**20
 
-@st.cache_resource(max_entries=2, show_spinner="Building the token embedding table…")
-def token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
-    """The seeded token table, shared by every visitor (at most two kept: 2 x 206 MB at 1024 dims)."""
+
+@st.cache_resource(max_entries=3, show_spinner="Building the token embedding table…")
+def _small_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
     return build_token_table(n_vocab, dim, seed)
+
+
+@st.cache_resource(max_entries=1, show_spinner="Building the token embedding table…")
+def _large_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    return build_token_table(n_vocab, dim, seed)
+
+
+def token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    """The seeded token table, built once and shared by every visitor; never modify it."""
+    cache = _small_token_table if n_vocab * dim * 4 <= SMALL_TABLE_BYTES else _large_token_table
+    return cache(n_vocab, dim, seed)
+
+
+def _clear_token_tables() -> None:
+    _small_token_table.clear()
+    _large_token_table.clear()
+
+
+token_table.clear = _clear_token_tables  # like the st.cache_resource functions it stands for
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
