@@ -1,0 +1,213 @@
+"""Reproduce in Python: turn the page's settings into a short script that prints the same numbers.
+
+Everything embedviz shows follows one contract (see :mod:`embedviz.embeddings`)::
+
+    torch.manual_seed(seed)
+    tok = torch.nn.Embedding(n_vocab, dim)
+    pos = torch.nn.Embedding(context_length, dim)
+
+:func:`python_source` writes that contract out for one sentence, so a teacher can paste it into a
+notebook that has only ``torch`` and ``tiktoken`` installed and see the same token ids and the same
+vector values (first dimensions, 4 decimals) as the page's tables. Nothing here imports Streamlit: the
+source is a pure function of the settings.
+
+Two safety rules, because the sentence is anybody's text:
+
+* The sentence enters the code only through :func:`repr`, which always gives a valid Python string
+  literal (quotes, backslashes, newlines and invisible characters are escaped). It is never pasted raw
+  into a format string.
+* ``<|endoftext|>`` is read as GPT's special token and every other special-looking string as plain
+  text, exactly like :func:`embedviz.tokenizer.encode`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tiktoken_ext.openai_public import ENDOFTEXT, r50k_pat_str
+
+from embedviz.embeddings import EmbeddingResult
+
+#: How many dimensions of each vector the script prints by default (the page's tables show 8).
+SHOWN_DIMS = 8
+#: A long sentence is split into string pieces of at most this many characters, one per line.
+LITERAL_WIDTH = 72
+#: What the online script's comment tells a reader to put in place of the ranks path.
+SHIPPED_RANKS_HINT = "gpt2.tiktoken"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The settings the numbers depend on, for callers that have no :class:`EmbeddingResult` (tests,
+    notebooks). A result carries the same fields, so :func:`python_source` takes either."""
+
+    text: str
+    encoding: str = "gpt2"
+    dim: int = 256
+    seed: int = 123
+    context_length: int = 1024
+    positional: str = "learned"
+
+
+def string_literal(text: str, width: int = LITERAL_WIDTH) -> str:
+    """``text`` as Python source that evaluates to exactly ``text``.
+
+    Short texts are one :func:`repr`; longer ones are cut after each newline and every ``width``
+    characters into pieces that Python glues back together (``("ab" "cd") == "abcd"``). Each piece is
+    its own ``repr``, so no character of the text is ever interpreted as code.
+    """
+    if len(text) <= width:
+        return repr(text)
+    pieces = []
+    for line in text.splitlines(keepends=True):
+        pieces += [line[i : i + width] for i in range(0, len(line), width)]
+    return "(\n" + "".join(f"    {piece!r}\n" for piece in pieces) + ")"
+
+
+def _literal(value: str) -> str:
+    """A string literal in double quotes for our own plain constants, :func:`repr` for anything else."""
+    if re.fullmatch(r"[\w<|>./ -]*", value, flags=re.ASCII):
+        return f'"{value}"'
+    return repr(value)
+
+
+def _raw_literal(pattern: str) -> str:
+    """A regex as a raw string literal when that is possible (easier to read), else ``repr``."""
+    if '"' not in pattern and not pattern.endswith("\\") and "\n" not in pattern:
+        return f'r"{pattern}"'
+    return repr(pattern)
+
+
+def offline_tokenizer_lines(ranks_path: str) -> list[str]:
+    """Build GPT-2's tokenizer from a local ranks file: tiktoken's loader plus GPT-2's split pattern
+    and its one special token, the same recipe :func:`embedviz.tokenizer.get_encoding` uses."""
+    return [
+        "from tiktoken.load import load_tiktoken_bpe",
+        "",
+        "enc = tiktoken.Encoding(",
+        '    name="gpt2",',
+        f"    pat_str={_raw_literal(r50k_pat_str)},",
+        f"    mergeable_ranks=load_tiktoken_bpe({_literal(ranks_path)}),",
+        f"    special_tokens={{{_literal(ENDOFTEXT)}: 50256}},",
+        ")",
+    ]
+
+
+def tokenizer_lines(encoding: str, ranks_path: str | None = None) -> list[str]:
+    """Lines that define ``enc``. ``ranks_path`` (GPT-2 only) builds it from a local file, with no
+    download; otherwise tiktoken fetches the encoding once and the comment says how to avoid that."""
+    if ranks_path is not None:
+        if encoding != "gpt2":
+            raise ValueError("A local ranks file is only supported for the 'gpt2' encoding.")
+        header = "# GPT-2's byte-pair encoding, built from a local ranks file (no download)."
+        return [header, *offline_tokenizer_lines(ranks_path)]
+    lines = [f"enc = tiktoken.get_encoding({_literal(encoding)})  # downloads the vocabulary once"]
+    if encoding == "gpt2":
+        lines = [
+            "# Offline? embedviz ships GPT-2's vocabulary as embedviz/assets/gpt2.tiktoken. Copy that file",
+            "# next to this notebook and use these lines instead of the get_encoding line below:",
+            *(f"#   {line}".rstrip() for line in offline_tokenizer_lines(SHIPPED_RANKS_HINT)),
+            *lines,
+        ]
+    return lines
+
+
+def position_lines(positional: str) -> list[str]:
+    """Lines that define ``position_vectors`` (shape ``(n, dim)``) for one positional mode."""
+    if positional == "learned":
+        return [
+            "# 3. Position embeddings: a second table, one learned vector per position 0, 1, 2, ...",
+            "# (drawn right after the token table, from the same seed; never re-seed in between)",
+            "pos = torch.nn.Embedding(context_length, dim)",
+            "position_vectors = pos(torch.arange(n))",
+        ]
+    if positional == "sinusoidal":
+        return [
+            "# 3. Position embeddings: fixed sines and cosines (Vaswani et al. 2017), nothing to learn:",
+            "#   PE[p, 2i] = sin(p / 10000^(2i/dim)),  PE[p, 2i+1] = cos(p / 10000^(2i/dim))",
+            "p = torch.arange(n, dtype=torch.float64)[:, None]",
+            "two_i = torch.arange(0, dim, 2, dtype=torch.float64)",
+            "angle = p / torch.pow(10000.0, two_i / dim)",
+            "position_vectors = torch.zeros(n, dim, dtype=torch.float64)",
+            "position_vectors[:, 0::2] = torch.sin(angle)",
+            "position_vectors[:, 1::2] = torch.cos(angle[:, : dim // 2])",
+            "position_vectors = position_vectors.to(torch.float32)",
+        ]
+    if positional == "none":
+        return [
+            "# 3. No position embeddings: zeros, so the model sees a bag of words",
+            "position_vectors = torch.zeros(n, dim)",
+        ]
+    raise ValueError(f"Unknown positional mode {positional!r}")
+
+
+def _settings_lines(settings: Recipe | EmbeddingResult) -> list[str]:
+    lines = [
+        f"text = {string_literal(settings.text)}",
+        f"dim = {settings.dim}  # numbers per vector",
+        f"seed = {settings.seed}",
+    ]
+    if settings.positional == "learned":
+        lines.append(f"context_length = {settings.context_length}  # rows of the position table")
+    return lines
+
+
+_SHOW_FUNCTION = [
+    "def show(title, vectors):",
+    '    """Print each token\'s first `shown` numbers, 4 decimals, like embedviz\'s tables."""',
+    '    print(f"{title}: first {min(shown, dim)} of {dim} dimensions")',
+    "    for i, row in enumerate(vectors[:, :shown].tolist()):",
+    '        print(f"{i:5d}", " ".join(f"{x:8.4f}" for x in row))',
+]
+
+
+def python_source(
+    settings: Recipe | EmbeddingResult, *, ranks_path: str | None = None, shown_dims: int = SHOWN_DIMS
+) -> str:
+    """A complete, runnable script that prints the token ids and the first ``shown_dims`` numbers of the
+    token, position and input vectors for ``settings``, the way embedviz computes and shows them.
+
+    ``ranks_path`` (for "gpt2" only) makes the script build the tokenizer from a local ranks file
+    instead of ``tiktoken.get_encoding("gpt2")``, so it runs with no network at all.
+    """
+    lines = [
+        f"# embedviz: reproduce this page's numbers ({settings.encoding}, dim {settings.dim}, "
+        f"seed {settings.seed}, {settings.positional} positions).",
+        "# Needs only: pip install torch tiktoken",
+        "import tiktoken",
+        "import torch",
+        "",
+        *_settings_lines(settings),
+        f"shown = {shown_dims}  # how many numbers of each vector to print",
+        "",
+        "# 1. Tokens: text -> token ids",
+        *tokenizer_lines(settings.encoding, ranks_path),
+        f"ids = enc.encode(text, allowed_special={{{_literal(ENDOFTEXT)}}}, disallowed_special=())",
+        "n = len(ids)",
+        'print("token ids:", ids)',
+        'print("tokens:", [enc.decode([i]) for i in ids])',
+        "",
+        "# 2. Token embeddings: a seeded random table with one row per vocabulary entry",
+        "torch.manual_seed(seed)",
+        "tok = torch.nn.Embedding(enc.n_vocab, dim)",
+        "token_vectors = tok(torch.tensor(ids, dtype=torch.long))",
+        "",
+        *position_lines(settings.positional),
+        "",
+        "# 4. The model's input: token vector + position vector, element by element",
+        "input_embeddings = token_vectors + position_vectors",
+        "",
+        "",
+        *_SHOW_FUNCTION,
+        "",
+        "",
+        'show("token vectors", token_vectors)',
+        'show("position vectors", position_vectors)',
+        'show("input embeddings", input_embeddings)',
+        "print(input_embeddings.shape)  # (number of tokens, dim)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["SHOWN_DIMS", "Recipe", "python_source", "string_literal"]

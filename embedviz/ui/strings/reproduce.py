@@ -1,0 +1,65 @@
+"""Strings of pipeline section 7: reproduce in Python, and the downloads."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "repro.title": ("7 · Reproduce and export", "7 · Nachrechnen und exportieren"),
+    "repro.intro": (
+        "Every number on this page comes from a few lines of PyTorch, the same as in the seed document. "
+        "Paste this code into a notebook with `torch` and `tiktoken` installed: it prints the same token "
+        "ids and the same numbers as the tables above (first {shown} of {dim} dimensions, 4 decimals).",
+        "Jede Zahl auf dieser Seite stammt aus wenigen Zeilen PyTorch, genau wie im Ausgangstext. Fügen Sie "
+        "diesen Code in ein Notebook mit `torch` und `tiktoken` ein: Er gibt dieselben Token-IDs und "
+        "dieselben Zahlen aus wie die Tabellen oben (die ersten {shown} von {dim} Dimensionen, 4 "
+        "Nachkommastellen).",
+    ),
+    "repro.offline": (
+        "`tiktoken.get_encoding` downloads the vocabulary once. Without internet, use the commented "
+        "lines: they read the copy of GPT-2's vocabulary that ships with embedviz, "
+        "`embedviz/assets/gpt2.tiktoken`.",
+        "`tiktoken.get_encoding` lädt das Vokabular einmal herunter. Ohne Internet nehmen Sie die "
+        "auskommentierten Zeilen: Sie lesen die Kopie des GPT-2-Vokabulars, die embedviz mitbringt: "
+        "`embedviz/assets/gpt2.tiktoken`.",
+    ),
+    "repro.download": (
+        "`tiktoken.get_encoding` downloads this encoding's vocabulary once, so the first run needs internet.",
+        "`tiktoken.get_encoding` lädt das Vokabular dieser Kodierung einmal herunter; der erste Lauf braucht "
+        "also Internet.",
+    ),
+    "export.title": ("Downloads", "Downloads"),
+    "export.intro": (
+        "The {rows:,} vectors of this sentence ({n:,} tokens × token, position and input vector), each with "
+        "all {dim:,} numbers at full float32 precision. The files are built when you click.",
+        "Die {rows:,} Vektoren dieses Satzes ({n:,} Tokens × Token-, Positions- und Eingabevektor), jeder "
+        "mit allen {dim:,} Zahlen in voller float32-Genauigkeit. Die Dateien entstehen beim Klicken.",
+    ),
+    "export.csv": ("Vectors (CSV)", "Vektoren (CSV)"),
+    "export.csv_help": (
+        "One row per token and kind: position, token_id, token, kind (token / position / input), "
+        "dim_0 … dim_{last}. Opens in a spreadsheet or with pandas.read_csv.",
+        "Eine Zeile pro Token und Art: position, token_id, token, kind (token / position / input), "
+        "dim_0 … dim_{last}. Öffnet in einer Tabellenkalkulation oder mit pandas.read_csv.",
+    ),
+    "export.projector": ("Embedding Projector (ZIP)", "Embedding Projector (ZIP)"),
+    "export.projector_help": (
+        "tensors.tsv and metadata.tsv for projector.tensorflow.org: unzip, click “Load” and choose both "
+        "files. There you can explore the vectors with PCA, t-SNE or UMAP.",
+        "tensors.tsv und metadata.tsv für projector.tensorflow.org: entpacken, auf „Load“ klicken und "
+        "beide Dateien wählen. Dort lassen sich die Vektoren mit PCA, t-SNE oder UMAP erkunden.",
+    ),
+    "export.html": ("3D view (HTML)", "3D-Ansicht (HTML)"),
+    "export.html_help": (
+        "The 3D view as one web page (about 5 MB, plotly.js included): opens in any browser, also offline, "
+        "and still rotates.",
+        "Die 3D-Ansicht als eine Webseite (etwa 5 MB, plotly.js inklusive): öffnet in jedem Browser, auch "
+        "offline, und lässt sich weiter drehen.",
+    ),
+    "export.html_title": (
+        "“{sentence}” · {n:,} tokens · dim {dim:,} · seed {seed} · positions: {positional}",
+        "„{sentence}“ · {n:,} Tokens · Dim. {dim:,} · Seed {seed} · Positionen: {positional}",
+    ),
+    "export.png": (
+        "A picture of the 3D view: the camera icon in the chart's toolbar (top right of section 5) saves "
+        "a PNG.",
+        "Ein Bild der 3D-Ansicht: Das Kamera-Symbol in der Werkzeugleiste des Diagramms (oben rechts in "
+        "Abschnitt 5) speichert ein PNG.",
+    ),
+}

@@ -1,0 +1,96 @@
+"""Section 7 through Streamlit's AppTest: the code block follows the settings, the downloads are there
+and lazy, and no edge setting raises."""
+
+from __future__ import annotations
+
+import pytest
+from apptest_utils import run_app
+from streamlit.testing.v1 import AppTest
+
+import embedviz
+from embedviz.codegen import Recipe, python_source
+from embedviz.ui.reproduce import file_stem
+
+DEFAULT = "Today the cat sat on the mat"
+TITLE = {"en": "7 · Reproduce and export", "de": "7 · Nachrechnen und exportieren"}
+DOWNLOADS = ("export-csv", "export-projector", "export-html")
+
+
+def python_blocks(at: AppTest) -> list[str]:
+    """The Python code blocks' text, with the final newline st.code drops restored."""
+    return [block.value + "\n" for block in at.code if block.language == "python"]
+
+
+def downloads(at: AppTest) -> dict[str, object]:
+    """The download buttons of section 7, by key."""
+    return {button.key: button for button in at.get("download_button") if button.key in DOWNLOADS}
+
+
+def test_code_block_is_the_generated_script_for_the_settings():
+    at = run_app()
+    assert not at.exception
+    assert TITLE["en"] in [h.value for h in at.header]
+    assert python_blocks(at) == [python_source(Recipe(DEFAULT))]
+    source = python_blocks(at)[0]
+    assert "seed = 123" in source and "dim = 256  # numbers per vector" in source
+
+
+def test_code_block_follows_the_controls():
+    at = run_app(seed=7, dim=5, positional="sinusoidal", text='say "hi"\\n')
+    at.number_input(key="seed").set_value(9).run()
+    at.toggle(key="all_dims").set_value(True).run()
+    assert not at.exception
+    (source,) = python_blocks(at)
+    assert source == python_source(
+        Recipe('say "hi"\\n', dim=5, seed=9, positional="sinusoidal"), shown_dims=5
+    )
+    assert "text = 'say \"hi\"\\\\n'" in source  # the sentence as a Python literal
+
+
+def test_downloads_are_present_and_built_only_on_click():
+    at = run_app(dim=12, seed=4)
+    assert not at.exception
+    buttons = downloads(at)
+    assert set(buttons) == set(DOWNLOADS)
+    for button in buttons.values():
+        proto = button.proto
+        # A callable was registered (deferred_file_id) and no bytes were sent with the page (no url).
+        assert proto.HasField("deferred_file_id") and proto.deferred_file_id
+        assert proto.url == ""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"text": "Hi"},  # one token
+        {"dim": 1},
+        {"positional": "none"},
+        {"positional": "sinusoidal", "dim": 3},
+        {"lang": "de"},
+        {"text": "</script><script>alert(1)</script> '''\"\"\" \\ <|endoftext|> 🙂", "dim": 2},
+        {"encoding": "gpt2", "context_length": 7, "text": DEFAULT},  # exactly as many tokens as rows
+    ],
+    ids=["one-token", "dim-1", "positional-none", "sinusoidal", "german", "hostile-text", "tight-context"],
+)
+def test_edge_settings_render_without_exception(query):
+    at = run_app(**query)
+    assert not at.exception
+    lang = query.get("lang", "en")
+    assert TITLE[lang] in [h.value for h in at.header]
+    assert len(python_blocks(at)) == 1
+    assert set(downloads(at)) == set(DOWNLOADS)
+    if lang == "de":
+        labels = {button.label for button in downloads(at).values()}
+        assert labels == {"Vektoren (CSV)", "Embedding Projector (ZIP)", "3D-Ansicht (HTML)"}
+
+
+def test_file_names_come_from_the_settings_only():
+    result = embedviz.embed("=cmd|' /C calc'!A0 ../../etc/passwd", dim=12, seed=4, positional="none")
+    assert file_stem(result) == "embedviz-gpt2-dim12-seed4-none"
+
+
+def test_no_section_without_tokens():
+    at = run_app(text="")
+    assert not at.exception
+    assert TITLE["en"] not in [h.value for h in at.header]
+    assert not downloads(at)
