@@ -18,11 +18,10 @@ import streamlit as st
 from embedviz import export
 from embedviz.codegen import python_source
 from embedviz.embeddings import EmbeddingResult
-from embedviz.figures import space_figure
 from embedviz.projection import Projection
 from embedviz.ui import pipeline
 from embedviz.ui.i18n import t
-from embedviz.ui.space3d import HOVER_VALUES
+from embedviz.ui.space3d import figure_for, legend_names
 from embedviz.ui.state import Settings
 from embedviz.ui.vectors import FIRST_DIMS
 
@@ -91,14 +90,11 @@ def downloads(result: EmbeddingResult, projection: Projection, camera: str) -> N
 
 def html_maker(result: EmbeddingResult, projection: Projection, camera: str) -> Callable[[], bytes]:
     """A no-argument function that builds the standalone HTML of the 3D view, texts already translated."""
-    names = {kind: t(f"space.legend.{kind}") for kind in (*export.KINDS, "arrow")}
-    names["pos"] = t("space.pos")
+    names = legend_names()  # translated now: the click runs outside the page's Streamlit run
     title = html_title(result)
-    first = {kind: export.vectors_of(result, kind)[:, :HOVER_VALUES] for kind in export.KINDS}
-    labels = [token.display for token in result.tokens]
 
     def build() -> bytes:
-        figure = space_figure(projection, labels, result.token_ids, first, names, camera=camera)
+        figure = figure_for(result, projection, camera, names=names)
         return export.standalone_html(figure, title)
 
     return build

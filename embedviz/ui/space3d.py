@@ -15,10 +15,22 @@ from embedviz.ui.state import FITS
 HOVER_VALUES = 3
 
 
-def figure_for(result: EmbeddingResult, projection: Projection, camera: str, marker_scale: float = 1.0):
-    """The 3D figure for a result, with legend names in the current language."""
+def legend_names() -> dict[str, str]:
+    """Legend and hover words of the 3D view, in the current language."""
     names = {kind: t(f"space.legend.{kind}") for kind in ("token", "position", "input", "arrow")}
     names["pos"] = t("space.pos")
+    return names
+
+
+def figure_for(
+    result: EmbeddingResult,
+    projection: Projection,
+    camera: str,
+    marker_scale: float = 1.0,
+    names: dict[str, str] | None = None,
+):
+    """The 3D figure for a result. Pass ``names`` (from :func:`legend_names`) to build it outside a
+    Streamlit run, e.g. when a download button asks for the file."""
     first = {
         "token": result.token_vectors[:, :HOVER_VALUES].numpy(),
         "position": result.position_vectors[:, :HOVER_VALUES].numpy(),
@@ -29,7 +41,7 @@ def figure_for(result: EmbeddingResult, projection: Projection, camera: str, mar
         [token.display for token in result.tokens],
         result.token_ids,
         first,
-        names,
+        names or legend_names(),
         camera=camera,
         marker_scale=marker_scale,
     )
