@@ -81,6 +81,8 @@ def heatmap(
         )
     figure.update_yaxes(autorange="reversed", title=None, type="category")
     figure.update_xaxes(title="dimension")
+    if shown.shape[1] <= 16:  # whole numbers only: no "dimension 0.5" between a few columns
+        figure.update_xaxes(tickmode="array", tickvals=list(range(shown.shape[1])))
     figure.update_layout(
         title={"text": title, "font": {"size": 16}},
         font=FONT,

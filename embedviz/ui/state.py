@@ -52,8 +52,8 @@ class Settings:
     stride: int = 4
     shuffle: bool = False
     batch: int = 0  # which batch of the data loader is shown
-    compare_a: str = "dog bites man"
-    compare_b: str = "man bites dog"
+    compare_a: str = "the dog bites the man"
+    compare_b: str = "the man bites the dog"
     k: int = 10  # nearest neighbours
     toy_index: int = 3  # the seed's lookup example: row 3 of the 6 x 3 table
     add_a: str = "0.5, -0.2, 0.1"  # the seed's addition example, editable

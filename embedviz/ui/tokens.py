@@ -47,8 +47,9 @@ def chip(token: Token, position: int, colour: str) -> str:
     )
 
 
-def chips_html(tokens: list[Token], limit: int = MAX_CHIPS) -> str:
-    colours = colour_of(tokens)
+def chips_html(tokens: list[Token], limit: int = MAX_CHIPS, colours: dict[int, str] | None = None) -> str:
+    """The chips of ``tokens`` in one row; ``colours`` (id -> colour) lets two rows share colours."""
+    colours = colours or colour_of(tokens)
     spans = "".join(chip(token, i, colours[token.id]) for i, token in enumerate(tokens[:limit]))
     return f'<div class="ev-chips" style="line-height:2.2;">{spans}</div>'
 
