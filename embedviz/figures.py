@@ -48,6 +48,7 @@ def heatmap(
     height: int | None = None,
     highlight_row: int | None = None,
     show_values: bool = False,
+    x_title: str = "dimension",
 ) -> go.Figure:
     """A diverging heatmap (blue negative, white 0, red positive) of the top-left part of ``values``:
     at most MAX_HEATMAP_ROWS rows and MAX_HEATMAP_COLS columns, values rounded to 4 decimals.
@@ -80,7 +81,7 @@ def heatmap(
             line={"color": FONT["color"], "width": 4},
         )
     figure.update_yaxes(autorange="reversed", title=None, type="category")
-    figure.update_xaxes(title="dimension")
+    figure.update_xaxes(title=x_title)
     if shown.shape[1] <= 16:  # whole numbers only: no "dimension 0.5" between a few columns
         figure.update_xaxes(tickmode="array", tickvals=list(range(shown.shape[1])))
     figure.update_layout(

@@ -199,6 +199,7 @@ def render_table(table: TokenTable, index: int) -> None:
             height=300,
             highlight_row=index,
             show_values=True,
+            x_title=t("vectors.dimension"),
         ),
         key="toy-heatmap",
         config={"displayModeBar": False},  # six rows: nothing to zoom, and the bar would cover row 0

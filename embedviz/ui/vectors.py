@@ -57,7 +57,11 @@ def vector_block(
                 dim=dim,
             )
         )
-    st.plotly_chart(heatmap(values, labels), key=f"heatmap-{key}", config={"displaylogo": False})
+    st.plotly_chart(
+        heatmap(values, labels, x_title=t("vectors.dimension")),
+        key=f"heatmap-{key}",
+        config={"displaylogo": False},
+    )
     with st.expander(t("vectors.numbers")):
         if not all_dims:
             st.caption(t("vectors.first_dims", shown=min(FIRST_DIMS, dim), dim=dim))

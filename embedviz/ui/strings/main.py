@@ -144,6 +144,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Die Heatmap zeigt Tokens 0–{rows} und Dimensionen 0–{cols} von ({n:,}, {dim:,}); die Tabelle "
         "darunter enthält alle Zahlen.",
     ),
+    "vectors.dimension": ("dimension", "Dimension"),
     "vectors.numbers": ("Exact numbers", "Genaue Zahlen"),
     "vectors.all_dims": ("Show all dimensions", "Alle Dimensionen zeigen"),
     "vectors.first_dims": (
