@@ -5,6 +5,12 @@ stage: tokens, token embeddings, position embeddings, their sum, and the 3D view
 seed's worked examples, batches, word order and training.
 """
 
+import os
+
+# Before torch is imported: idle OpenMP threads sleep instead of spinning. On a 2-core box shared by many
+# visitors, spinning threads made training 6x slower (67 s -> 10 s measured, docs/performance.md).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import streamlit as st
 
 from embedviz.tokenizer import MAX_CHARS
@@ -65,7 +71,7 @@ if settings.presenter:
 st.title(t("app.title"))
 st.markdown(t("app.subtitle"))
 for notice in notices:
-    st.warning(t("app.notice", notice=notice), icon="⚠️")
+    st.warning(t("app.notice", notice=word_order.md_literal(notice)), icon="⚠️")  # a link is untrusted text
 st.segmented_control(
     t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
 )

@@ -40,7 +40,7 @@ MAX_TABLE_BYTES = 512 * 2**20
 
 # torch.manual_seed sets a process-wide generator; two visitors building tables at the same moment
 # must not interleave their draws, or both would get numbers nobody can reproduce.
-_RNG_LOCK = threading.Lock()
+RNG_LOCK = threading.Lock()
 
 
 def table_bytes(n_vocab: int, dim: int, context_length: int) -> int:
@@ -85,7 +85,7 @@ class TokenTable:
 
 def build_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
     """``torch.manual_seed(seed)`` then ``torch.nn.Embedding(n_vocab, dim)``, frozen."""
-    with _RNG_LOCK, torch.random.fork_rng(devices=[]), torch.no_grad():
+    with RNG_LOCK, torch.random.fork_rng(devices=[]), torch.no_grad():
         torch.manual_seed(seed)
         layer = torch.nn.Embedding(n_vocab, dim)
         state = torch.get_rng_state()
@@ -96,7 +96,7 @@ def build_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
 def build_position_table(token_table: TokenTable, context_length: int) -> torch.nn.Embedding:
     """The learned position layer ``torch.nn.Embedding(context_length, dim)``, drawn right after the
     token table with the same seed, exactly as the seed document's code does."""
-    with _RNG_LOCK, torch.random.fork_rng(devices=[]), torch.no_grad():
+    with RNG_LOCK, torch.random.fork_rng(devices=[]), torch.no_grad():
         torch.set_rng_state(token_table.rng_state_after)
         layer = torch.nn.Embedding(context_length, token_table.layer.embedding_dim)
     layer.requires_grad_(False)

@@ -23,10 +23,11 @@ Snapshot 0 is taken before any update, so it is exactly what the page shows.
 
 What makes it cheap enough for a small CPU (the default run takes a few seconds)
 -------------------------------------------------------------------------------
-* Only tokens that occur in the training text ever get a gradient: a token the model never reads is never
-  updated (and with Adam, a row whose gradient is always zero does not move at all). So the model trains a
-  compact copy of just those rows (about 1,100 of 50,257 for "The Verdict"); all other rows stay exactly as
-  they were. A token of your sentence that is not in the training text therefore never moves.
+* Only tokens the model reads (inputs of the training windows) ever get a gradient: a token the model
+  never reads is never updated (and with Adam, a row whose gradient is always zero does not move at all).
+  So the model trains a compact copy of just the rows of the text's tokens (about 1,100 of 50,257 for
+  "The Verdict"); all other rows stay exactly as they were. A token of your sentence that is not in the
+  training text therefore never moves.
 * The output head scores only the tokens that occur in the text, not all 50,257.
 * The block works at width ``min(dim, MAX_WIDTH)``. Up to 256 dimensions the input embeddings go into the
   block as they are; a wider table is first projected down by one linear layer (the embeddings still learn
@@ -48,7 +49,7 @@ from torch.utils.data import DataLoader
 
 from embedviz.data import GPTDatasetV1, load_verdict
 from embedviz.embeddings import (
-    _RNG_LOCK,
+    RNG_LOCK,
     TokenTable,
     build_position_table,
     build_token_table,
@@ -147,7 +148,7 @@ class TrainResult:
     config: TrainConfig
     losses: list[float]
     snapshots: list[Snapshot]
-    trained_ids: list[int]  # token ids that occur in the training text: the only rows training changes
+    trained_ids: list[int]  # token ids of the training text: the only rows training can change
     sentence_ids: list[int]
     stopped_early: bool
     seconds: float
@@ -214,7 +215,7 @@ def _build_model(
     # The block and head are drawn from the seed's stream right after the two tables, as in
     # `torch.manual_seed(seed); tok = nn.Embedding(...); pos = nn.Embedding(...); blocks...`. The lock and
     # fork_rng keep the process-wide generator untouched for everybody else.
-    with _RNG_LOCK, torch.random.fork_rng(devices=[]):
+    with RNG_LOCK, torch.random.fork_rng(devices=[]):
         torch.set_rng_state(token_table.rng_state_after)
         torch.empty(config.context_length, config.dim).normal_()  # the position table's draws
         return TinyGPT(token_rows, position_rows, config)
