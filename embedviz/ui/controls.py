@@ -46,7 +46,12 @@ def sidebar(presenter: bool) -> None:
 
 def model_settings() -> None:
     """The widgets that decide the numbers: encoding, dimension, seed, positions, context length."""
-    st.selectbox(t("controls.encoding"), list(ENCODINGS), key="encoding", format_func=ENCODINGS.get)
+    st.selectbox(
+        t("controls.encoding"),
+        list(ENCODINGS),
+        key="encoding",
+        format_func=lambda e: t(f"controls.encoding.{e}"),
+    )
     st.number_input(
         t("controls.dim"), 1, MAX_DIM, step=1, key="dim", help=t("controls.dim_help", max=MAX_DIM)
     )

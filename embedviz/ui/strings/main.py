@@ -47,6 +47,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "controls.header": ("Model settings", "Modell-Einstellungen"),
     "controls.language": ("Language / Sprache", "Sprache / Language"),
     "controls.encoding": ("Tokenizer (encoding)", "Tokenizer (Kodierung)"),
+    "controls.encoding.gpt2": ("GPT-2 · 50,257 tokens · offline", "GPT-2 · 50.257 Tokens · offline"),
+    "controls.encoding.r50k_base": ("r50k_base · GPT-3 · download", "r50k_base · GPT-3 · Download"),
+    "controls.encoding.p50k_base": ("p50k_base · Codex · download", "p50k_base · Codex · Download"),
+    "controls.encoding.cl100k_base": ("cl100k_base · GPT-4 · download", "cl100k_base · GPT-4 · Download"),
+    "controls.encoding.o200k_base": ("o200k_base · GPT-4o · download", "o200k_base · GPT-4o · Download"),
     "controls.dim": ("Embedding dimension", "Embedding-Dimension"),
     "controls.dim_help": (
         "Numbers per vector (the seed uses 256; GPT-2 small uses 768). 1 to {max:,}.",
