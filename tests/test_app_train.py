@@ -1,0 +1,350 @@
+"""The view "Training & GPT-2" (``?view=train``) through Streamlit's AppTest, and its pure helpers.
+
+Expected numbers come from code written here: the seed's plain torch lines for step 0, plain tiktoken
+for the token ids, brute-force cosine loops for nearest neighbours, and a tiny GPT-2-layout file
+(real vocabulary size, 8 numbers per vector) served by the Range-capable HTTP server of
+``test_pretrained.py`` for the pretrained tables. Small dims and few steps keep it fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+import torch
+from apptest_utils import APP, chart_by_key
+from safetensors.torch import save_file
+from streamlit.testing.v1 import AppTest
+from test_pretrained import _serve
+
+from embedviz import training
+from embedviz.embeddings import table_fingerprint
+from embedviz.training_view import (
+    Registry,
+    TrainKey,
+    config_for,
+    neighbours_before_after,
+    snapshot_every,
+    untrained_positions,
+    without_shared_table,
+)
+from embedviz.ui import pipeline
+from embedviz.ui import train as train_ui
+from embedviz.ui.state import Settings
+
+DIM, STEPS = 16, 10
+SENTENCE = "Today the cat sat on the mat"
+N_VOCAB, WIDTH, POSITIONS = 50257, 8, 1024
+
+
+def open_train(**params: object) -> AppTest:
+    """The app at ``?view=train`` plus ``params``, after its first run (no exception)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["view"] = "train"
+    for name, value in params.items():
+        at.query_params[name] = str(value)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    kinds = ("markdown", "caption", "info", "success", "warning", "error")
+    return "\n".join(e.value for kind in kinds for e in getattr(at, kind))
+
+
+def spec_of(at: AppTest, key: str) -> str:
+    """The Plotly JSON of the chart with widget key ``key``, as sent to the browser."""
+    return next(c.proto.spec for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+
+
+def seed_rows(ids: list[int], dim: int, seed: int = 123, context_length: int = 1024):
+    """The seed document's code: token vectors and position vectors of a sentence."""
+    torch.manual_seed(seed)
+    tok = torch.nn.Embedding(N_VOCAB, dim)
+    pos = torch.nn.Embedding(context_length, dim)
+    with torch.no_grad():
+        return tok(torch.tensor(ids)), pos(torch.arange(len(ids)))
+
+
+def brute_force(table: np.ndarray, token_id: int, k: int, ids: list[int]) -> list[tuple[int, float]]:
+    """Cosine similarity of one row with the rows ``ids``, one at a time; the best k."""
+    norms = {i: math.sqrt(float(np.dot(table[i], table[i]))) for i in [*ids, token_id]}
+    scored = [
+        (i, float(np.dot(table[token_id], table[i])) / (norms[i] * norms[token_id]))
+        for i in ids
+        if i != token_id
+    ]
+    return sorted(scored, key=lambda pair: -pair[1])[:k]
+
+
+@pytest.fixture(autouse=True)
+def fresh_registries() -> Iterator[None]:
+    """Every test starts with no finished run and no loaded GPT-2 (the registries are per process)."""
+    for registry in (train_ui.finished_runs(), train_ui.animations(), train_ui.gpt2_tables()):
+        registry.clear()
+    yield
+
+
+@pytest.fixture
+def train_calls(monkeypatch: pytest.MonkeyPatch) -> list[training.TrainConfig]:
+    """Count the calls of embedviz.training.train (the view calls it through the module)."""
+    calls: list[training.TrainConfig] = []
+    real = training.train
+
+    def counting(config, *args, **kwargs):
+        calls.append(config)
+        return real(config, *args, **kwargs)
+
+    monkeypatch.setattr(training, "train", counting)
+    return calls
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pure helpers
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_snapshots_stay_few_and_registry_stays_bounded() -> None:
+    assert [snapshot_every(s) for s in (10, 150, 300, 1000)] == [5, 5, 10, 35]
+    for steps in (10, 150, 999, 1000):
+        assert math.ceil(steps / snapshot_every(steps)) <= 30
+    registry: Registry[int, str] = Registry(max_entries=2)
+    for i in range(5):
+        registry.put(i, str(i))
+    assert len(registry) == 2 and registry.get(2) is None and registry.get(4) == "4"
+    assert config_for(TrainKey(16, 1, 8, 10, "verdict", "x")).max_length == 8  # short context: short windows
+
+
+def test_neighbours_before_after_match_brute_force(verdict_text: str, plain_gpt2) -> None:
+    ids = plain_gpt2.encode(" the cat sat zebra")
+    key = TrainKey(12, 5, 64, 6, "verdict", "")
+    result = training.train(config_for(key), ids, verdict_text[:2000])
+    seeded = pipeline.tables_of(Settings(dim=12, seed=5, context_length=64))[0].layer.weight
+    kept = without_shared_table(result)
+    assert kept._base_token_weight.numel() == 0  # nothing of the shared table is pinned
+    after_table = replace(kept, _base_token_weight=seeded).token_table().numpy()
+    for token_id in (ids[0], ids[-1]):  # " the" is in the text, "bra" of " zebra" is not
+        before, after = neighbours_before_after(kept, seeded, token_id, 7)
+        want_before = brute_force(seeded.numpy(), token_id, 7, result.trained_ids)
+        want_after = brute_force(after_table, token_id, 7, result.trained_ids)
+        assert [i for i, _ in before] == [i for i, _ in want_before]
+        assert [i for i, _ in after] == [i for i, _ in want_after]
+        assert [s for _, s in after] == pytest.approx([s for _, s in want_after], abs=1e-5)
+    in_text = set(plain_gpt2.encode(verdict_text[:2000]))
+    assert untrained_positions(ids, result.trained_ids) == [i for i, x in enumerate(ids) if x not in in_text]
+    assert ids[-1] not in in_text
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Watch them learn
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_view_opens_without_training(train_calls: list) -> None:
+    at = open_train()
+    assert at.header[0].value == "Training & GPT-2's embeddings"
+    assert "step 0 is exactly the random numbers" in texts(at)
+    assert [b.label for b in at.button][:2] == ["Train", "Stop"]
+    assert next(b for b in at.button if b.label == "Stop").disabled
+    assert "Press **Train** to start" in texts(at)
+    assert at.slider(key="train_steps").value == 150
+    assert train_calls == []
+
+
+def test_train_shows_loss_animation_numbers_and_neighbours(train_calls: list, plain_gpt2) -> None:
+    settings = Settings(dim=DIM)
+    tables = pipeline.tables_of(settings)
+    before = table_fingerprint(tables[0].layer), table_fingerprint(tables[1])
+    at = click(open_train(dim=DIM, train_steps=STEPS), "Train")
+    assert len(train_calls) == 1
+
+    key = TrainKey(DIM, 123, 1024, STEPS, "verdict", SENTENCE)
+    result = train_ui.finished_runs().get(key)
+    ids = plain_gpt2.encode(SENTENCE)
+    assert result is not None and result.sentence_ids == ids and result.steps_done == STEPS
+    token_rows, position_rows = seed_rows(ids, DIM)
+    assert torch.equal(result.snapshots[0].token_vectors, token_rows)  # step 0 = the seed's code
+    assert torch.equal(result.snapshots[0].position_vectors, position_rows)
+    numbers = at.dataframe[0].value  # the selected token (0, "Today"): step 0 and step 10
+    assert list(numbers.iloc[0]) == list(np.round(token_rows[0, :5].double().numpy(), 4))
+    assert list(numbers.iloc[1]) == list(numbers.iloc[0])  # "Today" is not in the story: never trained
+
+    loss = chart_by_key(at, "train_loss")
+    assert np.allclose(loss["data"][0]["y"], result.losses, atol=1e-4) and len(loss["data"][0]["y"]) == STEPS
+    animation = chart_by_key(at, "train_animation")
+    assert (
+        [f["name"] for f in animation["frames"]]
+        == [str(s.step) for s in result.snapshots]
+        == ["0", "5", "10"]
+    )
+    frames = training.animation_frames(result.snapshots)  # one PCA for all frames (tested in the core)
+    scene = animation["layout"]["scene"]
+    ranges = [scene[f"{axis}axis"]["range"] for axis in "xyz"]
+    assert all(scene[f"{axis}axis"]["autorange"] is False for axis in "xyz")
+    for frame, projection in zip(animation["frames"], frames, strict=True):
+        for trace, kind in zip(frame["data"][:3], ("token", "position", "input"), strict=True):
+            points = np.stack([trace[axis] for axis in "xyz"], axis=1)
+            np.testing.assert_allclose(points, getattr(projection, f"{kind}_points"), atol=1e-4)
+            for (low, high), column in zip(ranges, points.T, strict=True):  # the fixed axes hold every frame
+                assert low <= column.min() and column.max() <= high
+    assert len(animation["layout"]["sliders"][0]["steps"]) == 3
+    assert [b["label"] for b in animation["layout"]["updatemenus"][0]["buttons"]] == ["▶ Play", "‖ Pause"]
+
+    page = texts(at)
+    assert f"Trained {STEPS} steps in" in page
+    assert "4 of the sentence's 7 tokens never appear in the story" in page  # Today, cat, sat, mat
+    assert "“The story + my sentence”" in page
+    assert "tokens used in similar contexts get similar vectors" in page
+    assert "never occurs in the training text, so training left its numbers" in page  # token 0, "Today"
+    assert "Choose “␣the” as the token to follow" in page
+    before_nb, after_nb = at.dataframe[1].value, at.dataframe[2].value
+    assert len(before_nb) == len(after_nb) == 10  # k = 10
+    assert set(before_nb["id"]) <= set(result.trained_ids) and set(after_nb["id"]) <= set(result.trained_ids)
+
+    # The shared tables are the same objects, unchanged.
+    assert pipeline.tables_of(settings)[0] is tables[0]
+    assert (table_fingerprint(tables[0].layer), table_fingerprint(tables[1])) == before
+
+    # A second visitor (or a rerun) with the same settings sees the result without training again.
+    again = open_train(dim=DIM, train_steps=STEPS)
+    assert len(train_calls) == 1
+    assert "Trained before in" in texts(again)
+    assert spec_of(again, "train_animation") == spec_of(at, "train_animation")  # the same figure JSON
+
+
+def test_stop_keeps_what_was_learned(train_calls: list, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A click (Stop or any other widget) during training makes Streamlit stop the script at its next
+    st.* call and run it again: here the 6th progress update does what Streamlit does then (st.rerun
+    raises its RerunException there; AppTest then runs the script again, like the browser's click)."""
+    monkeypatch.setattr(train_ui, "PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(train_ui, "CHART_SECONDS", 0.0)
+    draws: list[int] = []
+    real_draw = train_ui.Interruptible.draw
+
+    def draw(self, paint):
+        draws.append(1)
+        return real_draw(self, st.rerun if len(draws) == 6 else paint)
+
+    monkeypatch.setattr(train_ui.Interruptible, "draw", draw)
+    at = click(open_train(dim=DIM, train_steps=40, train_source="verdict+sentence"), "Train")
+    stopped = at.session_state[train_ui.RUN]
+    result = stopped["result"]
+    assert result.stopped_early and result.steps_done == 3  # draws 5 and 6 belong to step 3
+    assert stopped["running"].is_set()  # handed over
+    assert [s.step for s in result.snapshots] == [0, 3]
+    assert train_ui.finished_runs().get(stopped["key"]) is None  # only finished runs are shared
+    assert len(train_calls) == 1  # the rerun shows the partial result, it does not train again
+    assert "Stopped at step 3 of 40" in texts(at)
+    assert len(chart_by_key(at, "train_animation")["frames"]) == 2
+    assert len(chart_by_key(at, "train_loss")["data"][0]["y"]) == 3
+    assert "All 7 tokens of the sentence occur in the training text" in texts(at)
+
+
+def test_german(train_calls: list) -> None:
+    """German before and after training. (AppTest evaluates the widgets' translated labels outside the
+    script run, in English, so it cannot click in German: the run is trained in English first and then
+    found by the German visitor, who is told it was trained before.)"""
+    at = open_train(dim=DIM, train_steps=STEPS, lang="de")
+    assert at.header[0].value == "Training & die Embeddings von GPT-2"
+    assert "Schritt 0 sind genau die Zufallszahlen" in texts(at)
+    assert "Drücken Sie **Trainieren**" in texts(at)
+    assert [b.label for b in at.button][:2] == ["Trainieren", "Anhalten"]
+    click(open_train(dim=DIM, train_steps=STEPS), "Train")
+    at = open_train(dim=DIM, train_steps=STEPS, lang="de")
+    page = texts(at)
+    assert "Schon früher trainiert" in page and "kommen in der Geschichte nie vor" in page
+    assert "Tokens, die in ähnlichen Zusammenhängen vorkommen, bekommen ähnliche Vektoren" in page
+    buttons = chart_by_key(at, "train_animation")["layout"]["updatemenus"][0]["buttons"]
+    assert [b["label"] for b in buttons] == ["▶ Abspielen", "‖ Pause"]
+    assert chart_by_key(at, "train_loss")["layout"]["yaxis"]["title"]["text"] == "Verlust"
+    assert len(train_calls) == 1
+
+
+# ---------------------------------------------------------------------------------------------------------
+# GPT-2's trained embeddings
+# ---------------------------------------------------------------------------------------------------------
+
+
+def tiny_gpt2_tensors() -> dict[str, torch.Tensor]:
+    """GPT-2's layout with the real vocabulary and context, 8 numbers per vector: random token vectors,
+    position vectors on a smooth curve (as GPT-2's are), and a decoy tensor that is never read."""
+    g = torch.Generator().manual_seed(11)
+    p = torch.arange(POSITIONS, dtype=torch.float64)[:, None] / POSITIONS
+    waves = [torch.sin(2 * math.pi * f * p + f) for f in (0.5, 1, 1.5, 2)]
+    waves += [torch.cos(2 * math.pi * f * p) for f in (0.5, 1, 1.5, 2)]
+    return {
+        "wte.weight": torch.randn(N_VOCAB, WIDTH, generator=g),
+        "wpe.weight": torch.cat(waves, dim=1).float(),
+        "h.0.attn.c_attn.weight": torch.randn(WIDTH, 3 * WIDTH, generator=g),
+    }
+
+
+@pytest.fixture(scope="module")
+def gpt2_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, dict[str, torch.Tensor]]:
+    tensors = tiny_gpt2_tensors()
+    path = tmp_path_factory.mktemp("gpt2") / "model.safetensors"
+    save_file(tensors, str(path), metadata={"format": "pt"})
+    return path.read_bytes(), tensors
+
+
+def test_gpt2_side_by_side_from_a_local_server(
+    gpt2_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain_gpt2
+) -> None:
+    data, tensors = gpt2_file
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with _serve(data) as served:
+        monkeypatch.setenv(train_ui.ENDPOINT_VARIABLE, served.url)
+        at = open_train(tables="gpt2", token=2, k=5)
+        assert served.bytes_sent < len(data)  # only the two tables, not the decoy
+    wte = tensors["wte.weight"].double().numpy()
+    ids = plain_gpt2.encode(SENTENCE)
+    token_id = ids[2]  # " cat"
+    random_space, gpt2_space = chart_by_key(at, "gpt2_space_random"), chart_by_key(at, "gpt2_space_gpt2")
+    assert len(random_space["data"][0]["x"]) == len(gpt2_space["data"][0]["x"]) == len(ids)
+    tables = [frame.value for frame in at.dataframe if list(frame.value.columns)[:2] == ["rank", "token"]]
+    random_nb, gpt2_nb = tables[-2], tables[-1]
+    want = brute_force(wte, token_id, 5, list(range(N_VOCAB)))
+    assert list(gpt2_nb["id"]) == [i for i, _ in want]
+    assert list(gpt2_nb["cosine"]) == pytest.approx([round(s, 4) for _, s in want], abs=1e-4)
+    assert len(random_nb) == 5 and list(random_nb["id"]) != list(gpt2_nb["id"])
+    for side in ("random", "gpt2"):
+        curve = chart_by_key(at, f"gpt2_curve_{side}")["data"][0]
+        assert len(curve["x"]) == len(curve["y"]) == len(curve["z"]) == POSITIONS
+        assert curve["mode"] == "lines+markers"
+    gpt2_curve = chart_by_key(at, "gpt2_curve_gpt2")["data"][0]
+    points = np.stack([gpt2_curve[axis] for axis in "xyz"], axis=1)
+    steps = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    assert steps.max() < 0.1 * np.linalg.norm(points.max(axis=0) - points.min(axis=0))  # a smooth path
+    assert "8 dimensions, seed 123, 1,024 positions" in texts(at)  # the random side matches GPT-2's size
+
+    # Loaded once: the file on disk and the tables in memory serve the next visitor, server gone or not.
+    again = open_train(tables="gpt2")
+    assert chart_by_key(again, "gpt2_curve_gpt2")["data"][0]["x"] is not None
+
+
+def test_gpt2_offline_says_why_and_the_rest_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty"))
+    monkeypatch.delenv(train_ui.ENDPOINT_VARIABLE, raising=False)
+    at = open_train(tables="gpt2", dim=DIM, train_steps=STEPS)
+    warning = next(w.value for w in at.warning if "GPT-2" in w.value)
+    assert "cannot be shown here" in warning and "offline mode is on" in warning and "HF\\_HOME" in warning
+    assert [b.label for b in at.button][:3] == ["Train", "Stop", "Try again"]  # training still works
+    assert not at.get("plotly_chart") or all("gpt2" not in c.proto.id for c in at.get("plotly_chart"))
+    assert isinstance(at.session_state[train_ui.GPT2_ERROR], tuple)
+    at = click(at, "Try again")  # tries again (still offline): the same message, still no traceback
+    assert any("offline mode is on" in w.value for w in at.warning)
+    assert f"Trained {STEPS} steps in" in texts(click(at, "Train"))
