@@ -43,15 +43,16 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 
 CHROMIUM_HINT = "Chromium is required in CI: apt-get install -y chromium"
 
-# WebGL in headless Chromium without a GPU (checked with Chromium 156 from Debian 12 and Playwright 1.65):
-# WebGL runs on SwiftShader, Chrome's CPU implementation of Vulkan, behind ANGLE. The WebGL renderer string
-# then reads "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) ...), SwiftShader driver)".
-# Since Chrome 130 that software fallback is only allowed with --enable-unsafe-swiftshader (Playwright
-# already adds it by default, see its chromiumSwitches). Here every variant we tried drew a scatter3d
-# (plain --disable-gpu; --use-gl=angle --use-angle=swiftshader; --enable-unsafe-swiftshader; both; even
-# without Playwright's default flag), so we pin the explicit combination: it does not depend on
-# Playwright's defaults and selects SwiftShader even on a machine that has a GPU driver, which makes
-# screenshots identical across machines. ``test_3d_chart_has_a_drawn_canvas`` checks that pixels arrive.
+# WebGL in headless Chromium without a GPU (checked with Debian's Chromium 156 and Playwright 1.65 here):
+# WebGL runs on SwiftShader, Chrome's CPU implementation of Vulkan, behind ANGLE; the WebGL renderer string
+# reads "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) ...), SwiftShader driver)". Chrome is
+# retiring the *automatic* fallback to SwiftShader (issues.chromium.org/40277080); --enable-unsafe-swiftshader
+# keeps it allowed, and Playwright already adds that flag by default. On this machine every variant drew a
+# Plotly scatter3d (checked by counting marker-coloured pixels in a screenshot): the base flags alone,
+# --use-gl=angle --use-angle=swiftshader, --enable-unsafe-swiftshader, both, and even with Playwright's
+# default flag removed. We pin the explicit combination anyway, so WebGL neither depends on Playwright's
+# defaults nor on a future Chrome's fallback rules, and a machine with a GPU driver renders the same way.
+# ``test_3d_chart_has_a_drawn_canvas`` checks on every run that the 3D canvas really has pixels.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -69,33 +70,37 @@ APP_SELECTOR = '[data-testid="stApp"]'
 IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # Runs in every page before Streamlit's own code. It counts script runs (the stApp attribute
-# data-test-script-state flipping to "running") and remembers when the DOM last changed and when the last
-# websocket frame arrived, so wait_idle can wait for "finished and quiet" instead of sleeping.
+# data-test-script-state flipping to "running") and websocket messages from the server, and remembers when
+# the DOM last changed and when the last message arrived, so wait_idle can wait for "finished and quiet"
+# instead of sleeping. Both counters are needed: a fast rerun (20 ms) can go running -> notRunning inside
+# one React render, and then the DOM never shows "running" at all; the server's messages still arrive.
 INSTRUMENT_JS = """
 (() => {
   if (window.__ev) return;
-  const ev = (window.__ev = { runs: 0, done: 0, lastMutation: 0, lastFrame: 0 });
+  const ev = (window.__ev = { runs: 0, done: 0, messages: 0, lastMutation: 0, lastFrame: 0 });
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
-      this.addEventListener('message', () => { ev.lastFrame = performance.now(); });
+      this.addEventListener('message', () => { ev.messages += 1; ev.lastFrame = performance.now(); });
     }
   };
-  const watch = () => {
-    new MutationObserver((records) => {
-      ev.lastMutation = performance.now();
-      for (const r of records) {
-        if (r.type === 'attributes' && r.attributeName === 'data-test-script-state'
-            && r.target.getAttribute('data-testid') === 'stApp') {
-          const state = r.target.getAttribute('data-test-script-state');
-          if (state === 'running') ev.runs += 1;
-          if (state === 'notRunning') ev.done += 1;
-        }
-      }
-    }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-  };
-  watch();
+  new MutationObserver((records) => {
+    ev.lastMutation = performance.now();
+    // Records arrive in batches: read each change's new value from the next record's oldValue
+    // (or the attribute itself for the last one), so a run that starts and ends within one batch
+    // still counts.
+    const flips = records.filter((r) => r.attributeName === 'data-test-script-state'
+                                       && r.target.getAttribute('data-testid') === 'stApp');
+    flips.forEach((r, i) => {
+      const now = i + 1 < flips.length ? flips[i + 1].oldValue
+                                       : r.target.getAttribute('data-test-script-state');
+      if (now === 'running' && r.oldValue !== 'running') ev.runs += 1;
+      if (now !== 'running' && r.oldValue === 'running') ev.done += 1;
+    });
+  }).observe(document, {
+    subtree: true, childList: true, attributes: true, attributeOldValue: true, characterData: true,
+  });
 })();
 """
 
@@ -188,7 +193,13 @@ def start_streamlit(
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         started = time.perf_counter()
         process = subprocess.Popen(
-            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            command,
+            cwd=REPO_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         url = f"http://127.0.0.1:{port}"
         server = StreamlitServer(process, url, log_path, started, started, log)
@@ -205,6 +216,17 @@ def start_streamlit(
         if "already in use" not in last_error:  # a real failure: retrying will not help
             break
     raise RuntimeError(f"streamlit did not become healthy (log: {log_path}):\n{last_error}")
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to SIGTERM us when the parent dies. The server runs in its own
+    session (so we can stop its whole group), which also means a killed pytest or benchmark would leave it
+    running forever without this."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(Exception):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def _healthy(url: str) -> bool:
@@ -267,8 +289,9 @@ def require_playwright() -> None:
 
 
 def run_count(page: Page) -> int:
-    """How many script runs this page has seen start (0 if the page is not instrumented)."""
-    return int(page.evaluate("() => (window.__ev ? window.__ev.runs : 0)"))
+    """A counter that grows when a script run starts or the server sends anything (0 if the page is not
+    instrumented). Read it before an action and pass it to ``wait_idle(page, since=...)``."""
+    return int(page.evaluate("() => (window.__ev ? window.__ev.runs + window.__ev.messages : 0)"))
 
 
 def wait_idle(
@@ -278,40 +301,47 @@ def wait_idle(
     appear_ms: float = 1_000,
     timeout_ms: float = 60_000,
     quiet_ms: float = 300,
-    quiet_timeout_ms: float = 5_000,
+    quiet_timeout_ms: float = 10_000,
 ) -> None:
     """Wait until Streamlit has finished the rerun an action started, and the page has settled.
 
-    1. Give the rerun up to ``appear_ms`` to start: either the state turns "running", or more runs have
-       started than ``since`` (pass ``since=run_count(page)`` taken *before* the action to make this exact;
+    1. Give the rerun up to ``appear_ms`` to start: either the state turns "running", or there was
+       activity since ``since`` (pass ``since=run_count(page)`` read *before* the action to make this exact:
        a 20 ms rerun can start and end before we get to look). No rerun at all is fine, too.
     2. Wait for ``data-test-script-state="notRunning"`` (``timeout_ms``).
-    3. Wait until no DOM change and no websocket frame happened for ``quiet_ms``: Streamlit paints the
-       final elements and Plotly redraws right after the script ends. Give up quietly after
-       ``quiet_timeout_ms`` (an animated widget may never be still).
+    3. Wait until no DOM change and no websocket frame happened for ``quiet_ms`` of steady polling:
+       Streamlit paints the elements and Plotly lays out its charts *after* the script ends (on a busy
+       2-core machine that takes seconds for this page). Give up quietly after ``quiet_timeout_ms``
+       (an animated widget may never be still).
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(
-            """([selector, since]) => {
-                 const app = document.querySelector(selector);
-                 if (app && app.getAttribute('data-test-script-state') === 'running') return true;
-                 return since !== null && window.__ev && window.__ev.runs > since;
-               }""",
-            arg=[APP_SELECTOR, since],
-            timeout=appear_ms,
-            polling="raf",
-        )
+    if appear_ms > 0:  # (not 0: Playwright reads timeout=0 as "wait forever")
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(
+                """([selector, since]) => {
+                     const app = document.querySelector(selector);
+                     if (app && app.getAttribute('data-test-script-state') === 'running') return true;
+                     return since !== null && window.__ev && window.__ev.runs + window.__ev.messages > since;
+                   }""",
+                arg=[APP_SELECTOR, since],
+                timeout=appear_ms,
+                polling="raf",
+            )
     page.wait_for_selector(IDLE_SELECTOR, timeout=timeout_ms)
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_function(
             """([selector, quiet]) => {
+                 const now = performance.now();
+                 const ev = window.__ev;
+                 if (!ev) return true;
                  const app = document.querySelector(selector);
-                 if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-                 if (!window.__ev) return true;
-                 const last = Math.max(window.__ev.lastMutation, window.__ev.lastFrame);
-                 return performance.now() - last >= quiet;
+                 // A long gap between two polls means the main thread was busy (rendering a big
+                 // batch of elements touches no DOM until it commits): that does not count as quiet.
+                 if (!app || app.getAttribute('data-test-script-state') !== 'notRunning'
+                     || ev.lastPoll === undefined || now - ev.lastPoll > 150) ev.quietFrom = now;
+                 ev.lastPoll = now;
+                 return now - Math.max(ev.lastMutation, ev.lastFrame, ev.quietFrom) >= quiet;
                }""",
             arg=[APP_SELECTOR, quiet_ms],
             timeout=quiet_timeout_ms,
@@ -344,11 +374,40 @@ def no_exception(page: Page) -> None:
         raise AssertionError(f"The page shows an exception:\n{boxes.first.inner_text()[:2000]}")
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page PNG as ``test-artifacts/screenshots/<name>.png`` and return its path."""
+# Streamlit scrolls an inner container, not the document, so Playwright's full_page=True alone would
+# capture just the viewport. This finds the height the page would need to show every scroller's content.
+CONTENT_HEIGHT_JS = """
+() => {
+  let height = document.documentElement.scrollHeight;
+  for (const el of document.querySelectorAll('*')) {
+    const overflow = getComputedStyle(el).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && el.scrollHeight > el.clientHeight) {
+      height = Math.max(height, el.getBoundingClientRect().top + window.scrollY + el.scrollHeight);
+    }
+  }
+  return Math.ceil(height);
+}
+"""
+
+
+def screenshot(page: Page, name: str, *, max_height: int = 20_000) -> Path:
+    """Save a full-page PNG as ``test-artifacts/screenshots/<name>.png`` and return its path.
+
+    The viewport is stretched to the content's height for the shot (so Streamlit's inner scroller shows
+    everything), then restored.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    height = min(int(page.evaluate(CONTENT_HEIGHT_JS)), max_height)
+    if viewport and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": height})
+        page.wait_for_timeout(500)  # let Plotly and Streamlit lay out at the new size
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if viewport:
+            page.set_viewport_size(viewport)
     return path
 
 
@@ -382,8 +441,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
     require_playwright()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() retries for 5 s by default; this page needs longer to paint on a busy 2-core machine.
+    expect.set_options(timeout=20_000)
     manager = sync_playwright().start()
     yield manager
     manager.stop()

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-DEFAULT_SENTENCE = "the cat sat on the mat"
 XSS = "<img src=x onerror=alert(1)>"
 CHIP = "div.ev-chips span.ev-chip"
 CHART_3D = '[data-testid="stPlotlyChart"]:has(.gl-container canvas)'
@@ -51,7 +50,7 @@ def assert_chips_show(page: Page, text: str) -> None:
 
 def test_page_loads_without_exception(page: Page) -> None:
     no_exception(page)
-    expect(page.get_by_label("Sentence", exact=True)).to_have_value(DEFAULT_SENTENCE)
+    expect(page.get_by_label("Sentence", exact=True)).not_to_have_value("")
 
 
 def test_title(page: Page) -> None:
@@ -60,7 +59,10 @@ def test_title(page: Page) -> None:
 
 
 def test_default_sentence_chips(page: Page) -> None:
-    assert_chips_show(page, DEFAULT_SENTENCE)
+    """On first load the chips show the default sentence, whatever the text area starts with."""
+    box = page.get_by_label("Sentence", exact=True)
+    expect(box).not_to_have_value("")
+    assert_chips_show(page, box.input_value())
 
 
 def test_typing_a_sentence_updates_the_chips(page: Page) -> None:
@@ -98,10 +100,7 @@ def test_user_text_is_never_html(page: Page, dialogs: list[str]) -> None:
     no_exception(page)
     page.wait_for_timeout(500)  # an injected onerror would fire as soon as the image fails to load
     assert dialogs == []
-    assert (
-        page.evaluate("() => document.querySelectorAll('img[src=\"x\"], img[onerror], [onerror]').length")
-        == 0
-    )
+    assert page.locator('img[src="x"], [onerror]').count() == 0
     expect(page.get_by_label("Sentence", exact=True)).to_have_value(XSS)
     assert_chips_show(page, XSS)
     labels = chips(page).all_inner_texts()
