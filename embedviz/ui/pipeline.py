@@ -40,6 +40,7 @@ def _small_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
 
 @st.cache_resource(max_entries=1, show_spinner="Building the token embedding table…")
 def _large_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    _large_token_table.clear()  # let go of the previous large table before drawing the next one
     return build_token_table(n_vocab, dim, seed)
 
 
