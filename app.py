@@ -38,6 +38,8 @@ def pipeline_view(settings: state.Settings) -> None:
     if settings.presenter:
         presenter.step_bar(settings.step)
     st.text_area(t("app.sentence"), key="text", height=90, help=t("app.sentence_help", max_chars=MAX_CHARS))
+    if not state.fits_in_link(settings.text):
+        st.caption(t("app.not_in_link"))
     outcome = pipeline.run(settings)
     tokens.render(
         settings.text, outcome.tokens, settings.encoding, outcome.error if outcome.tokens is None else None

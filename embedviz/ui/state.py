@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -94,6 +95,8 @@ RULES: dict[str, tuple] = {
     "train_steps": (10, 1000),
 }
 DEFAULTS = Settings()
+#: The longest URL-encoded value written into the link (about 2,600 characters of ASCII text).
+MAX_LINK_VALUE = 8_000
 FIELD_NAMES = tuple(f.name for f in fields(Settings))
 
 
@@ -139,11 +142,18 @@ def parse(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[str]]:
     return Settings(**values), notices
 
 
+def fits_in_link(value: object) -> bool:
+    """Whether a value is short enough for a link (URL-encoded): a 30,000-character sentence would make a
+    URL that servers refuse (HTTP 400) when the link is opened again."""
+    return len(quote(str(value))) <= MAX_LINK_VALUE
+
+
 def to_query(settings: Settings) -> dict[str, str]:
-    """The settings that differ from the defaults, as query parameters (short, shareable URLs)."""
+    """The settings that differ from the defaults, as query parameters (short, shareable URLs).
+    A text too long for a link is left out (the page says so)."""
     query = {}
     for name, value in asdict(settings).items():
-        if value != getattr(DEFAULTS, name):
+        if value != getattr(DEFAULTS, name) and fits_in_link(value):
             query[name] = str(value).lower() if isinstance(value, bool) else str(value)
     return query
 

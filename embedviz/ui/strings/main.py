@@ -18,6 +18,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Type any text (up to {max_chars:,} characters). Press Ctrl+Enter or click outside to update.",
         "Beliebiger Text (bis {max_chars:,} Zeichen). Strg+Enter oder außerhalb klicken zum Aktualisieren.",
     ),
+    "app.not_in_link": (
+        "This sentence is too long to be kept in the page's link: a shared link opens with the default one.",
+        "Dieser Satz ist zu lang für den Link der Seite: ein geteilter Link öffnet mit dem Standardsatz.",
+    ),
     "app.empty": (
         "Type a sentence above to see its tokens and vectors.",
         "Geben Sie oben einen Satz ein, um seine Tokens und Vektoren zu sehen.",
