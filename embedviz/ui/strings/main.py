@@ -103,19 +103,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     # 2/3 Vector tables
     "vectors.token.title": ("2 · Token embeddings", "2 · Token-Embeddings"),
     "vectors.token.intro": (
-        "Each id selects one row of a seeded table `torch.nn.Embedding({n_vocab:,}, {dim})`. Before "
+        "Each id selects one row of a seeded table `torch.nn.Embedding({n_vocab}, {dim})`. Before "
         "training these numbers are random (mean 0, standard deviation 1); training adjusts them. The same "
         "token always gets the same vector, wherever it stands.",
-        "Jede ID wählt eine Zeile einer Tabelle `torch.nn.Embedding({n_vocab:,}, {dim})` mit festem Seed. "
+        "Jede ID wählt eine Zeile einer Tabelle `torch.nn.Embedding({n_vocab}, {dim})` mit festem Seed. "
         "Vor dem Training sind diese Zahlen zufällig (Mittelwert 0, Standardabweichung 1); das Training "
         "passt sie an. Dasselbe Token bekommt immer denselben Vektor, egal wo es steht.",
     ),
     "vectors.position.title": ("3 · Position embeddings", "3 · Positions-Embeddings"),
     "vectors.position.intro.learned": (
-        "A second table, `torch.nn.Embedding({context_length:,}, {dim})`, holds one learned vector per "
+        "A second table, `torch.nn.Embedding({context_length}, {dim})`, holds one learned vector per "
         "position 0, 1, 2, … It tells the model *where* a token stands: without it a sentence is a bag of "
         "words.",
-        "Eine zweite Tabelle, `torch.nn.Embedding({context_length:,}, {dim})`, hat einen gelernten Vektor "
+        "Eine zweite Tabelle, `torch.nn.Embedding({context_length}, {dim})`, hat einen gelernten Vektor "
         "pro Position 0, 1, 2, … Sie sagt dem Modell, *wo* ein Token steht: ohne sie ist ein Satz eine "
         "Tüte voller Wörter.",
     ),
