@@ -29,7 +29,7 @@ from embedviz.ui import (
     vectors,
     word_order,
 )
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import md_code, t
 
 
 def pipeline_view(settings: state.Settings) -> None:
@@ -73,7 +73,7 @@ if settings.presenter:
 st.title(t("app.title"))
 st.markdown(t("app.subtitle"))
 for notice in notices:
-    st.warning(t("app.notice", notice=word_order.md_literal(notice)), icon="⚠️")  # a link is untrusted text
+    st.warning(t("app.notice", notice=md_code(notice)), icon="⚠️")  # a link is untrusted text
 st.segmented_control(
     t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
 )

@@ -39,3 +39,15 @@ def t(key: str, **values: object) -> str:
     english, german = STRINGS[key]
     text = german if language() == "de" else english
     return text.format(**values) if values else text
+
+
+def md_code(text: str) -> str:
+    """Untrusted text inside a Markdown message, shown exactly as typed: an inline code span whose
+    backtick fence is longer than any backtick run in the text, so no link, image, icon or entity in it
+    is ever rendered."""
+    run, fence_len = 0, 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        fence_len = max(fence_len, run)
+    fence = "`" * (fence_len + 1)
+    return f"{fence} {text} {fence}"

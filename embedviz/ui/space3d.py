@@ -11,6 +11,7 @@ from embedviz.figures import CAMERAS, MAX_LABELLED_TOKENS, space_figure
 from embedviz.projection import N_COMPONENTS, Projection
 from embedviz.ui.i18n import t
 from embedviz.ui.state import FITS
+from embedviz.ui.word_order import md_literal
 
 HOVER_VALUES = 3
 
@@ -76,6 +77,6 @@ def render(result: EmbeddingResult, projection: Projection, camera: str, marker_
     counts = Counter(token.display for token in result.tokens)
     repeated = [f"{text} ×{count}" for text, count in counts.items() if count > 1]
     if repeated:
-        st.caption(t("space.repeated", repeated=", ".join(repeated[:5])))
+        st.caption(t("space.repeated", repeated=md_literal(", ".join(repeated[:5]))))
     if result.n_tokens > MAX_LABELLED_TOKENS:
         st.caption(t("space.unlabelled", max=MAX_LABELLED_TOKENS))
