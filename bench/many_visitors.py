@@ -142,28 +142,6 @@ def process_numbers(pid: int) -> tuple[float, int, int]:
     return cpu, memory["VmRSS"], memory["VmHWM"]
 
 
-def tree_cpu_seconds(marker: str) -> float:
-    """CPU seconds used so far by the processes whose command line holds ``marker`` and all their
-    descendants (a Chromium browser process, its zygotes, renderers and GPU process), from /proc."""
-    procs: dict[int, tuple[int, float, str]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:  # the process ended while we looked
-                continue
-            ticks = int(stat[11]) + int(stat[12])
-            procs[int(entry.name)] = (int(stat[1]), ticks / os.sysconf("SC_CLK_TCK"), command)
-    members = {pid for pid, (_, _, command) in procs.items() if marker in command}
-    grown = True
-    while grown:
-        children = {pid for pid, (parent, _, _) in procs.items() if parent in members} - members
-        members |= children
-        grown = bool(children)
-    return sum(procs[pid][1] for pid in members)
-
-
 def describe(name: str, seconds: list[float | None]) -> str:
     done = sorted(s for s in seconds if s is not None)
     if not done:
@@ -206,7 +184,7 @@ def main() -> None:
             h.open_app(warm, server.url, timeout_ms=TIMEOUT_S * 1000)
             load = os.getloadavg()[0]
             cpu0, _, _ = process_numbers(server.pid)
-            browser0 = tree_cpu_seconds(marker)
+            browser0 = h.tree_cpu_seconds(marker)
 
             for page, visitor in zip(pages, crowd, strict=True):
                 page.evaluate("(url) => { window.location.href = url; }", visitor.url(server.url))
@@ -222,7 +200,7 @@ def main() -> None:
                         first[i] = None if value is None else value / 1000
                 time.sleep(0.25)
             cpu1, rss1, hwm1 = process_numbers(server.pid)
-            browser1 = tree_cpu_seconds(marker)
+            browser1 = h.tree_cpu_seconds(marker)
             lines.append(describe("first complete page", first))
             lines.append(f"{'':<26} server CPU {cpu1 - cpu0:.1f} s ({(cpu1 - cpu0) / len(crowd):.2f} s per "
                          f"session), browser CPU {browser1 - browser0:.1f} s, RSS {rss1 / MiB:.0f} MiB, "
@@ -246,7 +224,7 @@ def main() -> None:
                             latency[i] = time.monotonic() - started[i]
                     time.sleep(0.25)
                 cpu2, rss2, hwm2 = process_numbers(server.pid)
-                browser2 = tree_cpu_seconds(marker)
+                browser2 = h.tree_cpu_seconds(marker)
                 lines.append(describe(f"round {round_}: edit -> chips", latency))
                 used = f"server CPU {cpu2 - cpu1:.1f} s, browser CPU {browser2 - browser1:.1f} s"
                 lines.append(f"{'':<26} {used}, RSS {rss2 / MiB:.0f} MiB, peak {hwm2 / MiB:.0f} MiB")

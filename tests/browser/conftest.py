@@ -218,6 +218,28 @@ def start_streamlit(
     raise RuntimeError(f"streamlit did not become healthy (log: {log_path}):\n{last_error}")
 
 
+def tree_cpu_seconds(marker: str) -> float:
+    """CPU seconds used so far by the processes whose command line holds ``marker`` and all their
+    descendants (a Chromium browser process, its zygotes, renderers and GPU process), from /proc."""
+    procs: dict[int, tuple[int, float, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:  # the process ended while we looked
+                continue
+            ticks = int(stat[11]) + int(stat[12])
+            procs[int(entry.name)] = (int(stat[1]), ticks / os.sysconf("SC_CLK_TCK"), command)
+    members = {pid for pid, (_, _, command) in procs.items() if marker in command}
+    grown = True
+    while grown:
+        children = {pid for pid, (parent, _, _) in procs.items() if parent in members} - members
+        members |= children
+        grown = bool(children)
+    return sum(procs[pid][1] for pid in members)
+
+
 def _die_with_parent() -> None:
     """In the child, before exec: ask Linux to SIGTERM us when the parent dies. The server runs in its own
     session (so we can stop its whole group), which also means a killed pytest or benchmark would leave it

@@ -47,6 +47,7 @@ from .conftest import (
     no_exception,
     require_playwright,
     screenshot,
+    tree_cpu_seconds,
 )
 
 require_playwright()
@@ -236,28 +237,6 @@ def blank_session(browser: Browser, contexts: list[BrowserContext]) -> Page:
 def navigate(page: Page, url: str) -> None:
     """Start loading ``url`` and return at once (``page.goto`` would wait while 20 pages load)."""
     page.evaluate("(url) => { window.location.href = url; }", url)
-
-
-def tree_cpu_seconds(marker: str) -> float:
-    """CPU seconds used so far by the processes whose command line holds ``marker`` and all their
-    descendants (a Chromium browser process, its zygotes, renderers and GPU process), from /proc."""
-    procs: dict[int, tuple[int, float, str]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:  # the process ended while we looked
-                continue
-            ticks = int(stat[11]) + int(stat[12])
-            procs[int(entry.name)] = (int(stat[1]), ticks / os.sysconf("SC_CLK_TCK"), command)
-    members = {pid for pid, (_, _, command) in procs.items() if marker in command}
-    grown = True
-    while grown:
-        children = {pid for pid, (parent, _, _) in procs.items() if parent in members} - members
-        members |= children
-        grown = bool(children)
-    return sum(procs[pid][1] for pid in members)
 
 
 def cpu_seconds(pid: int) -> float:
