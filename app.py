@@ -30,6 +30,9 @@ from embedviz.ui import (
     word_order,
 )
 from embedviz.ui.i18n import md_code, t
+from embedviz.ui.startup import tune_process
+
+tune_process()  # once per server process: see embedviz/ui/startup.py
 
 
 def pipeline_view(settings: state.Settings) -> None:
