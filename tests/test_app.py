@@ -97,6 +97,31 @@ def test_heatmaps_and_worked_sum_show_the_seed_numbers(plain_gpt2):
     assert f"{inputs[2, 0]:.4f}" in worked.splitlines()[-1]
 
 
+def numbers_tables(at) -> list:
+    """The "Exact numbers" tables on the page (first column "token", then dimensions "0", "1", ...)."""
+    return [d.value for d in at.dataframe if "token" in d.value.columns and "0" in d.value.columns]
+
+
+def test_exact_numbers_are_built_only_when_opened(plain_gpt2):
+    """Closed (the default), the three "Exact numbers" tables are not sent at all; opened, each holds
+    the seed's numbers to 4 decimals (first 8 dimensions, or all with the toggle)."""
+    at = run_app()
+    assert numbers_tables(at) == []
+    ids = plain_gpt2.encode(DEFAULT)
+    token, position, inputs = seed_vectors(ids)
+    for name in ("token", "position", "input"):
+        at.session_state[f"open-numbers-{name}"] = True
+    at.run()
+    tables = numbers_tables(at)
+    assert len(tables) == 3
+    for table, values in zip(tables, (token, position, inputs), strict=True):
+        assert table["token"].tolist()[2] == "2: ␣cat"
+        got = table.drop(columns="token").to_numpy()
+        np.testing.assert_array_equal(got, np.round(values[:, :8].astype(np.float64), 4))
+    at.toggle(key="all_dims").set_value(True).run()
+    assert [table.shape for table in numbers_tables(at)] == [(len(ids), 1 + 256)] * 3
+
+
 @pytest.mark.parametrize(
     ("widget", "key", "value"),
     [

@@ -366,6 +366,9 @@ def test_tables_hold_token_text_as_data(text: str) -> None:
     """The numbers tables (drawn on a canvas in the browser) get each row's label as plain data:
     ``position: token`` as the chips show it, the markup unchanged."""
     at = run_app(text=text, dim=8)
+    for name in ("token", "position", "input"):  # the tables are built only while their expander is open
+        at.session_state[f"open-numbers-{name}"] = True
+    at.run()
     assert not at.exception
     body = next(h.proto.body for h in at.get("html") if "ev-chips" in h.proto.body)
     shown = [html.unescape(label) for label in re.findall(r'class="ev-chip"[^>]*>([^<]*)<span', body)]

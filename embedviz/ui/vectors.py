@@ -62,7 +62,12 @@ def vector_block(
         key=f"heatmap-{key}",
         config={"displaylogo": False},
     )
-    with st.expander(t("vectors.numbers")):
+    # Built only while open (``on_change="rerun"`` makes ``.open`` known): a closed table costs nothing,
+    # and with all dimensions shown it is the largest part of the page (1,024 x 768 numbers).
+    numbers = st.expander(t("vectors.numbers"), key=f"open-numbers-{key}", on_change="rerun")
+    if not numbers.open:
+        return
+    with numbers:
         if not all_dims:
             st.caption(t("vectors.first_dims", shown=min(FIRST_DIMS, dim), dim=dim))
         frame = numbers_table(values, labels, all_dims)
