@@ -9,14 +9,23 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from embedviz.ui.lazy import KEYS
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-def run_app(**query: object) -> AppTest:
-    """Run app.py once, as if opened with ``?key=value&...``."""
+#: Keys of the expanders whose content is built only while open (embedviz.ui.lazy.on_demand).
+ON_DEMAND = KEYS
+
+
+def run_app(opened: tuple[str, ...] = (), **query: object) -> AppTest:
+    """Run app.py once, as if opened with ``?key=value&...``, with the on-demand expanders ``opened``
+    (keys from ON_DEMAND) already open, as if the visitor had clicked them."""
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in query.items():
         at.query_params[key] = str(value)
+    for key in opened:
+        at.session_state[key] = True
     return at.run()
 
 

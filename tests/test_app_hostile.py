@@ -20,11 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+import apptest_utils
 import numpy as np
 import pytest
 import tiktoken
 import torch
-from apptest_utils import APP, chart_by_key, run_app
+from apptest_utils import APP, ON_DEMAND, chart_by_key
 from streamlit.runtime.state.query_params import CLIENT_STATE_QUERY_STRING_MAX_LENGTH as QUERY_STRING_LIMIT
 from streamlit.testing.v1 import AppTest
 from tiktoken.load import load_tiktoken_bpe
@@ -122,11 +123,20 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, int, int
     pipeline.position_table.clear()
 
 
+def run_app(**query: object) -> AppTest:
+    """The app as opened with ``?key=value&...``, every on-demand section open: hostile values must
+    reach all the code a visitor can open."""
+    return apptest_utils.run_app(opened=ON_DEMAND, **query)
+
+
 def run_with_query(query: dict[str, str | list[str]]) -> AppTest:
-    """Run app.py once with raw query values (a list gives a repeated key: ``?dim=8&dim=9``)."""
+    """Run app.py once with raw query values (a list gives a repeated key: ``?dim=8&dim=9``), every
+    on-demand section open."""
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in query.items():
         at.query_params[key] = value
+    for key in ON_DEMAND:
+        at.session_state[key] = True
     return at.run()
 
 
@@ -366,9 +376,6 @@ def test_tables_hold_token_text_as_data(text: str) -> None:
     """The numbers tables (drawn on a canvas in the browser) get each row's label as plain data:
     ``position: token`` as the chips show it, the markup unchanged."""
     at = run_app(text=text, dim=8)
-    for name in ("token", "position", "input"):  # the tables are built only while their expander is open
-        at.session_state[f"open-numbers-{name}"] = True
-    at.run()
     assert not at.exception
     body = next(h.proto.body for h in at.get("html") if "ev-chips" in h.proto.body)
     shown = [html.unescape(label) for label in re.findall(r'class="ev-chip"[^>]*>([^<]*)<span', body)]

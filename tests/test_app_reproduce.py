@@ -14,6 +14,7 @@ from embedviz.ui.reproduce import file_stem
 DEFAULT = "Today the cat sat on the mat"
 TITLE = {"en": "7 · Reproduce and export", "de": "7 · Nachrechnen und exportieren"}
 DOWNLOADS = ("export-csv", "export-projector", "export-html")
+OPEN = ("open-reproduce",)  # the code and the downloads are built only while their expander is open
 
 
 def python_blocks(at: AppTest) -> list[str]:
@@ -27,7 +28,7 @@ def downloads(at: AppTest) -> dict[str, object]:
 
 
 def test_code_block_is_the_generated_script_for_the_settings():
-    at = run_app()
+    at = run_app(opened=OPEN)
     assert not at.exception
     assert TITLE["en"] in [h.value for h in at.header]
     assert python_blocks(at) == [python_source(Recipe(DEFAULT))]
@@ -36,7 +37,7 @@ def test_code_block_is_the_generated_script_for_the_settings():
 
 
 def test_code_block_follows_the_controls():
-    at = run_app(seed=7, dim=5, positional="sinusoidal", text='say "hi"\\n')
+    at = run_app(opened=OPEN, seed=7, dim=5, positional="sinusoidal", text='say "hi"\\n')
     at.number_input(key="seed").set_value(9).run()
     at.toggle(key="all_dims").set_value(True).run()
     assert not at.exception
@@ -47,8 +48,20 @@ def test_code_block_follows_the_controls():
     assert "text = 'say \"hi\"\\\\n'" in source  # the sentence as a Python literal
 
 
+def test_code_and_downloads_wait_until_opened():
+    """Closed (the default), section 7 shows its title and intro but generates no code and registers no
+    download; opening the expander builds both."""
+    at = run_app()
+    assert TITLE["en"] in [h.value for h in at.header]
+    assert python_blocks(at) == [] and downloads(at) == {}
+    at.session_state["open-reproduce"] = True
+    at.run()
+    assert python_blocks(at) == [python_source(Recipe(DEFAULT))]
+    assert set(downloads(at)) == set(DOWNLOADS)
+
+
 def test_downloads_are_present_and_built_only_on_click():
-    at = run_app(dim=12, seed=4)
+    at = run_app(opened=OPEN, dim=12, seed=4)
     assert not at.exception
     buttons = downloads(at)
     assert set(buttons) == set(DOWNLOADS)
@@ -73,7 +86,7 @@ def test_downloads_are_present_and_built_only_on_click():
     ids=["one-token", "dim-1", "positional-none", "sinusoidal", "german", "hostile-text", "tight-context"],
 )
 def test_edge_settings_render_without_exception(query):
-    at = run_app(**query)
+    at = run_app(opened=OPEN, **query)
     assert not at.exception
     lang = query.get("lang", "en")
     assert TITLE[lang] in [h.value for h in at.header]
@@ -90,7 +103,7 @@ def test_file_names_come_from_the_settings_only():
 
 
 def test_no_section_without_tokens():
-    at = run_app(text="")
+    at = run_app(opened=OPEN, text="")
     assert not at.exception
     assert TITLE["en"] not in [h.value for h in at.header]
     assert not downloads(at)

@@ -7,20 +7,17 @@ tiktoken (the ``plain_gpt2`` fixture), never read from embedviz.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 import tiktoken
 import torch
+from apptest_utils import run_app
 from streamlit.testing.v1 import AppTest
 from torch.nn.functional import cosine_similarity
 
 from embedviz.ui.toy import VectorProblem, parse_vector
 from embedviz.ui.word_order import md_literal, pair_positions
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 #: ``print(embedding_layer.weight)`` after ``torch.manual_seed(123); torch.nn.Embedding(6, 3)``: the rows
 #: exactly as the seed document prints them.
@@ -41,14 +38,6 @@ SEED_ADDITION = (
     "= [0.6, 0.1, 0.0]"
 )
 EXAMPLE = ("the dog bites the man", "the man bites the dog")
-
-
-def run(**query: object) -> AppTest:
-    """The app after its first run, as opened with ``?key=value&...``."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = str(value)
-    return at.run()
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -78,7 +67,7 @@ def plain_tables() -> tuple[torch.nn.Embedding, torch.nn.Embedding]:
 
 
 def test_toy_table_shows_the_seed_documents_numbers() -> None:
-    at = run(view="seed")
+    at = run_app(view="seed")
     assert not at.exception
     table = frame_with(at, "0 (x)")
     assert table.shape == (6, 3)
@@ -89,7 +78,7 @@ def test_toy_table_shows_the_seed_documents_numbers() -> None:
 
 
 def test_lookup_of_token_3_is_row_3() -> None:
-    at = run(view="seed")
+    at = run_app(view="seed")
     assert SEED_LOOKUP in codes(at)
     assert "[-0.4015, 0.9666, -1.1481]" in at.success[0].value
     heatmap = next(chart for chart in at.get("plotly_chart") if "toy-heatmap" in chart.proto.id)
@@ -97,7 +86,7 @@ def test_lookup_of_token_3_is_row_3() -> None:
 
 
 def test_lookup_of_another_row() -> None:
-    at = run(view="seed", toy_index=5)
+    at = run_app(view="seed", toy_index=5)
     assert "tensor([[-2.8400, -0.7849, -1.4096]], grad_fn=<EmbeddingBackward0>)" in codes(at)
     next(group for group in at.get("button_group") if group.key == "toy_index").set_value(0).run()
     assert not at.exception
@@ -105,7 +94,7 @@ def test_lookup_of_another_row() -> None:
 
 
 def test_default_addition_is_the_seeds() -> None:
-    at = run(view="seed")
+    at = run_app(view="seed")
     assert SEED_ADDITION in codes(at)
     assert not at.warning
 
@@ -126,14 +115,14 @@ def test_default_addition_is_the_seeds() -> None:
     ],
 )
 def test_bad_addition_input_warns(add_a: str, add_b: str) -> None:
-    at = run(view="seed", add_a=add_a, add_b=add_b)
+    at = run_app(view="seed", add_a=add_a, add_b=add_b)
     assert not at.exception
     assert at.warning, "a bad vector must give a warning"
     assert not any("Combined Embedding" in code for code in codes(at))
 
 
 def test_addition_widget_roundtrip() -> None:
-    at = run(view="seed")
+    at = run_app(view="seed")
     at.text_input(key="add_a").set_value("1, 2").run()
     assert not at.exception
     assert "different" not in "".join(w.value for w in at.warning)
@@ -164,7 +153,7 @@ def test_parse_vector_refuses(text: str) -> None:
 
 
 def test_batches_pointer() -> None:
-    at = run(view="seed")
+    at = run_app(view="seed")
     assert any("(8, 4, 256)" in md.value for md in at.markdown)
     at.button[0].click().run()
     assert not at.exception
@@ -208,7 +197,7 @@ def check_cosine_table(at: AppTest, expected: list[tuple[int, float, float]]) ->
 def test_word_order_defaults(plain_gpt2: tiktoken.Encoding, plain_tables) -> None:
     """The defaults: if they do not share all their tokens (as "dog bites man" / "man bites dog" do not
     in GPT-2), the page says so; either way the cosines match plain torch."""
-    at = run(view="order")
+    at = run_app(view="order")
     assert not at.exception
     a, b = at.session_state["compare_a"], at.session_state["compare_b"]
     expected = expected_pairs(plain_gpt2, plain_tables, a, b)
@@ -220,7 +209,7 @@ def test_word_order_defaults(plain_gpt2: tiktoken.Encoding, plain_tables) -> Non
 
 
 def test_word_order_same_tokens(plain_gpt2: tiktoken.Encoding, plain_tables) -> None:
-    at = run(view="order", compare_a=EXAMPLE[0], compare_b=EXAMPLE[1])
+    at = run_app(view="order", compare_a=EXAMPLE[0], compare_b=EXAMPLE[1])
     assert not at.exception
     table = check_cosine_table(at, expected_pairs(plain_gpt2, plain_tables, *EXAMPLE))
     moved = table["pos. A"] != table["pos. B"]
@@ -238,7 +227,7 @@ def test_word_order_same_tokens(plain_gpt2: tiktoken.Encoding, plain_tables) -> 
 
 
 def test_word_order_none_is_the_same_bag() -> None:
-    at = run(view="order", positional="none", compare_a=EXAMPLE[0], compare_b=EXAMPLE[1])
+    at = run_app(view="order", positional="none", compare_a=EXAMPLE[0], compare_b=EXAMPLE[1])
     assert not at.exception
     assert any("same bag of vectors" in info.value for info in at.info)
     table = frame_with(at, "cos(input)")
@@ -246,7 +235,7 @@ def test_word_order_none_is_the_same_bag() -> None:
 
 
 def test_word_order_try_button_and_typing() -> None:
-    at = run(view="order", compare_a="dog bites man", compare_b="man bites dog")  # " dog" != "dog"
+    at = run_app(view="order", compare_a="dog bites man", compare_b="man bites dog")  # " dog" != "dog"
     at.button[0].click().run()
     assert not at.exception
     assert (at.session_state["compare_a"], at.session_state["compare_b"]) == EXAMPLE
@@ -256,7 +245,7 @@ def test_word_order_try_button_and_typing() -> None:
 
 
 def test_word_order_sentence_over_the_limit_is_reported() -> None:
-    at = run(view="order", compare_a="dog " * 300, lang="de")
+    at = run_app(view="order", compare_a="dog " * 300, lang="de")
     assert not at.exception
     assert "1.200" in at.warning[0].value or "1,200" in at.warning[0].value
     assert not at.get("plotly_chart")
@@ -264,7 +253,7 @@ def test_word_order_sentence_over_the_limit_is_reported() -> None:
 
 def test_word_order_markdown_and_html_stay_text() -> None:
     evil = "![x](http://example.com/x.png) [a](javascript:alert(1)) $x$ <b>"
-    at = run(view="order", positional="none", compare_a=evil, compare_b=evil[::-1])
+    at = run_app(view="order", positional="none", compare_a=evil, compare_b=evil[::-1])
     assert not at.exception
     for message in [*at.warning, *at.info]:
         assert "](" not in message.value.replace("\\]\\(", "")
@@ -306,7 +295,7 @@ def assert_same_neighbours(shown: list[int], tok: torch.nn.Embedding, token_id: 
 def test_neighbours_match_brute_force(
     plain_gpt2: tiktoken.Encoding, plain_tables, token: int, k: int
 ) -> None:
-    at = run(token=token, k=k)
+    at = run_app(opened=("open-neighbours",), token=token, k=k)
     assert not at.exception
     ids = plain_gpt2.encode(at.session_state["text"])
     table = frame_with(at, "cosine")
@@ -324,7 +313,7 @@ def test_neighbours_match_brute_force(
 
 
 def test_neighbours_follow_the_selected_token_and_k(plain_gpt2: tiktoken.Encoding, plain_tables) -> None:
-    at = run()
+    at = run_app(opened=("open-neighbours",))
     ids = plain_gpt2.encode(at.session_state["text"])
     at.selectbox(key="token").set_value(2).run()
     at.slider(key="k").set_value(4).run()
@@ -333,7 +322,7 @@ def test_neighbours_follow_the_selected_token_and_k(plain_gpt2: tiktoken.Encodin
 
 
 def test_neighbours_token_out_of_range_uses_the_first() -> None:
-    at = run(token=500)
+    at = run_app(opened=("open-neighbours",), token=500)
     assert not at.exception
     assert len(frame_with(at, "cosine")) == 10
 
@@ -352,14 +341,14 @@ def test_neighbours_token_out_of_range_uses_the_first() -> None:
     ],
 )
 def test_german(view: str, header: str) -> None:
-    at = run(view=view, lang="de")
+    at = run_app(view=view, lang="de")
     assert not at.exception
     assert header in [h.value for h in at.header]
 
 
 def test_german_addition_and_warning() -> None:
-    at = run(view="seed", lang="de", add_a="0,5; -0,2; 0,1", add_b="abc")
+    at = run_app(view="seed", lang="de", add_a="0,5; -0,2; 0,1", add_b="abc")
     assert not at.exception
     assert "Positions-Embedding" in at.warning[0].value
-    at = run(view="seed", lang="de")
+    at = run_app(view="seed", lang="de")
     assert any(code.startswith("Kombiniertes Embedding") for code in codes(at))

@@ -22,6 +22,7 @@ from embedviz.neighbours import nearest_neighbours
 from embedviz.tokenizer import display_text, get_encoding
 from embedviz.ui import pipeline
 from embedviz.ui.i18n import t
+from embedviz.ui.lazy import on_demand
 from embedviz.ui.state import RULES, Settings
 from embedviz.ui.word_order import md_literal
 
@@ -67,7 +68,10 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
     st.header(t("nb.title"), anchor="neighbours")
     token = result.tokens[selected_index(settings, result)]
     st.markdown(t("nb.intro", token=md_literal(token.display), id=token.id))
-    left, right = st.columns([3, 2], gap="large")
+    section = on_demand(t("nb.show"), key="open-neighbours", icon=":material/hub:")
+    if section is None:  # closed: no search over the vocabulary on this rerun
+        return
+    left, right = section.columns([3, 2], gap="large")
     k = left.slider(t("nb.k"), *K_RANGE, key="k")
     neighbours = neighbours_of(pipeline.table_settings(settings), token.id)[:k]
     left.dataframe(

@@ -21,6 +21,7 @@ from embedviz.embeddings import EmbeddingResult
 from embedviz.projection import Projection
 from embedviz.ui import pipeline
 from embedviz.ui.i18n import t
+from embedviz.ui.lazy import on_demand
 from embedviz.ui.space3d import figure_for, legend_names
 from embedviz.ui.state import Settings
 from embedviz.ui.vectors import FIRST_DIMS
@@ -35,10 +36,14 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
         st.header(t("repro.title"), anchor="reproduce")
         shown = result.dim if settings.all_dims else min(FIRST_DIMS, result.dim)
         st.markdown(t("repro.intro", shown=shown, dim=result.dim))
-        st.code(python_source(result, shown_dims=shown), language="python")
-        st.caption(t("repro.offline" if result.encoding == "gpt2" else "repro.download"))
-        projection = pipeline.projection_of(pipeline.model_settings(settings))
-        downloads(result, projection, settings.camera)
+        section = on_demand(t("repro.show"), key="open-reproduce", icon=":material/code:")
+        if section is None:  # closed: no code generated, no download prepared on this rerun
+            return
+        with section:
+            st.code(python_source(result, shown_dims=shown), language="python")
+            st.caption(t("repro.offline" if result.encoding == "gpt2" else "repro.download"))
+            projection = pipeline.projection_of(pipeline.model_settings(settings))
+            downloads(result, projection, settings.camera)
 
 
 def file_stem(result: EmbeddingResult) -> str:

@@ -12,6 +12,7 @@ from embedviz.explain import worked_sum
 from embedviz.figures import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
 from embedviz.tokenizer import get_encoding
 from embedviz.ui.i18n import t
+from embedviz.ui.lazy import on_demand
 
 FIRST_DIMS = 8
 WORKED_DIMS = 3
@@ -62,10 +63,9 @@ def vector_block(
         key=f"heatmap-{key}",
         config={"displaylogo": False},
     )
-    # Built only while open (``on_change="rerun"`` makes ``.open`` known): a closed table costs nothing,
-    # and with all dimensions shown it is the largest part of the page (1,024 x 768 numbers).
-    numbers = st.expander(t("vectors.numbers"), key=f"open-numbers-{key}", on_change="rerun")
-    if not numbers.open:
+    # With all dimensions shown, these tables are the largest part of the page (1,024 x 768 numbers).
+    numbers = on_demand(t("vectors.numbers"), key=f"open-numbers-{key}")
+    if numbers is None:
         return
     with numbers:
         if not all_dims:

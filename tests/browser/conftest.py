@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
+from embedviz.ui.lazy import KEYS
+
 if TYPE_CHECKING:  # Playwright is imported lazily: without it the tests skip (or fail in CI), not crash.
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
@@ -437,6 +439,23 @@ def open_app(page: Page, url: str, **wait: Any) -> None:
     """Load the app (``url`` may carry query params) and wait for the first run to finish."""
     page.goto(url)
     wait_idle(page, **wait)
+
+
+#: Keys of the expanders whose content is built only while open (embedviz.ui.lazy.on_demand).
+ON_DEMAND = KEYS
+
+
+def open_on_demand(page: Page, *keys: str) -> None:
+    """Open on-demand expanders (default: all of them) the way a visitor does: click each closed one's
+    title and wait for the rerun that builds its content."""
+    from playwright.sync_api import expect
+
+    for key in keys or ON_DEMAND:
+        details = page.locator(f".st-key-{key} details")
+        if details.count() and details.first.get_attribute("open") is None:
+            details.first.locator("summary").click()
+            wait_idle(page)
+            expect(details.first).to_have_attribute("open", "")
 
 
 # ----------------------------------------------------------------------------------------------------------

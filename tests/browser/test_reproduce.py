@@ -21,6 +21,7 @@ from .conftest import (
     new_instrumented_context,
     no_exception,
     open_app,
+    open_on_demand,
     require_playwright,
 )
 
@@ -43,6 +44,7 @@ def open_section(new_page: Callable[..., Page], app_url: str, query: dict[str, o
     page = new_page(**context)
     open_app(page, f"{app_url}/?{urlencode(query)}")
     no_exception(page)
+    open_on_demand(page, "open-reproduce")
     section = page.locator(SECTION)
     # The buttons are the section's last elements: once all three are there, the section is complete
     # (generous timeout: on a busy machine the first run can still be going when wait_idle returns).

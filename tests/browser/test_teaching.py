@@ -11,7 +11,15 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import no_exception, open_app, require_playwright, run_count, screenshot, wait_idle
+from .conftest import (
+    no_exception,
+    open_app,
+    open_on_demand,
+    require_playwright,
+    run_count,
+    screenshot,
+    wait_idle,
+)
 
 require_playwright()  # skip this module (fail it in CI) when Playwright is not installed
 from playwright.sync_api import expect  # noqa: E402
@@ -107,6 +115,8 @@ def test_order_view_none_and_user_text(
 def test_neighbours_section(new_page: Callable[..., Page], app_url: str) -> None:
     page = open_view(new_page, app_url, "token=2&k=5")
     expect(page.get_by_role("heading", name="6 · Nearest neighbours")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').filter(has_text="cosine")).to_have_count(0)
+    open_on_demand(page, "open-neighbours")
     expect(page.get_by_text("1/√256")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]').filter(has_text="cosine")).to_be_visible()
 
@@ -138,6 +148,7 @@ def test_screenshots(
     """Full-page screenshots for a human to look at (``test-artifacts/screenshots/teaching-*.png``)."""
     page = open_view(new_page, app_url, query, **context)
     if name.startswith("neighbours"):
+        open_on_demand(page, "open-neighbours")
         page.locator("#neighbours").scroll_into_view_if_needed()
     path = screenshot(page, f"teaching-{name}")
     assert path.stat().st_size > 10_000

@@ -24,6 +24,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "`tiktoken.get_encoding` lädt das Vokabular dieser Kodierung einmal herunter; der erste Lauf braucht "
         "also Internet.",
     ),
+    "repro.show": ("Show the Python code and the downloads", "Python-Code und Downloads zeigen"),
     "export.title": ("Downloads", "Downloads"),
     "export.intro": (
         "The {rows:,} vectors of this sentence ({n:,} tokens × token, position and input vector), each with "

@@ -235,6 +235,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(ID {id})? Ähnlichkeit ist der Kosinus des Winkels zwischen zwei Token-Embeddings: 1 = gleiche "
         "Richtung, 0 = rechtwinklig. Ein anderes Token wählen Sie in Abschnitt 4.",
     ),
+    "nb.show": ("Show the nearest neighbours", "Nächste Nachbarn zeigen"),
     "nb.k": ("Number of neighbours", "Anzahl der Nachbarn"),
     "nb.col.rank": ("rank", "Rang"),
     "nb.col.token": ("token", "Token"),
