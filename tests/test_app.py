@@ -227,6 +227,18 @@ def test_xss_sentence_is_text():
     assert not any("<img" in str(label) for label in figure["data"][0]["text"])
 
 
+@pytest.mark.parametrize(("words", "labelled"), [(40, True), (41, False)])
+def test_long_sentences_draw_plain_points(plain_gpt2, words: int, labelled: bool):
+    """Up to 40 tokens the 3D points carry their labels and a white ring; a longer sentence draws plain
+    points (thousands of labels and rings are clutter, and cost drawing time)."""
+    text = " ".join(["word"] * words)
+    assert len(plain_gpt2.encode(text)) == words
+    traces = chart_by_key(run_app(text=text), "space3d")["data"][:3]
+    for trace in traces:
+        assert trace["marker"]["line"]["width"] == (1 if labelled else 0)
+        assert any(trace.get("text") or []) == labelled
+
+
 def test_tampered_url_is_reset_with_notices():
     at = run_app(dim=999999999, seed="abc", encoding="../../etc", positional="<script>", lang="xx", step=99)
     assert not at.exception
