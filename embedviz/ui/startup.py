@@ -7,9 +7,9 @@
    long as the process, so they are moved out of the collector's sight (``gc.freeze``); each later
    collection walks only what the runs create, a few thousand objects (under 1 ms). Reference counting
    is untouched: a frozen object is still freed the moment nothing refers to it.
-2. One BLAS thread (``threadpoolctl``, which scikit-learn already uses). On a 2-core box shared by the
-   browser-facing server and many visitors, a second OpenBLAS thread mostly waits for the first: the PCA
-   of 1,024 tokens at 768 dims takes 34 ms with one thread and 86 ms with two.
+2. One BLAS thread (``threadpoolctl``, which scikit-learn already uses). On a small box shared by many
+   visitors (2 cores here), a second OpenBLAS thread mostly competes with other work for the same cores:
+   the PCA of 1,024 tokens at 768 dims (ARPACK) took 34 ms with one thread and 86 ms with two.
 """
 
 from __future__ import annotations
