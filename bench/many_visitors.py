@@ -21,7 +21,6 @@ server (see ``tests/browser/test_many_visitors.py``). Nothing here fails: it pri
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import os
@@ -30,9 +29,9 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from urllib.parse import urlencode
 
+import browser_helpers
 import numpy as np
 import tiktoken
 import torch
@@ -50,41 +49,12 @@ VIEWPORT = {"width": 1024, "height": 700}
 TIMEOUT_S = 600.0
 MiB = 2**20
 
-# The first complete render, in ms since navigation start (same condition as the test).
-RENDER_WATCH_JS = """
-(() => {
-  const done = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app && app.getAttribute('data-test-script-state') === 'notRunning'
-      && document.querySelector('div.ev-chips span.ev-chip')
-      && document.querySelector('.st-key-space3d .js-plotly-plot')
-      && document.querySelector('.st-key-heatmap-input .js-plotly-plot');
-  };
-  new MutationObserver((records, observer) => {
-    if (window.__evRendered === undefined && done()) {
-      window.__evRendered = performance.now();
-      observer.disconnect();
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true });
-})();
-"""
 CHIP_IDS_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return null;
   const row = document.querySelector('div.ev-chips');
   return row ? Array.from(row.querySelectorAll('span.ev-chip')).map((e) => Number(e.dataset.tokenId)) : null;
 }"""
-
-
-def helpers() -> ModuleType:
-    """``tests/browser/conftest.py``, imported by path: the server launcher, Chromium flags and waits."""
-    path = REPO_ROOT / "tests" / "browser" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("embedviz_browser_helpers", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 PLAIN = tiktoken.Encoding(
@@ -159,7 +129,7 @@ def main() -> None:
     parser.add_argument("--webgl", action="store_true", help="draw the 3D views (SwiftShader, CPU)")
     args = parser.parse_args()
 
-    h = helpers()
+    h = browser_helpers.load()
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -178,7 +148,7 @@ def main() -> None:
             pages = []
             for _ in crowd:
                 context = h.new_instrumented_context(browser, viewport=VIEWPORT)
-                context.add_init_script(RENDER_WATCH_JS)
+                context.add_init_script(h.RENDER_WATCH_JS)
                 pages.append(context.new_page())
             warm = pages[0].context.browser.new_context().new_page()  # warm the server: imports, encoding
             h.open_app(warm, server.url, timeout_ms=TIMEOUT_S * 1000)

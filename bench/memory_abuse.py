@@ -28,7 +28,6 @@ benchmark, not a test.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import json
 import os
@@ -40,6 +39,8 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlencode
 
+import browser_helpers
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LOGS = REPO_ROOT / "test-artifacts" / "bench"
 GPT2_VOCAB = 50257
@@ -50,17 +51,6 @@ MiB = 2**20
 # next is built); the last 4 position tables.
 SMALL_TABLES_KEPT, LARGE_TABLES_KEPT, POSITION_TABLES_KEPT = 3, 1, 4
 SMALL_TABLE_BYTES = 64 * MiB
-
-
-def helpers() -> ModuleType:
-    """``tests/browser/conftest.py``, imported by path: the server launcher, Chromium flags and waits."""
-    path = REPO_ROOT / "tests" / "browser" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("embedviz_browser_helpers", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def dims_spread(n: int) -> list[int]:
@@ -141,7 +131,7 @@ def main() -> None:
     args = parser.parse_args()
     n = args.steps or (10 if args.quick else 50)
 
-    h = helpers()
+    h = browser_helpers.load()
     from playwright.sync_api import sync_playwright
 
     server_env = dict(item.split("=", 1) for item in args.env)

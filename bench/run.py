@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import platform
@@ -35,9 +34,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
+
+from browser_helpers import H
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = REPO_ROOT / "bench" / "results"
@@ -96,23 +96,6 @@ RENDERED_JS = f"""
   return signature !== null;
 }}
 """
-
-
-def load_browser_helpers() -> ModuleType:
-    """Import ``tests/browser/conftest.py`` by path: the server launcher, Chromium flags and waits live
-    there, and the benchmark must drive the page exactly like the tests do."""
-    path = REPO_ROOT / "tests" / "browser" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("embedviz_browser_helpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-if str(REPO_ROOT) not in sys.path:  # `python bench/run.py` puts bench/ on the path, not the repo root
-    sys.path.insert(0, str(REPO_ROOT))
-H = load_browser_helpers()  # after the line above: the helpers import embedviz
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -107,6 +107,26 @@ INSTRUMENT_JS = """
 """
 
 
+# Set in every page before Streamlit's code: the time (ms since navigation started) at which the page
+# first had its chips and its 3D chart with the script finished, i.e. the first complete render.
+RENDER_WATCH_JS = """
+(() => {
+  const done = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.getAttribute('data-test-script-state') === 'notRunning'
+      && document.querySelector('div.ev-chips span.ev-chip')
+      && document.querySelector('.st-key-space3d .js-plotly-plot')
+      && document.querySelector('.st-key-heatmap-input .js-plotly-plot');
+  };
+  new MutationObserver((records, observer) => {
+    if (window.__evRendered === undefined && done()) {
+      window.__evRendered = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+})();
+"""
+
 # ----------------------------------------------------------------------------------------------------------
 # Streamlit server
 # ----------------------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from embedviz.tokenizer import GPT2_RANKS_PATH
 from .conftest import (
     ARTIFACTS,
     CHROMIUM_ARGS,
+    RENDER_WATCH_JS,
     StreamlitServer,
     chromium_executable,
     new_instrumented_context,
@@ -76,26 +77,6 @@ GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|
 MODES = ("learned", "sinusoidal", "none")
 VIEWPORT = {"width": 1024, "height": 700}  # the probe draws its 3D view on the CPU: keep it small
 CROWD_MARKER = f"--embedviz-crowd={os.getpid()}"  # finds the crowd browser's processes in /proc
-
-# Set in every page before Streamlit's code: the time (ms since navigation started) at which the page
-# first had its chips and its 3D chart with the script finished, i.e. the first complete render.
-RENDER_WATCH_JS = """
-(() => {
-  const done = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app && app.getAttribute('data-test-script-state') === 'notRunning'
-      && document.querySelector('div.ev-chips span.ev-chip')
-      && document.querySelector('.st-key-space3d .js-plotly-plot')
-      && document.querySelector('.st-key-heatmap-input .js-plotly-plot');
-  };
-  new MutationObserver((records, observer) => {
-    if (window.__evRendered === undefined && done()) {
-      window.__evRendered = performance.now();
-      observer.disconnect();
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true });
-})();
-"""
 
 
 @dataclass(frozen=True)
