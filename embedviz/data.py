@@ -15,6 +15,7 @@ import tiktoken
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from embedviz.errors import TextTooShortForWindowError
 from embedviz.tokenizer import get_encoding
 
 #: Edith Wharton, "The Verdict" (1908, public domain; see NOTICE): the seed's training text, 20,479 chars.
@@ -27,10 +28,17 @@ def load_verdict() -> str:
 
 
 class GPTDatasetV1(Dataset):
-    """Input/target windows of ``max_length`` token ids, ``stride`` tokens apart."""
+    """Input/target windows of ``max_length`` token ids, ``stride`` tokens apart.
+
+    Like the seed's ``assert len(token_ids) > max_length``, a text shorter than one window raises
+    :class:`~embedviz.errors.TextTooShortForWindowError` instead of giving an empty data set (which a
+    shuffling ``DataLoader`` would reject with torch's "num_samples should be a positive integer").
+    """
 
     def __init__(self, txt: str, tokenizer: tiktoken.Encoding, max_length: int, stride: int) -> None:
         token_ids = tokenizer.encode(txt, allowed_special={"<|endoftext|>"})
+        if len(token_ids) <= max_length:
+            raise TextTooShortForWindowError(len(token_ids), max_length)
         self.token_ids = token_ids
         self.starts = list(range(0, len(token_ids) - max_length, stride))
         self.input_ids = [torch.tensor(token_ids[i : i + max_length]) for i in self.starts]

@@ -43,3 +43,17 @@ class EncodingUnavailableError(EmbedvizError):
 
 class MemoryBudgetError(EmbedvizError):
     """The requested embedding tables would not fit the memory budget (see ``MAX_TABLE_BYTES``)."""
+
+
+class TextTooShortForWindowError(EmbedvizError):
+    """The text has fewer tokens than one input/target window needs (``max_length + 1``)."""
+
+    def __init__(self, n_tokens: int, max_length: int) -> None:
+        self.n_tokens = n_tokens
+        self.max_length = max_length
+        super().__init__(
+            f"The text has {n_tokens:,} tokens, but one window needs max_length + 1 = {max_length + 1:,} "
+            f"tokens (the number of tokenized inputs must be at least max_length + 1: the targets reach one "
+            f"token further than the inputs). Use a longer text or a max_length of at most "
+            f"{max(n_tokens - 1, 0):,}."
+        )

@@ -91,7 +91,8 @@ def test_edge_settings_render_without_exception(query):
     lang = query.get("lang", "en")
     assert TITLE[lang] in [h.value for h in at.header]
     assert len(python_blocks(at)) == 1
-    assert set(downloads(at)) == set(DOWNLOADS)
+    offered = set(DOWNLOADS) - ({"export-projector"} if query.get("dim") == 1 else set())
+    assert set(downloads(at)) == offered
     if lang == "de":
         labels = {button.label for button in downloads(at).values()}
         assert labels == {"Vektoren (CSV)", "Embedding Projector (ZIP)", "3D-Ansicht (HTML)"}
@@ -107,3 +108,14 @@ def test_no_section_without_tokens():
     assert not at.exception
     assert TITLE["en"] not in [h.value for h in at.header]
     assert not downloads(at)
+
+
+@pytest.mark.parametrize(("dim", "offered"), [(1, False), (2, True)])
+def test_projector_export_from_two_dimensions(dim, offered):
+    """The Embedding Projector refuses one-number vectors: at dim=1 no button, a caption says why."""
+    at = run_app(opened=OPEN, dim=dim)
+    assert not at.exception
+    assert ("export-projector" in downloads(at)) is offered
+    why = [c.value for c in at.caption if "refuses vectors with only one number" in c.value]
+    assert len(why) == (0 if offered else 1)
+    assert all("at least 2 dimensions" in text for text in why)

@@ -5,11 +5,13 @@ opening and token count as the book states them (20,479 characters, 5,145 tokens
 
 from __future__ import annotations
 
+import pytest
 import tiktoken
 import torch
 
 from embedviz import create_dataloader_v1, embed, get_encoding
 from embedviz.data import VERDICT_PATH, GPTDatasetV1, load_verdict
+from embedviz.errors import EmbedvizError, TextTooShortForWindowError
 
 # Raschka, Build a Large Language Model (From Scratch), ch. 2, section 2.8: the first batch of
 # create_dataloader_v1(raw_text, batch_size=8, max_length=4, stride=4, shuffle=False).
@@ -123,7 +125,19 @@ def test_windows_with_gaps(verdict_text: str, plain_gpt2: tiktoken.Encoding) -> 
     assert not covered & skipped  # tokens 4 and 5 after each window start are never an input
 
 
-def test_short_text_gives_no_windows() -> None:
-    assert len(_windows("the cat sat", 4, 1)) == 0  # 3 tokens: no window of 4 plus a target
-    assert len(_windows("the cat sat on", 4, 1)) == 0  # 4 tokens: range(0, 0) is empty, as in the book
+def test_short_text_is_refused_with_the_numbers() -> None:
+    # 3 tokens: no window of 4 plus a target; 4 tokens: range(0, 0) would be empty (the book asserts).
+    for text, n_tokens in (("the cat sat", 3), ("the cat sat on", 4)):
+        with pytest.raises(TextTooShortForWindowError, match=rf"has {n_tokens} tokens.*max_length \+ 1 = 5"):
+            _windows(text, 4, 1)
     assert len(_windows("the cat sat on the", 4, 1)) == 1
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_dataloader_refuses_a_text_shorter_than_one_window(shuffle: bool) -> None:
+    """Was: 0 batches without shuffling, torch's "num_samples should be a positive integer" with it."""
+    assert len(get_encoding().encode("Hi")) == 1
+    with pytest.raises(EmbedvizError, match=r"has 1 tokens.*max_length \+ 1 = 5") as caught:
+        create_dataloader_v1("Hi", batch_size=1, max_length=4, stride=1, shuffle=shuffle)
+    assert isinstance(caught.value, TextTooShortForWindowError)
+    assert (caught.value.n_tokens, caught.value.max_length) == (1, 4)

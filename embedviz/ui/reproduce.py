@@ -51,6 +51,10 @@ def file_stem(result: EmbeddingResult) -> str:
     return f"embedviz-{result.encoding}-dim{result.dim}-seed{result.seed}-{result.positional}"
 
 
+#: The Embedding Projector refuses files of one-number vectors ("Found a vector with only one dimension?").
+PROJECTOR_MIN_DIM = 2
+
+
 @dataclass(frozen=True)
 class Download:
     """One download button: its name in the UI strings, its file and how to build it."""
@@ -67,15 +71,16 @@ def downloads(result: EmbeddingResult, projection: Projection, camera: str) -> N
     st.subheader(t("export.title"), anchor="downloads")
     st.markdown(t("export.intro", rows=3 * result.n_tokens, n=result.n_tokens, dim=result.dim))
     stem, page = file_stem(result), html_maker(result, projection, camera)
+    projector = Download(
+        "projector",
+        "-projector.zip",
+        "application/zip",
+        ":material/scatter_plot:",
+        lambda: export.projector_zip(result),
+    )
     buttons = (
         Download("csv", ".csv", "text/csv", ":material/table:", lambda: export.vectors_csv(result)),
-        Download(
-            "projector",
-            "-projector.zip",
-            "application/zip",
-            ":material/scatter_plot:",
-            lambda: export.projector_zip(result),
-        ),
+        *((projector,) if result.dim >= PROJECTOR_MIN_DIM else ()),  # it refuses one-number vectors
         Download("html", "-3d.html", "text/html", ":material/view_in_ar:", page),
     )
     for column, button in zip(st.columns(len(buttons)), buttons, strict=True):
@@ -90,6 +95,8 @@ def downloads(result: EmbeddingResult, projection: Projection, camera: str) -> N
             icon=button.icon,
             width="stretch",
         )
+    if result.dim < PROJECTOR_MIN_DIM:
+        st.caption(t("export.projector_too_few_dims", min_dim=PROJECTOR_MIN_DIM))
     st.caption(t("export.png"))
 
 

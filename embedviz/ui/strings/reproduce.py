@@ -46,6 +46,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "tensors.tsv und metadata.tsv für projector.tensorflow.org: entpacken, auf „Load“ klicken und "
         "beide Dateien wählen. Dort lassen sich die Vektoren mit PCA, t-SNE oder UMAP erkunden.",
     ),
+    "export.projector_too_few_dims": (
+        "No Embedding Projector file at 1 dimension: the Projector refuses vectors with only one number. "
+        "Choose at least {min_dim} dimensions to get it.",
+        "Keine Datei für den Embedding Projector bei 1 Dimension: Der Projector lehnt Vektoren mit nur einer "
+        "Zahl ab. Wählen Sie mindestens {min_dim} Dimensionen, um sie zu bekommen.",
+    ),
     "export.html": ("3D view (HTML)", "3D-Ansicht (HTML)"),
     "export.html_help": (
         "The 3D view as one web page (about 5 MB, plotly.js included): opens in any browser, also offline, "
