@@ -55,7 +55,12 @@ from embedviz.embeddings import (
     build_token_table,
     check_settings,
 )
-from embedviz.errors import EmbedvizError, SettingError, TooManyTokensError
+from embedviz.errors import (
+    EmbedvizError,
+    SettingError,
+    TextTooShortForWindowError,
+    TooManyTokensError,
+)
 from embedviz.projection import Projection, fit_pca, project
 from embedviz.tokenizer import encode, get_encoding
 
@@ -264,13 +269,14 @@ def train(
         raise SettingError(f"Sentence token ids must be GPT-2 ids from 0 to {n_vocab - 1:,}.")
     if len(sentence_ids) > config.context_length:
         raise TooManyTokensError(len(sentence_ids), config.context_length)
-    dataset = GPTDatasetV1(text, get_encoding("gpt2"), config.max_length, config.stride)
-    if len(dataset) == 0:
+    try:
+        dataset = GPTDatasetV1(text, get_encoding("gpt2"), config.max_length, config.stride)
+    except TextTooShortForWindowError as short:
         raise TrainingTextTooShortError(
-            f"The training text has {len(dataset.token_ids):,} tokens; training needs at least "
+            f"The training text has {short.n_tokens:,} tokens; training needs at least "
             f"{config.max_length + 1:,} (one window of {config.max_length} inputs plus the next token). "
             f"Use a longer text."
-        )
+        ) from short
     if tables is None:
         token_table = build_token_table(n_vocab, config.dim, config.seed)
         tables = (token_table, build_position_table(token_table, config.context_length))
