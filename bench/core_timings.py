@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
 
 from embedviz import decode, embed, encode
-from embedviz.data import load_verdict
+from embedviz.dataloader import load_verdict
 from embedviz.embeddings import build_token_table
 
 GPT2_VOCAB = 50257

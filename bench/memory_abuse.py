@@ -2,7 +2,7 @@
 
 A visitor (or a script) can open the app with any dim from 1 to 2,048 and any seed, and every new pair
 means a new 50,257 x dim token table (412 MB at 2,048). The page keeps a few tables
-(``st.cache_resource`` in ``embedviz/ui/pipeline.py``: three small token tables, one large one, four
+(``st.cache_resource`` in ``embedviz/ui/cache.py``: three small token tables, one large one, four
 position tables), so the server's memory should stop growing: this script checks that it does.
 
 It starts ``streamlit run app.py`` on 127.0.0.1 (the browser tests' launcher), opens one headless Chromium
@@ -46,7 +46,7 @@ LOGS = REPO_ROOT / "test-artifacts" / "bench"
 GPT2_VOCAB = 50257
 CONTEXT_LENGTH = 1024  # the page's default: each position table is 1,024 x dim
 MiB = 2**20
-# The page's caches (embedviz/ui/pipeline.py, commit 7fb0cd4): token tables up to SMALL_TABLE_BYTES are
+# The page's caches (embedviz/ui/cache.py, commit 7fb0cd4): token tables up to SMALL_TABLE_BYTES are
 # "small" and the last 3 are kept; of larger ones only the last (the previous one is let go before the
 # next is built); the last 4 position tables.
 SMALL_TABLES_KEPT, LARGE_TABLES_KEPT, POSITION_TABLES_KEPT = 3, 1, 4

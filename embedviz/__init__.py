@@ -12,7 +12,7 @@
 (6, 256)
 """
 
-from embedviz.data import GPTDatasetV1, create_dataloader_v1
+from embedviz.dataloader import GPTDatasetV1, create_dataloader_v1
 from embedviz.embeddings import (
     MAX_CONTEXT_LENGTH,
     MAX_DIM,

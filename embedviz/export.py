@@ -24,7 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from embedviz.embeddings import EmbeddingResult
-from embedviz.figures import plain
+from embedviz.figures.style import plain
 from embedviz.tokenizer import Token
 
 KINDS = ("token", "position", "input")

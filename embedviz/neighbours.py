@@ -14,11 +14,16 @@ One matrix-vector product scores a token against every row of the table at once 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import torch
 
 from embedviz.errors import SettingError
+
+if TYPE_CHECKING:
+    from embedviz.training import TrainResult
 
 _EPS = 1e-12  # a zero row has no direction: its similarity is 0, never a division by zero
 
@@ -58,6 +63,36 @@ def nearest_neighbours(
     ids, scores = ids[keep], scores[keep]
     best = torch.topk(scores, min(k, len(ids)))
     return [(int(ids[i]), float(score)) for i, score in zip(best.indices, best.values, strict=True)]
+
+
+# Nearest neighbours among the tokens of a training text (the view "Training & GPT-2")
+
+
+def neighbours_among(
+    rows: torch.Tensor, ids: Sequence[int], query: torch.Tensor, token_id: int, k: int
+) -> list[tuple[int, float]]:
+    """The ``k`` of ``ids`` whose vectors (``rows[i]`` belongs to ``ids[i]``) point most like ``query``,
+    as ``(token id, cosine)``, best first; ``token_id`` itself is left out."""
+    table = torch.cat([rows, query[None]])
+    candidates = [i for i, other in enumerate(ids) if other != token_id]
+    if not candidates:
+        return []
+    found = nearest_neighbours(table, len(ids), k, candidates=candidates)
+    return [(ids[i], similarity) for i, similarity in found]
+
+
+def neighbours_before_after(
+    result: TrainResult, seeded: torch.Tensor, token_id: int, k: int
+) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+    """Nearest neighbours of ``token_id`` among the tokens of the training text, before training
+    (``seeded``, the page's random token table) and after (the trained rows; a token that is not in
+    the text keeps its random vector). Same candidates on both sides, so the two lists compare."""
+    ids = result.trained_ids  # sorted
+    at = bisect.bisect_left(ids, token_id)
+    trained = at < len(ids) and ids[at] == token_id
+    before = neighbours_among(seeded[ids], ids, seeded[token_id], token_id, k)
+    query = result.trained_rows[at] if trained else seeded[token_id]
+    return before, neighbours_among(result.trained_rows, ids, query, token_id, k)
 
 
 __all__ = ["cosine_similarities", "nearest_neighbours"]

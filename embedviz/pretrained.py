@@ -40,7 +40,7 @@ import os
 import struct
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +55,7 @@ from huggingface_hub import (
 from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 from safetensors import safe_open
 
+from embedviz.embeddings import EmbeddingResult
 from embedviz.errors import EmbedvizError
 from embedviz.projection import N_COMPONENTS, fit_pca
 
@@ -392,20 +393,73 @@ def position_curve(wpe: torch.Tensor) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class PositionCurve:
+    """The position vectors in 3D (PCA) and the share of their spread each axis keeps."""
+
+    points: np.ndarray  # (n_positions, 3)
+    ratio: np.ndarray  # (3,)
+
+
+def curve_of(position_table: torch.Tensor) -> PositionCurve:
+    """:func:`embedviz.pretrained.position_curve` and each axis's explained variance ratio (the
+    variance along the axis over the total variance of the table)."""
+    points = position_curve(position_table)
+    total = float(position_table.detach().to(torch.float64).var(dim=0).sum())
+    ratio = points.var(axis=0, ddof=1) / total if total > 0 else np.zeros(3)
+    return PositionCurve(points, ratio)
+
+
+@dataclass(frozen=True)
+class LoadedGpt2:
+    """GPT-2's tables as the view keeps them: the tensors and their position curve, worked out once."""
+
+    embeddings: PretrainedEmbeddings
+    curve: PositionCurve
+
+    @property
+    def width(self) -> int:
+        return int(self.embeddings.token_embeddings.shape[1])
+
+
+def loaded_gpt2(embeddings: PretrainedEmbeddings) -> LoadedGpt2:
+    return LoadedGpt2(embeddings, curve_of(embeddings.position_embeddings))
+
+
+def pretrained_result(random: EmbeddingResult, gpt2: PretrainedEmbeddings) -> EmbeddingResult:
+    """The sentence with GPT-2's trained vectors: ``random`` (the same sentence with random GPT-2-sized
+    tables) with its token vectors and position vectors replaced by rows of ``wte`` and ``wpe``."""
+    ids = torch.tensor(random.token_ids, dtype=torch.long)
+    token_vectors = gpt2.token_embeddings[ids]
+    position_vectors = gpt2.position_embeddings[: random.n_tokens]
+    return replace(
+        random,
+        dim=int(token_vectors.shape[1]),
+        token_vectors=token_vectors,
+        position_vectors=position_vectors,
+        input_embeddings=token_vectors + position_vectors,
+    )
+
+
 __all__ = [
     "FILENAME",
     "POSITION_NAMES",
     "REPO_ID",
     "TOKEN_NAMES",
+    "LoadedGpt2",
+    "PositionCurve",
     "PretrainedEmbeddings",
     "PretrainedUnavailableError",
     "TensorInfo",
     "cache_path",
+    "curve_of",
     "default_cache_dir",
     "find_tables",
     "header_length",
     "load_with_download",
     "load_with_ranges",
+    "loaded_gpt2",
     "parse_header",
     "position_curve",
+    "pretrained_result",
 ]

@@ -47,7 +47,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from embedviz.data import GPTDatasetV1, load_verdict
+from embedviz.dataloader import GPTDatasetV1, load_verdict
 from embedviz.embeddings import (
     RNG_LOCK,
     TokenTable,

@@ -17,7 +17,7 @@ from apptest_utils import chart_by_key, run_app
 from sklearn.decomposition import PCA
 
 from embedviz.tokenizer import MAX_CHARS
-from embedviz.ui import pipeline
+from embedviz.ui import cache
 
 DEFAULT = "Today the cat sat on the mat"
 
@@ -284,7 +284,7 @@ def test_german_page():
 
 def test_warm_rerun_builds_no_table_and_tokenizes_nothing(monkeypatch):
     calls = {"table": 0, "tokenize": 0}
-    build, tokenize = pipeline.build_token_table, pipeline.tokenize
+    build, tokenize = cache.build_token_table, cache.tokenize
 
     def counting_build(*args):
         calls["table"] += 1
@@ -294,11 +294,11 @@ def test_warm_rerun_builds_no_table_and_tokenizes_nothing(monkeypatch):
         calls["tokenize"] += 1
         return tokenize(*args)
 
-    monkeypatch.setattr(pipeline, "build_token_table", counting_build)
-    monkeypatch.setattr(pipeline, "tokenize", counting_tokenize)
-    pipeline.token_table.clear()
-    pipeline.position_table.clear()
-    pipeline.tokens_of.clear()
+    monkeypatch.setattr(cache, "build_token_table", counting_build)
+    monkeypatch.setattr(cache, "tokenize", counting_tokenize)
+    cache.token_table.clear()
+    cache.position_table.clear()
+    cache.tokens_of.clear()
     at = run_app(seed=4242)
     assert calls == {"table": 1, "tokenize": 1}
     at.segmented_control(key="camera").set_value("side").run()

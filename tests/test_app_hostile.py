@@ -33,7 +33,7 @@ from tiktoken.load import load_tiktoken_bpe
 import embedviz.tokenizer as tokenizer_module
 from embedviz import MAX_CHARS, MAX_DIM, MAX_TABLE_BYTES, embed, project
 from embedviz.embeddings import table_bytes, table_fingerprint
-from embedviz.ui import pipeline
+from embedviz.ui import cache
 from embedviz.ui.state import DEFAULTS, FIELD_NAMES, RULES, VIEWS, Settings
 
 GPT2_VOCAB = 50257
@@ -101,7 +101,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, int, int
     """Every table the page builds during the test, as (rows, dim, seed), with empty table caches at the
     start (so the first run must build) and the budget checked on every build."""
     built: list[tuple[int, int, int]] = []
-    real_token, real_position = pipeline.build_token_table, pipeline.build_position_table
+    real_token, real_position = cache.build_token_table, cache.build_position_table
 
     def token_table(n_vocab: int, dim: int, seed: int):
         assert 1 <= dim <= MAX_DIM, f"asked for a {dim}-dimensional table"
@@ -114,13 +114,13 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, int, int
         built.append((context_length, dim, -1))
         return real_position(token_table, context_length)
 
-    monkeypatch.setattr(pipeline, "build_token_table", token_table)
-    monkeypatch.setattr(pipeline, "build_position_table", position_table)
-    pipeline.token_table.clear()
-    pipeline.position_table.clear()
+    monkeypatch.setattr(cache, "build_token_table", token_table)
+    monkeypatch.setattr(cache, "build_position_table", position_table)
+    cache.token_table.clear()
+    cache.position_table.clear()
     yield built
-    pipeline.token_table.clear()  # do not keep a big table alive for the rest of the session
-    pipeline.position_table.clear()
+    cache.token_table.clear()  # do not keep a big table alive for the rest of the session
+    cache.position_table.clear()
 
 
 def run_app(**query: object) -> AppTest:
@@ -408,7 +408,7 @@ def test_threads_share_cached_tables_without_changing_them() -> None:
     Runtime per run, so two AppTests at once in one process break each other ("Runtime hasn't been
     created!"), which says nothing about the app."""
     settings = Settings(dim=24, seed=4711, context_length=64)
-    token_table, position_table = pipeline.tables_of(settings)
+    token_table, position_table = cache.tables_of(settings)
     before = (table_fingerprint(token_table.layer), table_fingerprint(position_table))
     plain_token, plain_position = seed_tables(24, 4711, 64)
     assert torch.equal(token_table.layer.weight, plain_token)
@@ -419,7 +419,7 @@ def test_threads_share_cached_tables_without_changing_them() -> None:
         while not stop.is_set():
             text = f"caller {worker} writes {'<b>' * (calls[worker] % 3)} call {calls[worker]}"
             ids = plain_ids(text)
-            result = embed(text, dim=24, seed=4711, context_length=64, tables=pipeline.tables_of(settings))
+            result = embed(text, dim=24, seed=4711, context_length=64, tables=cache.tables_of(settings))
             assert result.token_ids == ids
             assert torch.equal(result.token_vectors, plain_token[ids])
             assert torch.equal(result.position_vectors, plain_position[: len(ids)])
@@ -446,7 +446,7 @@ def test_threads_share_cached_tables_without_changing_them() -> None:
         for future in futures:
             future.result()  # re-raises a caller's failed assertion
     assert min(calls) > 0, f"a caller never ran alongside the visitors: {calls}"
-    after_tables = pipeline.tables_of(settings)
+    after_tables = cache.tables_of(settings)
     assert after_tables[0] is token_table and after_tables[1] is position_table  # still the cached pair
     after = (table_fingerprint(token_table.layer), table_fingerprint(position_table))
     assert before == after
@@ -472,23 +472,23 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[st
         tried.append(url)
         raise requests.ConnectionError(f"offline test: no route to {url}")
 
-    cache = tmp_path / "tiktoken-cache"
-    cache.mkdir()
+    tiktoken_cache = tmp_path / "tiktoken-cache"
+    tiktoken_cache.mkdir()
     monkeypatch.setattr(requests, "get", no_network)
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(cache))
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tiktoken_cache))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     monkeypatch.setattr(tiktoken.registry, "ENCODINGS", {})
     reset: Callable[[], None] = tokenizer_module.get_encoding.cache_clear
     reset()
-    pipeline.tokens_of.clear()
+    cache.tokens_of.clear()
     yield tried
     # Nothing was downloaded into the cache. (tiktoken also caches local files by the sha1 of their path:
     # loading the shipped GPT-2 ranks leaves a copy there, which is no download.)
     downloaded = {hashlib.sha1(url.encode()).hexdigest() for url in tried}
-    assert downloaded.isdisjoint(path.name for path in cache.iterdir())
+    assert downloaded.isdisjoint(path.name for path in tiktoken_cache.iterdir())
     reset()
-    pipeline.tokens_of.clear()
+    cache.tokens_of.clear()
 
 
 @pytest.mark.parametrize("encoding", ["r50k_base", "p50k_base", "cl100k_base", "o200k_base"])

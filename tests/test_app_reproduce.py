@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import embedviz
 from embedviz.codegen import Recipe, python_source
-from embedviz.ui.reproduce import file_stem
+from embedviz.ui.sections.reproduce import file_stem
 
 DEFAULT = "Today the cat sat on the mat"
 TITLE = {"en": "7 · Reproduce and export", "de": "7 · Nachrechnen und exportieren"}

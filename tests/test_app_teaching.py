@@ -16,8 +16,9 @@ from apptest_utils import run_app
 from streamlit.testing.v1 import AppTest
 from torch.nn.functional import cosine_similarity
 
-from embedviz.ui.toy import VectorProblem, parse_vector
-from embedviz.ui.word_order import md_literal, pair_positions
+from embedviz.ui.i18n import md_literal
+from embedviz.ui.views.seed import VectorProblem, parse_vector
+from embedviz.ui.views.word_order import pair_positions
 
 #: ``print(embedding_layer.weight)`` after ``torch.manual_seed(123); torch.nn.Embedding(6, 3)``: the rows
 #: exactly as the seed document prints them.

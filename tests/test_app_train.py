@@ -24,18 +24,18 @@ from test_pretrained import _serve
 
 from embedviz import training
 from embedviz.embeddings import table_fingerprint
-from embedviz.training_view import (
-    Registry,
+from embedviz.neighbours import neighbours_before_after
+from embedviz.training_runs import (
     TrainKey,
     config_for,
-    neighbours_before_after,
     snapshot_every,
     untrained_positions,
     without_shared_table,
 )
-from embedviz.ui import pipeline
-from embedviz.ui import train as train_ui
+from embedviz.ui import cache
+from embedviz.ui.cache import Registry
 from embedviz.ui.state import Settings
+from embedviz.ui.views import train as train_ui
 
 DIM, STEPS = 16, 10
 SENTENCE = "Today the cat sat on the mat"
@@ -92,7 +92,7 @@ def brute_force(table: np.ndarray, token_id: int, k: int, ids: list[int]) -> lis
 @pytest.fixture(autouse=True)
 def fresh_registries() -> Iterator[None]:
     """Every test starts with no finished run and no loaded GPT-2 (the registries are per process)."""
-    for registry in (train_ui.finished_runs(), train_ui.animations(), train_ui.gpt2_tables()):
+    for registry in (cache.finished_runs(), cache.animations(), cache.gpt2_tables()):
         registry.clear()
     yield
 
@@ -131,7 +131,7 @@ def test_neighbours_before_after_match_brute_force(verdict_text: str, plain_gpt2
     ids = plain_gpt2.encode(" the cat sat zebra")
     key = TrainKey(12, 5, 64, 6, "verdict", "")
     result = training.train(config_for(key), ids, verdict_text[:2000])
-    seeded = pipeline.tables_of(Settings(dim=12, seed=5, context_length=64))[0].layer.weight
+    seeded = cache.tables_of(Settings(dim=12, seed=5, context_length=64))[0].layer.weight
     kept = without_shared_table(result)
     assert kept._base_token_weight.numel() == 0  # nothing of the shared table is pinned
     after_table = replace(kept, _base_token_weight=seeded).token_table().numpy()
@@ -165,13 +165,13 @@ def test_view_opens_without_training(train_calls: list) -> None:
 
 def test_train_shows_loss_animation_numbers_and_neighbours(train_calls: list, plain_gpt2) -> None:
     settings = Settings(dim=DIM)
-    tables = pipeline.tables_of(settings)
+    tables = cache.tables_of(settings)
     before = table_fingerprint(tables[0].layer), table_fingerprint(tables[1])
     at = click(open_train(dim=DIM, train_steps=STEPS), "Train")
     assert len(train_calls) == 1
 
     key = TrainKey(DIM, 123, 1024, STEPS, "verdict", SENTENCE)
-    result = train_ui.finished_runs().get(key)
+    result = cache.finished_runs().get(key)
     ids = plain_gpt2.encode(SENTENCE)
     assert result is not None and result.sentence_ids == ids and result.steps_done == STEPS
     token_rows, position_rows = seed_rows(ids, DIM)
@@ -214,7 +214,7 @@ def test_train_shows_loss_animation_numbers_and_neighbours(train_calls: list, pl
     assert set(before_nb["id"]) <= set(result.trained_ids) and set(after_nb["id"]) <= set(result.trained_ids)
 
     # The shared tables are the same objects, unchanged.
-    assert pipeline.tables_of(settings)[0] is tables[0]
+    assert cache.tables_of(settings)[0] is tables[0]
     assert (table_fingerprint(tables[0].layer), table_fingerprint(tables[1])) == before
 
     # A second visitor (or a rerun) with the same settings sees the result without training again.
@@ -244,7 +244,7 @@ def test_stop_keeps_what_was_learned(train_calls: list, monkeypatch: pytest.Monk
     assert result.stopped_early and result.steps_done == 3  # draws 5 and 6 belong to step 3
     assert stopped["running"].is_set()  # handed over
     assert [s.step for s in result.snapshots] == [0, 3]
-    assert train_ui.finished_runs().get(stopped["key"]) is None  # only finished runs are shared
+    assert cache.finished_runs().get(stopped["key"]) is None  # only finished runs are shared
     assert len(train_calls) == 1  # the rerun shows the partial result, it does not train again
     assert "Stopped at step 3 of 40" in texts(at)
     assert len(chart_by_key(at, "train_animation")["frames"]) == 2

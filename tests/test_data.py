@@ -10,7 +10,7 @@ import tiktoken
 import torch
 
 from embedviz import create_dataloader_v1, embed, get_encoding
-from embedviz.data import VERDICT_PATH, GPTDatasetV1, load_verdict
+from embedviz.dataloader import VERDICT_PATH, GPTDatasetV1, load_verdict
 from embedviz.errors import EmbedvizError, TextTooShortForWindowError
 
 # Raschka, Build a Large Language Model (From Scratch), ch. 2, section 2.8: the first batch of

@@ -17,7 +17,7 @@ from plotly.offline import get_plotlyjs
 
 import embedviz
 from embedviz import export
-from embedviz.figures import space_figure
+from embedviz.figures.space import space_figure
 from embedviz.projection import project
 
 #: Tokens that are dangerous in CSV/TSV: a formula at the very start, commas, quotes, a tab, newlines,

@@ -36,8 +36,8 @@ from embedviz import (
     project,
     tokenize,
 )
-from embedviz.ui import space3d
-from embedviz.ui import tokens as token_ui
+from embedviz.ui.sections import space3d
+from embedviz.ui.sections import tokens as token_ui
 
 GPT2_VOCAB = 50257
 EOT = "<|endoftext|>"

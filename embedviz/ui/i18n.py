@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 import streamlit as st
 
@@ -51,3 +52,12 @@ def md_code(text: str) -> str:
         fence_len = max(fence_len, run)
     fence = "`" * (fence_len + 1)
     return f"{fence} {text} {fence}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_literal(text: str) -> str:
+    """User text for a Markdown message (st.info, st.warning): every Markdown character escaped, so a
+    sentence shows as typed and never turns into a link, an image or LaTeX."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -35,9 +35,9 @@ import pytest
 import tiktoken
 from tiktoken.load import load_tiktoken_bpe
 
-from embedviz.figures import MAX_LABELLED_TOKENS
+from embedviz.figures.space import MAX_LABELLED_TOKENS
 from embedviz.tokenizer import GPT2_RANKS_PATH
-from embedviz.ui.tokens import MAX_CHIPS
+from embedviz.ui.sections.tokens import MAX_CHIPS
 
 from .conftest import (
     ARTIFACTS,

@@ -7,11 +7,11 @@ from collections import Counter
 import streamlit as st
 
 from embedviz.embeddings import EmbeddingResult
-from embedviz.figures import CAMERAS, MAX_LABELLED_TOKENS, space_figure
+from embedviz.figures.space import MAX_LABELLED_TOKENS, space_figure
+from embedviz.figures.style import CAMERAS
 from embedviz.projection import N_COMPONENTS, Projection
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.state import FITS
-from embedviz.ui.word_order import md_literal
 
 HOVER_VALUES = 3
 

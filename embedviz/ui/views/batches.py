@@ -4,8 +4,8 @@ turns it into ``(8, 4, 256)``, and the position block ``(4, 256)`` is added to e
 
 Sections: the windows in the text (highlighted excerpt and a token index ruler), ``inputs`` and ``targets``
 as grids of ids, the 3D tensor, the broadcast addition, and the seed's code with the current values.
-Everything expensive is cached: the story, the token records (:func:`pipeline.tokens_of`), the batch
-order and the embedding tables (:func:`pipeline.tables_of`). User text is escaped before it becomes HTML.
+Everything expensive is cached: the story, the token records (:func:`cache.tokens_of`), the batch
+order and the embedding tables (:func:`cache.tables_of`). User text is escaped before it becomes HTML.
 """
 
 from __future__ import annotations
@@ -20,21 +20,20 @@ import torch
 from pandas.io.formats.style import Styler
 from streamlit.delta_generator import DeltaGenerator
 
-from embedviz import batching
-from embedviz.batching import Stack
-from embedviz.data import load_verdict
+from embedviz import windows
 from embedviz.embeddings import position_vectors
 from embedviz.errors import EmbedvizError
-from embedviz.figures import COLORS
+from embedviz.figures import batches as batch_figures
+from embedviz.figures.batches import Stack
+from embedviz.figures.style import COLORS, PALETTE
 from embedviz.tokenizer import MAX_CHARS, Token, get_encoding
-from embedviz.ui import pipeline
+from embedviz.ui import cache
 from embedviz.ui.i18n import t
+from embedviz.ui.sections.vectors import FIRST_DIMS, four_decimals, numbers_table
 from embedviz.ui.state import BATCH_SOURCES, Settings
-from embedviz.ui.tokens import PALETTE
-from embedviz.ui.vectors import FIRST_DIMS, four_decimals, numbers_table
 
 #: Light versions of the window colours, for backgrounds behind dark text (readable on a projector).
-TINTS = tuple(batching.tint(color, 0.72) for color in PALETTE)
+TINTS = tuple(batch_figures.tint(color, 0.72) for color in PALETTE)
 #: The id grids are coloured by sample up to this many cells.
 MAX_STYLED_CELLS = 1024
 #: Overlapping windows are underlined in up to this many parallel lanes, LANE_PX pixels apart.
@@ -64,18 +63,6 @@ class Batch:
     targets: torch.Tensor
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def verdict() -> str:
-    """The shipped story, read once per server."""
-    return load_verdict()
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def order_of(n_windows: int, batch_size: int, shuffle: bool, seed: int) -> list[list[int]]:
-    """:func:`batching.batch_order`, once per setting (shuffling 25,000 windows is not free)."""
-    return batching.batch_order(n_windows, batch_size, shuffle, seed)
-
-
 # ------------------------------------------------------------------------------------------------------
 # Controls
 # ------------------------------------------------------------------------------------------------------
@@ -92,7 +79,7 @@ def source_text(settings: Settings) -> str | None:
     )
     if settings.batch_source == "verdict":
         st.caption(t("batches.verdict"))
-        return verdict()
+        return cache.verdict()
     st.text_area(
         t("batches.own"), key="batch_text", height=140, help=t("batches.own_help", max_chars=MAX_CHARS)
     )
@@ -135,23 +122,23 @@ def batch_picker(column: DeltaGenerator, n_batches: int) -> int:
 def make_batch(text: str, settings: Settings, batch_column: DeltaGenerator) -> Batch | None:
     """Tokenize, slide the windows, pick the batch; None after explaining why there is no batch."""
     try:
-        tokens = pipeline.tokens_of(text, settings.encoding)
+        tokens = cache.tokens_of(text, settings.encoding)
     except EmbedvizError as error:
         st.error(str(error))
         return None
-    starts = batching.window_starts(len(tokens), settings.max_length, settings.stride)
+    starts = windows.window_starts(len(tokens), settings.max_length, settings.stride)
     if not starts:
-        needed = batching.tokens_needed(settings.max_length)
+        needed = windows.tokens_needed(settings.max_length)
         st.info(t("batches.too_short", tokens=len(tokens), needed=needed))
         return None
-    order = order_of(len(starts), settings.batch_size, settings.shuffle, settings.seed)
+    order = cache.order_of(len(starts), settings.batch_size, settings.shuffle, settings.seed)
     if not order:
         st.info(t("batches.too_few_windows", windows=len(starts), batch_size=settings.batch_size))
         return None
     index = batch_picker(batch_column, len(order))
     batch_starts = [starts[w] for w in order[index]]
     ids = [token.id for token in tokens]
-    inputs, targets = batching.batch_tensors(ids, batch_starts, settings.max_length)
+    inputs, targets = windows.batch_tensors(ids, batch_starts, settings.max_length)
     return Batch(tokens, starts, len(order), index, batch_starts, inputs, targets)
 
 
@@ -167,12 +154,12 @@ def describe_batch(batch: Batch, settings: Settings) -> None:
         batch_size=settings.batch_size,
     )
     st.markdown(f"**{counts}**" + (t("batches.dropped", dropped=dropped) if dropped else "."))
-    windows = [start // settings.stride for start in batch.batch_starts]
+    numbers = [start // settings.stride for start in batch.batch_starts]
     if settings.shuffle:
-        shown = ", ".join(str(w) for w in windows[:16]) + (", …" if len(windows) > 16 else "")
+        shown = ", ".join(str(w) for w in numbers[:16]) + (", …" if len(numbers) > 16 else "")
         st.caption(t("batches.shuffled", seed=settings.seed, batch=batch.index, windows=shown))
     else:
-        st.caption(t("batches.in_order", batch=batch.index, first=windows[0], last=windows[-1]))
+        st.caption(t("batches.in_order", batch=batch.index, first=numbers[0], last=numbers[-1]))
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -215,10 +202,10 @@ def token_span(
 def excerpt_html(text: str, batch: Batch, max_length: int) -> tuple[str, int | None]:
     """The text around the batch's windows, each window in its sample's colour and numbered where it
     starts; returns the HTML and, if the excerpt was cut, how many tokens it shows."""
-    segments, cut = batching.excerpt_segments(batch.batch_starts, max_length, len(batch.tokens))
-    rows = batching.rows_of_tokens(batch.batch_starts, max_length)
+    segments, cut = windows.excerpt_segments(batch.batch_starts, max_length, len(batch.tokens))
+    rows = windows.rows_of_tokens(batch.batch_starts, max_length)
     row_of_start = {start: row for row, start in enumerate(batch.batch_starts)}
-    n_lanes = min(batching.windows_per_token(max_length, batch.starts.step), MAX_LANES)
+    n_lanes = min(windows.windows_per_token(max_length, batch.starts.step), MAX_LANES)
     lane_of_row = [(start // batch.starts.step) % n_lanes for start in batch.batch_starts]
     parts, previous_end, shown = [], 0, 0
     for segment in segments:
@@ -233,7 +220,7 @@ def excerpt_html(text: str, batch: Batch, max_length: int) -> tuple[str, int | N
                 parts.append(
                     f'<span class="mark" style="background:{PALETTE[row % len(PALETTE)]}">{row}</span>'
                 )
-            skipped = not batching.in_some_window(index, batch.starts, max_length)
+            skipped = not windows.in_some_window(index, batch.starts, max_length)
             piece = html.escape(text[max(token.start, shown_from) : token.end])
             in_rows = rows.get(index, [])
             lanes = [lane_of_row[row] for row in in_rows]
@@ -250,8 +237,8 @@ def excerpt_html(text: str, batch: Batch, max_length: int) -> tuple[str, int | N
 def render_windows(text: str, batch: Batch, settings: Settings) -> None:
     """Section 1: which case we are in, the highlighted excerpt and the token index ruler."""
     st.header(t("batches.text.title"), anchor="batch-windows")
-    case, amount = batching.window_case(settings.max_length, settings.stride)
-    per_token = batching.windows_per_token(settings.max_length, settings.stride)
+    case, amount = windows.window_case(settings.max_length, settings.stride)
+    per_token = windows.windows_per_token(settings.max_length, settings.stride)
     st.markdown(
         t(
             f"batches.case.{case}",
@@ -271,11 +258,11 @@ def render_windows(text: str, batch: Batch, settings: Settings) -> None:
     high = max(batch.batch_starts) + settings.max_length
     labels = (
         {i: batch.tokens[i].display for i in range(low, high)}
-        if high - low <= batching.MAX_RULER_LABELS
+        if high - low <= batch_figures.MAX_RULER_LABELS
         else {}
     )
     names = {key: t(f"batches.ruler.{key}") for key in ("axis", "sample", "tokens")}
-    figure = batching.ruler_figure(batch.batch_starts, settings.max_length, PALETTE, labels, names)
+    figure = batch_figures.ruler_figure(batch.batch_starts, settings.max_length, PALETTE, labels, names)
     st.plotly_chart(figure, key="batch-ruler", config={"displaylogo": False})
 
 
@@ -332,7 +319,7 @@ def picture_texts() -> dict[str, str]:
 def draw_stack(container: DeltaGenerator, stack: Stack, key: str) -> None:
     """One tensor picture (static: nothing to zoom or hover)."""
     container.plotly_chart(
-        batching.stack_figure(stack, picture_texts()),
+        batch_figures.stack_figure(stack, picture_texts()),
         key=key,
         config={"displaylogo": False, "staticPlot": True},
     )
@@ -387,7 +374,7 @@ def render_positions(batch: Batch, settings: Settings, shapes: dict[str, tuple[i
 
 def render_numbers(batch: Batch, settings: Settings) -> None:
     """The real numbers of sample 0, from the page's cached tables: the main view's numbers."""
-    token_table, position_table = pipeline.tables_of(settings)
+    token_table, position_table = cache.tables_of(settings)
     with torch.no_grad():
         values = token_table.layer(batch.inputs[0]) + position_vectors(
             settings.positional, settings.max_length, position_table
@@ -454,9 +441,9 @@ def seed_code(settings: Settings, batch_index: int, shapes: dict[str, tuple[int,
         imports.append("from torch.utils.data import DataLoader")
     imports.append("")
     imports.append(
-        "from embedviz.data import create_dataloader_v1"
+        "from embedviz.dataloader import create_dataloader_v1"
         if seeds_loader(s)
-        else "from embedviz.data import GPTDatasetV1"
+        else "from embedviz.dataloader import GPTDatasetV1"
     )
     if s.positional == "sinusoidal":
         imports.append("from embedviz.embeddings import sinusoidal_positions")
@@ -538,11 +525,11 @@ def render(settings: Settings) -> None:
         )
         return
     try:
-        pipeline.tables_of(settings)
+        cache.tables_of(settings)
     except EmbedvizError as error:
         st.error(str(error))
         return
-    shapes = batching.embedded_shapes(batch.inputs, settings.dim)
+    shapes = windows.embedded_shapes(batch.inputs, settings.dim)
     render_embeddings(batch, settings, shapes)
     render_positions(batch, settings, shapes)
     render_code(settings, batch, shapes)

@@ -13,7 +13,6 @@ sentences.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -25,28 +24,21 @@ from torch.nn.functional import cosine_similarity
 
 from embedviz.embeddings import EmbeddingResult
 from embedviz.errors import EmbedvizError
-from embedviz.figures import MAX_LABELLED_TOKENS, plain, points_trace, scene_figure, segments_trace
+from embedviz.figures.space import MAX_LABELLED_TOKENS, points_trace, scene_figure, segments_trace
+from embedviz.figures.style import SENTENCE_COLOURS, plain
 from embedviz.projection import Projection, fit_pca, project
-from embedviz.ui import pipeline
-from embedviz.ui.i18n import t
+from embedviz.ui import cache
+from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.sections.tokens import chips_html, colour_of
 from embedviz.ui.state import RULES, Settings
-from embedviz.ui.tokens import chips_html, colour_of
 
 NAMES = ("A", "B")
 MAX_SENTENCE_CHARS = RULES["compare_a"][0]
-#: One colour per sentence; token embeddings are diamonds (B's open, so a shared token shows both),
-#: input embeddings circles.
-SENTENCE_COLOURS = {"A": "#0f766e", "B": "#b91c1c"}
+#: Token embeddings are diamonds (B's open, so a shared token shows both), input embeddings circles;
+#: one colour per sentence (figures.style.SENTENCE_COLOURS).
 TOKEN_SYMBOLS = {"A": "diamond", "B": "diamond-open"}
 #: Sentences that do share all their tokens in GPT-2 (each word has a space before it).
 EXAMPLE = ("the dog bites the man", "the man bites the dog")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_literal(text: str) -> str:
-    """User text for a Markdown message (st.info, st.warning): every Markdown character escaped, so a
-    sentence shows as typed and never turns into a link, an image or LaTeX."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -194,7 +186,7 @@ def _results(settings: Settings) -> Pair | None:
             st.warning(t("order.too_long", name=name, length=len(text), max=MAX_SENTENCE_CHARS))
             continue
         try:
-            results.append(pipeline.embedding_of(settings, text))
+            results.append(cache.embedding_of(settings, text))
         except EmbedvizError as error:
             st.error(t("order.error", name=name, error=error))
     if len(results) < 2:

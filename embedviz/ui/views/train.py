@@ -35,42 +35,40 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 import torch
 
 from embedviz import training
 from embedviz.embeddings import EmbeddingResult
 from embedviz.errors import EmbedvizError
-from embedviz.figures import CAMERAS
-from embedviz.pretrained import default_cache_dir, load_with_ranges
-from embedviz.projection import Projection, project
-from embedviz.tokenizer import MAX_CHARS
-from embedviz.training_view import (
-    MAX_TRACKED_TOKENS,
-    TRAIN_SOURCES,
+from embedviz.figures.style import CAMERAS
+from embedviz.figures.training import animation_figure, curve_figure, loss_figure
+from embedviz.neighbours import neighbours_before_after
+from embedviz.pretrained import (
     LoadedGpt2,
     PositionCurve,
-    Registry,
-    TrainKey,
-    animation_figure,
-    config_for,
-    curve_figure,
-    curve_of,
+    default_cache_dir,
+    load_with_ranges,
     loaded_gpt2,
-    loss_figure,
-    neighbours_before_after,
     pretrained_result,
+)
+from embedviz.projection import Projection, project
+from embedviz.tokenizer import MAX_CHARS
+from embedviz.training_runs import (
+    MAX_TRACKED_TOKENS,
+    TRAIN_SOURCES,
+    TrainKey,
+    config_for,
     tracked_ids,
     training_text,
     untrained_positions,
     without_shared_table,
 )
-from embedviz.ui import neighbours as neighbours_ui
-from embedviz.ui import pipeline, space3d, vectors
-from embedviz.ui.i18n import language, t
+from embedviz.ui import cache
+from embedviz.ui.i18n import language, md_literal, t
+from embedviz.ui.sections import neighbours as neighbours_ui
+from embedviz.ui.sections import space3d, vectors
 from embedviz.ui.state import RULES, TABLES, Settings
-from embedviz.ui.word_order import md_literal
 
 #: Redraw the progress bar and status line at most this often, the live loss curve at most this often
 #: (seconds): a few small messages per second, not one per step.
@@ -92,30 +90,6 @@ K_RANGE = neighbours_ui.K_RANGE
 # ---------------------------------------------------------------------------------------------------------
 # Shared, bounded stores
 # ---------------------------------------------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False)
-def finished_runs() -> Registry[TrainKey, training.TrainResult]:
-    """Finished training runs of every visitor: the last two."""
-    return Registry(max_entries=2)
-
-
-@st.cache_resource(show_spinner=False)
-def animations() -> Registry[tuple, go.Figure]:
-    """Built animation figures (building one takes about half a second), by run, camera and language."""
-    return Registry(max_entries=4)
-
-
-@st.cache_resource(show_spinner=False)
-def gpt2_tables() -> Registry[tuple[str | None, str], LoadedGpt2]:
-    """GPT-2's loaded tables, by (endpoint, cache folder): one at a time."""
-    return Registry(max_entries=1)
-
-
-@st.cache_resource(show_spinner=False)
-def gpt2_lock() -> threading.Lock:
-    """Held while GPT-2's tables load, so that two runs never load them at the same time."""
-    return threading.Lock()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -171,7 +145,7 @@ def render(settings: Settings) -> None:
     st.text_area(t("app.sentence"), key="text", height=90, help=t("app.sentence_help", max_chars=MAX_CHARS))
     model = train_settings(settings)
     try:
-        sentence = pipeline.embedding_of(model)
+        sentence = cache.embedding_of(model)
     except EmbedvizError as error:
         st.error(str(error))
         return
@@ -188,7 +162,7 @@ def render(settings: Settings) -> None:
 def train_settings(settings: Settings) -> Settings:
     """The page's settings as the tiny GPT uses them: GPT-2's encoding and learned positions, the page's
     dim, seed, context length and sentence (a cache key of the pipeline's tables and results)."""
-    return replace(pipeline.model_settings(settings), encoding="gpt2", positional="learned", fit="sentence")
+    return replace(cache.model_settings(settings), encoding="gpt2", positional="learned", fit="sentence")
 
 
 def shared_controls(sentence: EmbeddingResult) -> int:
@@ -246,7 +220,7 @@ def train_section(settings: Settings, model: Settings, sentence: EmbeddingResult
     buttons.button(t("train.stop"), icon=":material/stop:", disabled=not clicked, help=t("train.stop_help"))
 
     key = train_key(settings)
-    tables = pipeline.tables_of(model)
+    tables = cache.tables_of(model)
     ids = tracked_ids(sentence.token_ids, key.context_length)
     result, origin = current_result(key, clicked, ids, tables)
     if result is None:
@@ -267,7 +241,7 @@ def current_result(
         # at its next progress update. It hands over what it learned; wait for that.
         with st.spinner(t("train.stopping")):
             running.wait(HANDOVER_SECONDS)
-    result = finished_runs().get(key)
+    result = cache.finished_runs().get(key)
     if result is not None:
         return result, "before"
     if clicked:
@@ -310,7 +284,7 @@ def train_live(
 
     # After an interruption any st.* call (session state included) may raise it again, and the next
     # run may already be waiting: so only plain objects are touched until `handed_over` is set.
-    handed_over, runs = threading.Event(), finished_runs()
+    handed_over, runs = threading.Event(), cache.finished_runs()
     box["running"] = handed_over
     kept, failure = None, ""
     try:
@@ -421,7 +395,7 @@ def show_animation(
     """The 3D animation, built once per run, camera and language."""
     st.markdown(f"**{t('train.animation_title')}**")
     cache_key = (key, result.steps_done, settings.camera, language())
-    figure = animations().get(cache_key)
+    figure = cache.animations().get(cache_key)
     if figure is None:
         frames = training.animation_frames(result.snapshots)
         tokens = sentence.tokens[: len(result.sentence_ids)]
@@ -434,7 +408,7 @@ def show_animation(
             {"play": t("train.play"), "pause": t("train.pause"), "step": t("train.step")},
             camera=settings.camera,
         )
-        animations().put(cache_key, figure)
+        cache.animations().put(cache_key, figure)
     st.plotly_chart(figure, key="train_animation", config={"displaylogo": False})
     st.caption(t("train.animation_caption", frames=len(result.snapshots), every=result.config.snapshot_every))
 
@@ -503,7 +477,7 @@ def load_gpt2() -> LoadedGpt2 | None:
     """GPT-2's tables from memory, or loaded now with a progress bar; None (and a message) if they
     cannot be loaded. A failure is remembered for this visitor until "Try again"."""
     source = gpt2_source()
-    loaded, failure = gpt2_tables().get(source), None
+    loaded, failure = cache.gpt2_tables().get(source), None
     if loaded is None:
         remembered = st.session_state.get(GPT2_ERROR)
         failure = remembered[1] if remembered is not None and remembered[0] == source else None
@@ -521,7 +495,7 @@ def load_with_progress(source: tuple[str | None, str]) -> tuple[LoadedGpt2 | Non
     """Load GPT-2's tables with a progress bar, one load at a time per server: a run that finds another
     load going on (maybe the one its own click interrupted) waits for it and takes its result.
     Returns the tables or the reason they could not be loaded."""
-    registry, lock = gpt2_tables(), gpt2_lock()
+    registry, lock = cache.gpt2_tables(), cache.gpt2_lock()
     bar = st.progress(0.0, text=t("gpt2.loading"))
     guard, loading = Interruptible(), t("gpt2.loading_mb")  # no t() while loading: see train_live
 
@@ -549,55 +523,30 @@ def load_with_progress(source: tuple[str | None, str]) -> tuple[LoadedGpt2 | Non
     return loaded, failure
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def gpt2_neighbours(
-    source: tuple[str | None, str], token_id: int, _table: torch.Tensor
-) -> list[tuple[int, float]]:
-    """The K_RANGE[1] nearest neighbours of ``token_id`` in GPT-2's ``wte`` (``_table``, loaded from
-    ``source``; not hashed)."""
-    from embedviz.neighbours import nearest_neighbours
-
-    return nearest_neighbours(_table, token_id, K_RANGE[1])
-
-
-@st.cache_data(max_entries=2, show_spinner=False)
-def random_curve(table_settings: Settings) -> PositionCurve:
-    """The random position table of ``table_settings`` as a 3D curve."""
-    return curve_of(pipeline.tables_of(table_settings)[1].weight)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def random_side(model: Settings) -> tuple[EmbeddingResult, Projection]:
-    """The sentence with random tables of GPT-2's size, and its 3D projection. Kept, so that a warm rerun
-    does not touch the 768-dim table (the pipeline keeps one large table: with a large page dim too, the
-    two would push each other out on every rerun)."""
-    return pipeline.embedding_of(model), pipeline.projection_of(model)
-
-
 def compare(settings: Settings, sentence: EmbeddingResult, loaded: LoadedGpt2, index: int) -> None:
     """Random tables of GPT-2's size (the page's seed) left, GPT-2's trained tables right."""
     positions = loaded.embeddings.position_embeddings.shape[0]
     random_model = replace(train_settings(settings), dim=loaded.width, context_length=positions)
     try:
-        random, random_projection = random_side(random_model)
+        random, random_projection = cache.random_side(random_model)
     except EmbedvizError as error:
         st.error(str(error))
         return
     trained = pretrained_result(random, loaded.embeddings)
     trained_projection = project(trained.token_vectors, trained.position_vectors, trained.input_embeddings)
     token_id = sentence.token_ids[index]
-    table_settings = pipeline.table_settings(random_model)
+    table_settings = cache.table_settings(random_model)
     st.markdown(t("gpt2.compare", dim=loaded.width, seed=settings.seed, positions=positions))
     sides = (
-        ("random", random, random_projection, neighbours_ui.neighbours_of(table_settings, token_id)),
+        ("random", random, random_projection, cache.neighbours_of(table_settings, token_id)),
         (
             "gpt2",
             trained,
             trained_projection,
-            gpt2_neighbours(gpt2_source(), token_id, loaded.embeddings.token_embeddings),
+            cache.gpt2_neighbours(gpt2_source(), token_id, loaded.embeddings.token_embeddings),
         ),
     )
-    curves = (random_curve(table_settings), loaded.curve)
+    curves = (cache.random_curve(table_settings), loaded.curve)
     texts = {"dim": loaded.width, "seed": settings.seed, "token": quoted(sentence.tokens[index].display)}
     for column, side, curve in zip(st.columns(2, gap="large"), sides, curves, strict=True):
         with column:

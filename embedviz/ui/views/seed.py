@@ -20,9 +20,10 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from embedviz.embeddings import TokenTable, build_token_table
+from embedviz.embeddings import TokenTable
 from embedviz.explain import worked_sum
-from embedviz.figures import heatmap
+from embedviz.figures.vectors import heatmap
+from embedviz.ui import cache
 from embedviz.ui.i18n import t
 from embedviz.ui.state import RULES, Settings
 
@@ -48,12 +49,6 @@ print(embedding_layer.weight)"""
 LOOKUP_CODE = """# Retrieve the embedding for the token at index {index}
 token_index = torch.tensor([{index}])
 print(embedding_layer(token_index))"""
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def toy_table() -> TokenTable:
-    """The seed's 6 x 3 table: ``torch.manual_seed(123)`` then ``torch.nn.Embedding(6, 3)``."""
-    return build_token_table(TOY_VOCAB, TOY_DIM, TOY_SEED)
 
 
 def as_parameter(table: TokenTable) -> torch.nn.Parameter:
@@ -227,7 +222,9 @@ def render(settings: Settings) -> None:
     """The view: the seed's table, its lookup, its addition, and a pointer to its batch scenario."""
     st.header(t("toy.title"), anchor="seed")
     st.markdown(t("toy.intro"))
-    render_table(toy_table(), min(max(settings.toy_index, 0), TOY_VOCAB - 1))
+    render_table(
+        cache.toy_table(TOY_VOCAB, TOY_DIM, TOY_SEED), min(max(settings.toy_index, 0), TOY_VOCAB - 1)
+    )
     render_addition(settings)
     st.divider()
     text, button = st.columns([3, 1], vertical_alignment="center")

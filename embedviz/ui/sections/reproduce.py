@@ -19,12 +19,12 @@ from embedviz import export
 from embedviz.codegen import python_source
 from embedviz.embeddings import EmbeddingResult
 from embedviz.projection import Projection
-from embedviz.ui import pipeline
+from embedviz.ui import cache
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
-from embedviz.ui.space3d import figure_for, legend_names
+from embedviz.ui.sections.space3d import figure_for, legend_names
+from embedviz.ui.sections.vectors import FIRST_DIMS
 from embedviz.ui.state import Settings
-from embedviz.ui.vectors import FIRST_DIMS
 
 #: The HTML title quotes at most this many characters of the sentence.
 TITLE_CHARS = 60
@@ -42,7 +42,7 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
         with section:
             st.code(python_source(result, shown_dims=shown), language="python")
             st.caption(t("repro.offline" if result.encoding == "gpt2" else "repro.download"))
-            projection = pipeline.projection_of(pipeline.model_settings(settings))
+            projection = cache.projection_of(cache.model_settings(settings))
             downloads(result, projection, settings.camera)
 
 

@@ -10,11 +10,10 @@ import html
 
 import streamlit as st
 
+from embedviz.figures.style import PALETTE
 from embedviz.tokenizer import Token, get_encoding
 from embedviz.ui.i18n import t
 
-#: Saturated colours with white text: readable on a washed-out projector. Same id -> same colour.
-PALETTE = ("#1d4ed8", "#b45309", "#047857", "#b91c1c", "#6d28d9", "#0e7490", "#a21caf", "#3f6212")
 MAX_CHIPS = 400
 CHIP_STYLE = (
     "display:inline-flex;flex-direction:column;align-items:center;margin:3px 2px;padding:4px 8px 2px;"

@@ -18,23 +18,13 @@ import pandas as pd
 import streamlit as st
 
 from embedviz.embeddings import EmbeddingResult
-from embedviz.neighbours import nearest_neighbours
 from embedviz.tokenizer import display_text, get_encoding
-from embedviz.ui import pipeline
-from embedviz.ui.i18n import t
+from embedviz.ui import cache
+from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.state import RULES, Settings
-from embedviz.ui.word_order import md_literal
 
 K_RANGE = RULES["k"]
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def neighbours_of(table_settings: Settings, token_id: int) -> list[tuple[int, float]]:
-    """The K_RANGE[1] (50) nearest neighbours of ``token_id`` in the (cached) token table of
-    ``table_settings``. Always the most, so that moving the k slider only shows more or fewer rows."""
-    table = pipeline.tables_of(table_settings)[0].layer.weight
-    return nearest_neighbours(table, token_id, K_RANGE[1])
 
 
 def token_text(encoding: str, token_id: int) -> str:
@@ -73,7 +63,7 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
         return
     left, right = section.columns([3, 2], gap="large")
     k = left.slider(t("nb.k"), *K_RANGE, key="k")
-    neighbours = neighbours_of(pipeline.table_settings(settings), token.id)[:k]
+    neighbours = cache.neighbours_of(cache.table_settings(settings), token.id)[:k]
     left.dataframe(
         neighbours_frame(settings.encoding, neighbours),
         hide_index=True,

@@ -9,7 +9,7 @@ import streamlit as st
 
 from embedviz.embeddings import EmbeddingResult
 from embedviz.explain import worked_sum
-from embedviz.figures import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
+from embedviz.figures.vectors import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
 from embedviz.tokenizer import get_encoding
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand

@@ -1,0 +1,71 @@
+"""Vectors as pictures: a heatmap of a table of numbers (one row per token, one column per dimension).
+
+A pure function of the numbers (no Streamlit); the page passes in its texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from embedviz.figures.style import FONT, plain
+
+#: A heatmap shows at most this many rows (tokens) and columns (dimensions): bigger ones are cut, and
+#: the page says which part is shown (a 1,024 x 768 heatmap would be 786k cells of JSON every rerun).
+MAX_HEATMAP_ROWS = 128
+MAX_HEATMAP_COLS = 128
+
+
+def heatmap(
+    values: np.ndarray,
+    row_labels: Sequence[str],
+    *,
+    title: str = "",
+    height: int | None = None,
+    highlight_row: int | None = None,
+    show_values: bool = False,
+    x_title: str = "dimension",
+) -> go.Figure:
+    """A diverging heatmap (blue negative, white 0, red positive) of the top-left part of ``values``:
+    at most MAX_HEATMAP_ROWS rows and MAX_HEATMAP_COLS columns, values rounded to 4 decimals.
+    ``highlight_row`` frames one row (a lookup); ``show_values`` writes the numbers into small heatmaps."""
+    # Rounded in float64 (float32 rounding would get ties wrong), then sent as float32: half the bytes.
+    shown = np.round(values[:MAX_HEATMAP_ROWS, :MAX_HEATMAP_COLS].astype(np.float64), 4).astype(np.float32)
+    labels = [plain(label) for label in row_labels[:MAX_HEATMAP_ROWS]]
+    limit = float(np.abs(shown).max()) if shown.size else 1.0
+    figure = go.Figure(
+        go.Heatmap(
+            z=shown,
+            y=labels,  # unique ("3: ␣on"), so the row axis is categorical and the hover can name the row
+            x=np.arange(shown.shape[1], dtype=np.int32),
+            colorscale="RdBu_r",
+            zmid=0,
+            zmin=-limit,
+            zmax=limit,
+            hovertemplate="%{y}<br>dim %{x}: %{z:.4f}<extra></extra>",
+            colorbar={"thickness": 14, "len": 0.9},
+            texttemplate="%{z:.4f}" if show_values else None,
+        )
+    )
+    if highlight_row is not None and 0 <= highlight_row < len(labels):
+        figure.add_shape(
+            type="rect",
+            x0=-0.5,
+            x1=shown.shape[1] - 0.5,
+            y0=highlight_row - 0.5,
+            y1=highlight_row + 0.5,
+            line={"color": FONT["color"], "width": 4},
+        )
+    figure.update_yaxes(autorange="reversed", title=None, type="category")
+    figure.update_xaxes(title=x_title)
+    if shown.shape[1] <= 16:  # whole numbers only: no "dimension 0.5" between a few columns
+        figure.update_xaxes(tickmode="array", tickvals=list(range(shown.shape[1])))
+    figure.update_layout(
+        title={"text": title, "font": {"size": 16}},
+        font=FONT,
+        height=height or min(120 + 26 * len(labels), 700),
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 40},
+    )
+    return figure

@@ -1,0 +1,285 @@
+"""Every cache of the page, in one module: what is built once and shared by all visitors.
+
+Streamlit reruns the whole script on every click, and every visitor shares one server. So the expensive
+things are built once and shared: the embedding tables (``st.cache_resource``, a few at a time, never
+modified), the token records of a text and the 3D projection (``st.cache_data``), nearest neighbours,
+the batch order, the seed's toy table, GPT-2's loaded tables and finished training runs. A warm rerun
+with the same sentence and settings builds no table, tokenizes nothing and fits no PCA.
+
+Every ``st.cache_*`` of the app is here; views and sections call these functions and cache nothing
+themselves.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
+
+import plotly.graph_objects as go
+import streamlit as st
+import torch
+from sklearn.decomposition import PCA
+
+from embedviz import windows
+from embedviz.dataloader import load_verdict
+from embedviz.embeddings import (
+    EmbeddingResult,
+    TokenTable,
+    build_position_table,
+    build_token_table,
+    check_settings,
+    embed,
+    position_vectors,
+)
+from embedviz.errors import EmbedvizError
+from embedviz.neighbours import nearest_neighbours
+from embedviz.pretrained import LoadedGpt2, PositionCurve, curve_of
+from embedviz.projection import Projection, fit_reference, project
+from embedviz.tokenizer import Token, tokenize
+from embedviz.training import TrainResult
+from embedviz.training_runs import TrainKey
+from embedviz.ui.state import RULES, Settings
+
+#: Token tables up to this size (GPT-2 up to 333 dims) are "small": three are kept, and one larger table.
+#: Worst case 3 x 64 MiB + 1 x 412 MB (GPT-2 at 2048 dims): fifty visitors trying dims can't exhaust memory.
+SMALL_TABLE_BYTES = 64 * 2**20
+#: Nearest neighbours are kept for the most the k slider offers, so moving it only shows more or fewer.
+NEIGHBOURS_KEPT = RULES["k"][1]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@st.cache_resource(max_entries=3, show_spinner="Building the token embedding table…")
+def _small_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    return build_token_table(n_vocab, dim, seed)
+
+
+@st.cache_resource(max_entries=1, show_spinner="Building the token embedding table…")
+def _large_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    _large_token_table.clear()  # let go of the previous large table before drawing the next one
+    return build_token_table(n_vocab, dim, seed)
+
+
+def token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    """The seeded token table, built once and shared by every visitor; never modify it."""
+    cache = _small_token_table if n_vocab * dim * 4 <= SMALL_TABLE_BYTES else _large_token_table
+    return cache(n_vocab, dim, seed)
+
+
+def _clear_token_tables() -> None:
+    _small_token_table.clear()
+    _large_token_table.clear()
+
+
+token_table.clear = _clear_token_tables  # like the st.cache_resource functions it stands for
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
+    """The learned position table drawn right after :func:`token_table`."""
+    return build_position_table(token_table(n_vocab, dim, seed), context_length)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def tokens_of(text: str, encoding: str) -> list[Token]:
+    """Token records of ``text`` (tokenized once per distinct text)."""
+    return tokenize(text, encoding)
+
+
+def tables_of(settings: Settings) -> tuple[TokenTable, torch.nn.Embedding]:
+    """The (cached) token and position tables for the settings; raises EmbedvizError if refused."""
+    n_vocab = check_settings(
+        settings.encoding, settings.dim, settings.seed, settings.context_length, settings.positional
+    )
+    return (
+        token_table(n_vocab, settings.dim, settings.seed),
+        position_table(n_vocab, settings.dim, settings.seed, settings.context_length),
+    )
+
+
+def embedding_of(settings: Settings, text: str | None = None) -> EmbeddingResult:
+    """The pipeline's result for ``text`` (default: the sentence) with the page's settings."""
+    text = settings.text if text is None else text
+    return embed(
+        text,
+        encoding=settings.encoding,
+        dim=settings.dim,
+        seed=settings.seed,
+        context_length=settings.context_length,
+        positional=settings.positional,
+        tables=tables_of(settings),
+        tokens=tokens_of(text, settings.encoding),
+    )
+
+
+@st.cache_resource(max_entries=2, show_spinner="Fitting the fixed reference axes…")
+def reference_pca(settings: Settings) -> PCA | None:
+    """PCA fitted on a fixed sample of the token table plus the position table of the current mode.
+    Called with :func:`table_settings`, so it is fitted once per table."""
+    tokens, positions = tables_of(settings)
+    table = position_vectors(settings.positional, settings.context_length, positions)
+    return fit_reference(tokens.layer.weight, table)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def projection_of(settings: Settings) -> Projection:
+    """The sentence's 3D projection (fitted on the sentence, or on the fixed reference).
+    Called with :func:`model_settings`, so that unrelated controls do not miss the cache."""
+    result = embedding_of(settings)
+    pca = reference_pca(table_settings(settings)) if settings.fit == "reference" else None
+    return project(result.token_vectors, result.position_vectors, result.input_embeddings, pca=pca)
+
+
+def table_settings(settings: Settings) -> Settings:
+    """Only the settings the tables depend on (the rest at their defaults): a cache key."""
+    return Settings(
+        encoding=settings.encoding,
+        dim=settings.dim,
+        seed=settings.seed,
+        context_length=settings.context_length,
+        positional=settings.positional,
+    )
+
+
+def model_settings(settings: Settings) -> Settings:
+    """Only the settings the sentence's numbers depend on (the rest at their defaults): a cache key."""
+    return replace(table_settings(settings), text=settings.text, fit=settings.fit)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the page can show for the current settings: the tokens (if the text could be tokenized),
+    the embedding result (if the settings allow it) and the error message otherwise."""
+
+    tokens: list[Token] | None
+    result: EmbeddingResult | None
+    error: str | None
+
+
+def run(settings: Settings) -> Outcome:
+    """Tokenize and embed the sentence; turn every expected problem into a message."""
+    try:
+        tokens = tokens_of(settings.text, settings.encoding)
+    except EmbedvizError as error:
+        return Outcome(None, None, str(error))
+    try:
+        return Outcome(tokens, embedding_of(settings), None)
+    except EmbedvizError as error:
+        return Outcome(tokens, None, str(error))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Views' caches: neighbours, batches, the seed's toy table, GPT-2 and training
+# ---------------------------------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def neighbours_of(table_settings: Settings, token_id: int) -> list[tuple[int, float]]:
+    """The NEIGHBOURS_KEPT (50) nearest neighbours of ``token_id`` in the (cached) token table of
+    ``table_settings``. Always the most, so that moving the k slider only shows more or fewer rows."""
+    table = tables_of(table_settings)[0].layer.weight
+    return nearest_neighbours(table, token_id, NEIGHBOURS_KEPT)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def verdict() -> str:
+    """The shipped story, read once per server."""
+    return load_verdict()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def order_of(n_windows: int, batch_size: int, shuffle: bool, seed: int) -> list[list[int]]:
+    """:func:`windows.batch_order`, once per setting (shuffling 25,000 windows is not free)."""
+    return windows.batch_order(n_windows, batch_size, shuffle, seed)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def toy_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    """The seed's small table (6 x 3, seed 123): ``torch.manual_seed(seed)`` then
+    ``torch.nn.Embedding(n_vocab, dim)``."""
+    return build_token_table(n_vocab, dim, seed)
+
+
+@st.cache_resource(show_spinner=False)
+def finished_runs() -> Registry[TrainKey, TrainResult]:
+    """Finished training runs of every visitor: the last two."""
+    return Registry(max_entries=2)
+
+
+@st.cache_resource(show_spinner=False)
+def animations() -> Registry[tuple, go.Figure]:
+    """Built animation figures (building one takes about half a second), by run, camera and language."""
+    return Registry(max_entries=4)
+
+
+@st.cache_resource(show_spinner=False)
+def gpt2_tables() -> Registry[tuple[str | None, str], LoadedGpt2]:
+    """GPT-2's loaded tables, by (endpoint, cache folder): one at a time."""
+    return Registry(max_entries=1)
+
+
+@st.cache_resource(show_spinner=False)
+def gpt2_lock() -> threading.Lock:
+    """Held while GPT-2's tables load, so that two runs never load them at the same time."""
+    return threading.Lock()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def gpt2_neighbours(
+    source: tuple[str | None, str], token_id: int, _table: torch.Tensor
+) -> list[tuple[int, float]]:
+    """The NEIGHBOURS_KEPT nearest neighbours of ``token_id`` in GPT-2's ``wte`` (``_table``, loaded from
+    ``source``; not hashed)."""
+    return nearest_neighbours(_table, token_id, NEIGHBOURS_KEPT)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def random_curve(table_settings: Settings) -> PositionCurve:
+    """The random position table of ``table_settings`` as a 3D curve."""
+    return curve_of(tables_of(table_settings)[1].weight)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def random_side(model: Settings) -> tuple[EmbeddingResult, Projection]:
+    """The sentence with random tables of GPT-2's size, and its 3D projection. Kept, so that a warm rerun
+    does not touch the 768-dim table (the pipeline keeps one large table: with a large page dim too, the
+    two would push each other out on every rerun)."""
+    return embedding_of(model), projection_of(model)
+
+
+# Finished training runs, built animations and GPT-2's loaded tables are kept in a Registry held by
+# st.cache_resource, not in an st.cache_* function of their own: a value enters only when it is complete
+# (a run that was stopped half-way must not be shared), and it is produced by long code that draws
+# progress on the page while it runs. A cached function can only keep its own return value.
+class Registry(Generic[K, V]):
+    """A small dict shared by the server's threads that keeps only its ``max_entries`` newest values
+    (the oldest is dropped first). Unlike a cached function, it is filled from outside, only when a
+    value is complete (a finished training run, a loaded file)."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+            return self._items.get(key)
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
