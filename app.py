@@ -8,7 +8,7 @@ seed's worked examples, batches, word order and training.
 import os
 
 # Before torch is imported: idle OpenMP threads sleep instead of spinning. On a 2-core box shared by many
-# visitors, spinning threads made training 6x slower (67 s -> 10 s measured, docs/performance.md).
+# visitors, spinning threads made training several times slower (measured in docs/performance.md).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import streamlit as st

@@ -25,7 +25,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from embedviz.embeddings import build_position_table, build_token_table
+from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table
 from embedviz.tokenizer import encode
 from embedviz.training import TrainConfig, train
 
@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    config = TrainConfig(dim=args.dim, seed=args.seed, steps=args.steps)
+    config = TrainConfig(spec=EmbeddingSpec(dim=args.dim, seed=args.seed), steps=args.steps)
     ids = encode(SENTENCE)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, load average {load}; {config}")

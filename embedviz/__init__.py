@@ -20,6 +20,7 @@ from embedviz.embeddings import (
     MAX_TABLE_BYTES,
     POSITIONAL_MODES,
     EmbeddingResult,
+    EmbeddingSpec,
     embed,
     sinusoidal_positions,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "MAX_TABLE_BYTES",
     "POSITIONAL_MODES",
     "EmbeddingResult",
+    "EmbeddingSpec",
     "EmbedvizError",
     "EncodingUnavailableError",
     "GPTDatasetV1",

@@ -48,30 +48,54 @@ def table_bytes(n_vocab: int, dim: int, context_length: int) -> int:
     return (n_vocab + context_length) * dim * 4
 
 
+@dataclass(frozen=True)
+class EmbeddingSpec:
+    """The five settings that name a pair of seeded tables and how positions are added: the cache key of
+    the page's tables and results, the tables of a training run, and the settings of generated code.
+
+    ``EmbeddingSpec()`` is the seed's example: GPT-2's encoding, 256 dimensions, seed 123, 1,024 learned
+    positions. Building one checks nothing (a link may carry any value); :meth:`check` does.
+    """
+
+    encoding: str = "gpt2"
+    dim: int = 256
+    seed: int = 123
+    context_length: int = 1024
+    positional: str = "learned"
+
+    def check(self) -> int:
+        """Raise a :class:`SettingError` or :class:`MemoryBudgetError` for settings embedviz refuses;
+        return the encoding's vocabulary size otherwise."""
+        if self.positional not in POSITIONAL_MODES:
+            raise SettingError(
+                f"Unknown positional mode {str(self.positional)[:40]!r}. "
+                f"Choose one of: {', '.join(POSITIONAL_MODES)}."
+            )
+        for name, value, low, high in (
+            ("dim", self.dim, 1, MAX_DIM),
+            ("context_length", self.context_length, 1, MAX_CONTEXT_LENGTH),
+            ("seed", self.seed, 0, MAX_SEED),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise SettingError(
+                    f"{name} must be a whole number from {low:,} to {high:,}, not {value!r:.40}."
+                )
+        n_vocab = get_encoding(self.encoding).n_vocab
+        needed = table_bytes(n_vocab, self.dim, self.context_length)
+        if needed > MAX_TABLE_BYTES:
+            largest = MAX_TABLE_BYTES // ((n_vocab + self.context_length) * 4)
+            raise MemoryBudgetError(
+                f"{ENCODINGS[self.encoding].split(' (')[0]} at {self.dim:,} dimensions needs tables of "
+                f"{needed / 1e9:.2f} GB ({n_vocab:,} + {self.context_length:,} rows x {self.dim:,} x 4 "
+                f"bytes); the limit is {MAX_TABLE_BYTES / 2**20:.0f} MiB. Choose at most {largest:,} "
+                f"dimensions for this encoding."
+            )
+        return n_vocab
+
+
 def check_settings(encoding: str, dim: int, seed: int, context_length: int, positional: str) -> int:
-    """Raise a :class:`SettingError` or :class:`MemoryBudgetError` for settings embedviz refuses;
-    return the encoding's vocabulary size otherwise."""
-    if positional not in POSITIONAL_MODES:
-        raise SettingError(
-            f"Unknown positional mode {str(positional)[:40]!r}. Choose one of: {', '.join(POSITIONAL_MODES)}."
-        )
-    for name, value, low, high in (
-        ("dim", dim, 1, MAX_DIM),
-        ("context_length", context_length, 1, MAX_CONTEXT_LENGTH),
-        ("seed", seed, 0, MAX_SEED),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise SettingError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r:.40}.")
-    n_vocab = get_encoding(encoding).n_vocab
-    needed = table_bytes(n_vocab, dim, context_length)
-    if needed > MAX_TABLE_BYTES:
-        largest = MAX_TABLE_BYTES // ((n_vocab + context_length) * 4)
-        raise MemoryBudgetError(
-            f"{ENCODINGS[encoding].split(' (')[0]} at {dim:,} dimensions needs tables of "
-            f"{needed / 1e9:.2f} GB ({n_vocab:,} + {context_length:,} rows x {dim:,} x 4 bytes); the limit "
-            f"is {MAX_TABLE_BYTES / 2**20:.0f} MiB. Choose at most {largest:,} dimensions for this encoding."
-        )
-    return n_vocab
+    """``EmbeddingSpec(encoding, dim, seed, context_length, positional).check()``, for loose values."""
+    return EmbeddingSpec(encoding, dim, seed, context_length, positional).check()
 
 
 @dataclass(frozen=True)
@@ -103,16 +127,19 @@ def build_position_table(token_table: TokenTable, context_length: int) -> torch.
     return layer
 
 
+def build_tables(spec: EmbeddingSpec, n_vocab: int) -> tuple[TokenTable, torch.nn.Embedding]:
+    """The token table and the position table of a checked ``spec`` (``n_vocab`` from ``spec.check()``),
+    drawn in the seed's order. Builds every time: callers keep what they build (the app in
+    :mod:`embedviz.ui.cache`, :func:`embed` in a small cache of its own)."""
+    token_table = build_token_table(n_vocab, spec.dim, spec.seed)
+    return token_table, build_position_table(token_table, spec.context_length)
+
+
 @functools.lru_cache(maxsize=2)
-def cached_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
-    """:func:`build_token_table`, kept for the last two settings (notebooks; the app has its own)."""
-    return build_token_table(n_vocab, dim, seed)
-
-
-@functools.lru_cache(maxsize=8)
-def cached_position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
-    """:func:`build_position_table` for :func:`cached_token_table`, kept for the last eight settings."""
-    return build_position_table(cached_token_table(n_vocab, dim, seed), context_length)
+def _notebook_tables(spec: EmbeddingSpec, n_vocab: int) -> tuple[TokenTable, torch.nn.Embedding]:
+    """:func:`build_tables` for :func:`embed` (notebooks, scripts): the last two specs are kept. The app
+    never calls it; its tables are in :mod:`embedviz.ui.cache`."""
+    return build_tables(spec, n_vocab)
 
 
 def sinusoidal_positions(n_positions: int, dim: int) -> torch.Tensor:
@@ -155,12 +182,50 @@ class EmbeddingResult:
     input_embeddings: torch.Tensor
 
     @property
+    def spec(self) -> EmbeddingSpec:
+        """The settings the result was computed with."""
+        return EmbeddingSpec(self.encoding, self.dim, self.seed, self.context_length, self.positional)
+
+    @property
     def token_ids(self) -> list[int]:
         return [token.id for token in self.tokens]
 
     @property
     def n_tokens(self) -> int:
         return len(self.tokens)
+
+
+def check_length(tokens: list[Token], spec: EmbeddingSpec) -> None:
+    """Raise :class:`TooManyTokensError` if there are more tokens than position rows."""
+    if len(tokens) > spec.context_length:
+        raise TooManyTokensError(len(tokens), spec.context_length)
+
+
+def embed_tokens(
+    text: str, tokens: list[Token], spec: EmbeddingSpec, tables: tuple[TokenTable, torch.nn.Embedding]
+) -> EmbeddingResult:
+    """The lookup and the sum for tokens of ``text``, with the tables of a checked ``spec``.
+
+    The layer under :func:`embed` for a caller that keeps its own tables and token records (the app's
+    cache layer): it checks only the number of tokens, not the spec again.
+    """
+    check_length(tokens, spec)
+    token_table, position_table = tables
+    with torch.no_grad():
+        token_vectors = token_table.layer(torch.tensor([t.id for t in tokens], dtype=torch.long))
+    positions = position_vectors(spec.positional, len(tokens), position_table)
+    return EmbeddingResult(
+        text=text,
+        encoding=spec.encoding,
+        dim=spec.dim,
+        seed=spec.seed,
+        context_length=spec.context_length,
+        positional=spec.positional,
+        tokens=tokens,
+        token_vectors=token_vectors,
+        position_vectors=positions,
+        input_embeddings=token_vectors + positions,
+    )
 
 
 def embed(
@@ -171,41 +236,18 @@ def embed(
     seed: int = 123,
     context_length: int = 1024,
     positional: str = "learned",
-    tables: tuple[TokenTable, torch.nn.Embedding] | None = None,
-    tokens: list[Token] | None = None,
 ) -> EmbeddingResult:
     """Run the pipeline: tokenize ``text``, look up token vectors, add position vectors.
 
     An empty text gives a result with 0 tokens (tensors of shape ``(0, dim)``). Raises only
-    :class:`~embedviz.errors.EmbedvizError` subclasses for bad input or settings. ``tables`` and
-    ``tokens`` let a caller with its own cache (the app) pass what it already has.
+    :class:`~embedviz.errors.EmbedvizError` subclasses for bad input or settings. The tables of the
+    last two settings are kept between calls.
     """
-    n_vocab = check_settings(encoding, dim, seed, context_length, positional)
-    if tokens is None:
-        tokens = tokenize(text, encoding)
-    if len(tokens) > context_length:
-        raise TooManyTokensError(len(tokens), context_length)
-    if tables is None:
-        tables = (
-            cached_token_table(n_vocab, dim, seed),
-            cached_position_table(n_vocab, dim, seed, context_length),
-        )
-    token_table, position_table = tables
-    with torch.no_grad():
-        token_vectors = token_table.layer(torch.tensor([t.id for t in tokens], dtype=torch.long))
-    positions = position_vectors(positional, len(tokens), position_table)
-    return EmbeddingResult(
-        text=text,
-        encoding=encoding,
-        dim=dim,
-        seed=seed,
-        context_length=context_length,
-        positional=positional,
-        tokens=tokens,
-        token_vectors=token_vectors,
-        position_vectors=positions,
-        input_embeddings=token_vectors + positions,
-    )
+    spec = EmbeddingSpec(encoding, dim, seed, context_length, positional)
+    n_vocab = spec.check()
+    tokens = tokenize(text, encoding)
+    check_length(tokens, spec)  # before building tables nobody will use
+    return embed_tokens(text, tokens, spec, _notebook_tables(spec, n_vocab))
 
 
 def table_fingerprint(layer: torch.nn.Embedding) -> str:
@@ -220,11 +262,15 @@ __all__ = [
     "MAX_TABLE_BYTES",
     "POSITIONAL_MODES",
     "EmbeddingResult",
+    "EmbeddingSpec",
     "TokenTable",
     "build_position_table",
+    "build_tables",
     "build_token_table",
+    "check_length",
     "check_settings",
     "embed",
+    "embed_tokens",
     "position_vectors",
     "sinusoidal_positions",
     "table_fingerprint",

@@ -52,12 +52,14 @@ from huggingface_hub import (
     hf_hub_url,
     try_to_load_from_cache,
 )
+from huggingface_hub.errors import SafetensorsParsingError
+from huggingface_hub.hf_api import _parse_safetensors_header
 from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 from safetensors import safe_open
 
 from embedviz.embeddings import EmbeddingResult
 from embedviz.errors import EmbedvizError
-from embedviz.projection import N_COMPONENTS, fit_pca
+from embedviz.projection import fit_pca, to_3d
 
 REPO_ID = "openai-community/gpt2"
 FILENAME = "model.safetensors"
@@ -122,18 +124,22 @@ def header_length(prefix: bytes) -> int:
 
 
 def parse_header(header: bytes) -> dict[str, TensorInfo]:
-    """The tensors listed in a safetensors JSON header, with absolute file offsets (``8 + N + offset``)."""
+    """The tensors listed in a safetensors JSON header, with absolute file offsets (``8 + N + offset``).
+
+    The JSON is read by huggingface_hub's own safetensors header parser. Its public
+    ``get_safetensors_metadata`` does not fit the ranged reads: it returns no header length ``N``, which
+    turns the tensors' offsets into file offsets, and it takes any answer to its range request (a server
+    that ignores ``Range`` would send the whole file), where :func:`_fetch` insists on HTTP 206.
+    """
     data_start = 8 + len(header)
     try:
-        entries = json.loads(header)
+        parsed = _parse_safetensors_header(header, FILENAME, "ranged read")
         tensors = {}
-        for name, entry in entries.items():
-            if name == "__metadata__":
-                continue
-            begin, end = (int(x) for x in entry["data_offsets"])
-            shape = tuple(int(x) for x in entry["shape"])
-            tensors[name] = TensorInfo(name, str(entry["dtype"]), shape, data_start + begin, data_start + end)
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        for name, entry in parsed.tensors.items():
+            begin, end = (int(x) for x in entry.data_offsets)
+            shape = tuple(int(x) for x in entry.shape)
+            tensors[name] = TensorInfo(name, str(entry.dtype), shape, data_start + begin, data_start + end)
+    except (SafetensorsParsingError, ValueError, TypeError, AttributeError) as error:
         raise PretrainedUnavailableError(
             f"The safetensors header could not be read ({type(error).__name__})."
         ) from None
@@ -385,12 +391,7 @@ def position_curve(wpe: torch.Tensor) -> np.ndarray:
     """3D coordinates ``(n_positions, 3)`` of the position embeddings under PCA. For trained GPT-2 they
     form a smooth curve (neighbouring positions get similar vectors); random tables give a cloud."""
     points = wpe.detach().to(torch.float64).numpy()
-    out = np.zeros((points.shape[0], N_COMPONENTS))
-    pca = fit_pca(points)
-    if pca is not None:
-        coords = pca.transform(points)
-        out[:, : coords.shape[1]] = coords
-    return out
+    return to_3d(fit_pca(points), points)
 
 
 @dataclass(frozen=True)

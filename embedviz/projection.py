@@ -58,8 +58,8 @@ def fit_pca(points: np.ndarray) -> PCA | None:
         return None
     n_components = min(N_COMPONENTS, points.shape[0] - 1, points.shape[1])
     # Only 3 components are needed: ARPACK's Lanczos iteration finds them to machine precision without
-    # decomposing the whole matrix (1,024 tokens at 768 dims: 34 ms, against 105 ms for the covariance
-    # solver and 364 ms for a full SVD; coordinates agree to 2e-13). Its start vector is seeded, so the
+    # decomposing the whole matrix (several times faster than the covariance solver or a full SVD, see
+    # docs/performance.md; coordinates agree to 2e-13). Its start vector is seeded, so the
     # result is the same on every run. It needs fewer components than points and dimensions.
     if n_components < min(points.shape):
         return PCA(n_components=n_components, svd_solver="arpack", random_state=0).fit(points)
@@ -75,7 +75,9 @@ def fit_reference(token_table: torch.Tensor, position_table: torch.Tensor) -> PC
     return fit_pca(torch.cat([sample, position_table]).numpy())
 
 
-def _transform(pca: PCA | None, points: np.ndarray) -> np.ndarray:
+def to_3d(pca: PCA | None, points: np.ndarray) -> np.ndarray:
+    """``points`` under ``pca`` as ``(n, 3)`` coordinates; axes the PCA does not have (fewer points or
+    dimensions than 3, or no spread at all: ``pca`` None) stay 0. The one PCA transform of embedviz."""
     out = np.zeros((points.shape[0], N_COMPONENTS))
     if pca is not None and points.shape[0]:
         coords = pca.transform(points.astype(np.float64))
@@ -104,5 +106,5 @@ def project(
         kept = pca.explained_variance_ > 1e-12 * max(pca.explained_variance_.max(), 1e-300)
         n_real = int(kept.sum())
         ratio[: len(kept)] = np.where(kept, pca.explained_variance_ratio_, 0.0)
-    token_points, position_points, input_points = (_transform(pca, s) for s in sets)
+    token_points, position_points, input_points = (to_3d(pca, s) for s in sets)
     return Projection(token_points, position_points, input_points, ratio, n_real)

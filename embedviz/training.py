@@ -50,10 +50,10 @@ from torch.utils.data import DataLoader
 from embedviz.dataloader import GPTDatasetV1, load_verdict
 from embedviz.embeddings import (
     RNG_LOCK,
+    EmbeddingSpec,
     TokenTable,
     build_position_table,
     build_token_table,
-    check_settings,
 )
 from embedviz.errors import (
     EmbedvizError,
@@ -75,12 +75,11 @@ class TrainingTextTooShortError(EmbedvizError):
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Settings of one training run. ``dim``, ``seed`` and ``context_length`` are the page's settings
-    (they choose the seeded tables); the rest shape the tiny model and its training."""
+    """Settings of one training run. ``spec`` names the seeded tables the model starts from (GPT-2's
+    encoding, learned positions; the page's dim, seed and context length); the rest shape the tiny model
+    and its training."""
 
-    dim: int = 256
-    seed: int = 123
-    context_length: int = 1024
+    spec: EmbeddingSpec = field(default_factory=EmbeddingSpec)
     max_length: int = 32  # tokens per training window (and trained position embeddings 0..max_length-1)
     stride: int = 32  # windows start this many tokens apart (= max_length: no overlap, as in the seed)
     batch_size: int = 8
@@ -89,6 +88,18 @@ class TrainConfig:
     n_blocks: int = 1
     n_heads: int = 4
     snapshot_every: int = 10
+
+    @property
+    def dim(self) -> int:
+        return self.spec.dim
+
+    @property
+    def seed(self) -> int:
+        return self.spec.seed
+
+    @property
+    def context_length(self) -> int:
+        return self.spec.context_length
 
     @property
     def width(self) -> int:
@@ -102,7 +113,9 @@ class TrainConfig:
 
     def check(self) -> int:
         """Raise a :class:`SettingError` for settings out of range; return the vocabulary size (GPT-2)."""
-        n_vocab = check_settings("gpt2", self.dim, self.seed, self.context_length, "learned")
+        if (self.spec.encoding, self.spec.positional) != ("gpt2", "learned"):
+            raise SettingError("The tiny GPT trains GPT-2's token table with learned positions only.")
+        n_vocab = self.spec.check()
         for name, value, low, high in (
             ("max_length", self.max_length, 1, self.context_length),
             ("stride", self.stride, 1, 100_000),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import torch
 
 from embedviz.dataloader import load_verdict
+from embedviz.embeddings import EmbeddingSpec
 from embedviz.training import TrainConfig, TrainResult
 
 TRAIN_SOURCES = ("verdict", "verdict+sentence")
@@ -28,14 +29,12 @@ WINDOW = TrainConfig.max_length
 
 @dataclass(frozen=True)
 class TrainKey:
-    """Everything a training run and its snapshots depend on: the seeded tables (dim, seed,
-    context_length), the number of steps, the training text (``source``) and the sentence whose vectors
-    are recorded. The sentence is part of the key even when it is not trained on, because the
-    snapshots follow its tokens."""
+    """Everything a training run and its snapshots depend on: the seeded tables (``spec``: GPT-2,
+    learned positions, the page's dim, seed and context length), the number of steps, the training text
+    (``source``) and the sentence whose vectors are recorded. The sentence is part of the key even when
+    it is not trained on, because the snapshots follow its tokens."""
 
-    dim: int
-    seed: int
-    context_length: int
+    spec: EmbeddingSpec
     steps: int
     source: str
     sentence: str
@@ -49,11 +48,9 @@ def snapshot_every(steps: int) -> int:
 
 def config_for(key: TrainKey) -> TrainConfig:
     """The :class:`TrainConfig` of a key. Windows are 32 tokens, or the context length if shorter."""
-    window = min(WINDOW, key.context_length)
+    window = min(WINDOW, key.spec.context_length)
     return TrainConfig(
-        dim=key.dim,
-        seed=key.seed,
-        context_length=key.context_length,
+        spec=key.spec,
         steps=key.steps,
         max_length=window,
         stride=window,

@@ -296,8 +296,7 @@ def test_warm_rerun_builds_no_table_and_tokenizes_nothing(monkeypatch):
 
     monkeypatch.setattr(cache, "build_token_table", counting_build)
     monkeypatch.setattr(cache, "tokenize", counting_tokenize)
-    cache.token_table.clear()
-    cache.position_table.clear()
+    cache.clear_tables()
     cache.tokens_of.clear()
     at = run_app(seed=4242)
     assert calls == {"table": 1, "tokenize": 1}

@@ -20,7 +20,6 @@ import torch
 from streamlit.testing.v1 import AppTest
 from torch.utils.data import DataLoader
 
-from embedviz import windows
 from embedviz.dataloader import GPTDatasetV1
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,33 +221,3 @@ def test_shown_code_gives_the_shown_batch_and_numbers(params: dict[str, object])
     numbers = at.dataframe[2].value.drop(columns=at.dataframe[2].value.columns[0]).to_numpy()
     expected = result["input_embeddings"][0, :, :8].detach().numpy()
     assert abs(numbers - expected).max() < 1e-4
-
-
-# The pure helpers behind the view (embedviz/windows.py), against brute force.
-
-
-@pytest.mark.parametrize(("max_length", "stride"), [(4, 4), (4, 2), (4, 6), (1, 3), (5, 1)])
-def test_in_some_window_matches_brute_force(max_length: int, stride: int) -> None:
-    starts = windows.window_starts(40, max_length, stride)
-    covered = {i for s in starts for i in range(s, s + max_length)}
-    assert [windows.in_some_window(i, starts, max_length) for i in range(42)] == [
-        i in covered for i in range(42)
-    ]
-
-
-def test_excerpt_segments_merge_neighbours_and_respect_the_limit() -> None:
-    segments, cut = windows.excerpt_segments([0, 4, 8], 4, 100, context=2)
-    assert segments == [range(0, 14)] and not cut
-    segments, cut = windows.excerpt_segments([50, 10], 4, 100, context=2)
-    assert segments == [range(8, 16), range(48, 56)] and not cut
-    segments, cut = windows.excerpt_segments([0, 50], 4, 100, context=2, limit=10)
-    assert sum(map(len, segments)) == 10 and cut
-
-
-def test_embedded_shapes_follow_torch() -> None:
-    inputs = torch.zeros(8, 4, dtype=torch.long)
-    shapes = windows.embedded_shapes(inputs, 256)
-    table = torch.nn.Embedding(10, 256)
-    real = table(inputs) + torch.zeros(4, 256)
-    assert shapes["token_embeddings"] == shapes["input_embeddings"] == tuple(real.shape) == (8, 4, 256)
-    assert shapes["pos_embeddings"] == (4, 256)

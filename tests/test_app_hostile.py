@@ -31,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 from tiktoken.load import load_tiktoken_bpe
 
 import embedviz.tokenizer as tokenizer_module
-from embedviz import MAX_CHARS, MAX_DIM, MAX_TABLE_BYTES, embed, project
+from embedviz import MAX_CHARS, MAX_DIM, MAX_TABLE_BYTES, project
 from embedviz.embeddings import table_bytes, table_fingerprint
 from embedviz.ui import cache
 from embedviz.ui.state import DEFAULTS, FIELD_NAMES, RULES, VIEWS, Settings
@@ -116,11 +116,9 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, int, int
 
     monkeypatch.setattr(cache, "build_token_table", token_table)
     monkeypatch.setattr(cache, "build_position_table", position_table)
-    cache.token_table.clear()
-    cache.position_table.clear()
+    cache.clear_tables()
     yield built
-    cache.token_table.clear()  # do not keep a big table alive for the rest of the session
-    cache.position_table.clear()
+    cache.clear_tables()  # do not keep a big table alive for the rest of the session
 
 
 def run_app(**query: object) -> AppTest:
@@ -408,7 +406,7 @@ def test_threads_share_cached_tables_without_changing_them() -> None:
     Runtime per run, so two AppTests at once in one process break each other ("Runtime hasn't been
     created!"), which says nothing about the app."""
     settings = Settings(dim=24, seed=4711, context_length=64)
-    token_table, position_table = cache.tables_of(settings)
+    token_table, position_table = cache.tables_of(settings.spec)
     before = (table_fingerprint(token_table.layer), table_fingerprint(position_table))
     plain_token, plain_position = seed_tables(24, 4711, 64)
     assert torch.equal(token_table.layer.weight, plain_token)
@@ -419,7 +417,7 @@ def test_threads_share_cached_tables_without_changing_them() -> None:
         while not stop.is_set():
             text = f"caller {worker} writes {'<b>' * (calls[worker] % 3)} call {calls[worker]}"
             ids = plain_ids(text)
-            result = embed(text, dim=24, seed=4711, context_length=64, tables=cache.tables_of(settings))
+            result = cache.embedding_of(settings.spec, text)  # what the page calls: the cached tables
             assert result.token_ids == ids
             assert torch.equal(result.token_vectors, plain_token[ids])
             assert torch.equal(result.position_vectors, plain_position[: len(ids)])
@@ -446,7 +444,7 @@ def test_threads_share_cached_tables_without_changing_them() -> None:
         for future in futures:
             future.result()  # re-raises a caller's failed assertion
     assert min(calls) > 0, f"a caller never ran alongside the visitors: {calls}"
-    after_tables = cache.tables_of(settings)
+    after_tables = cache.tables_of(settings.spec)
     assert after_tables[0] is token_table and after_tables[1] is position_table  # still the cached pair
     after = (table_fingerprint(token_table.layer), table_fingerprint(position_table))
     assert before == after

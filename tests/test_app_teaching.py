@@ -16,9 +16,7 @@ from apptest_utils import run_app
 from streamlit.testing.v1 import AppTest
 from torch.nn.functional import cosine_similarity
 
-from embedviz.ui.i18n import md_literal
 from embedviz.ui.views.seed import VectorProblem, parse_vector
-from embedviz.ui.views.word_order import pair_positions
 
 #: ``print(embedding_layer.weight)`` after ``torch.manual_seed(123); torch.nn.Embedding(6, 3)``: the rows
 #: exactly as the seed document prints them.
@@ -258,14 +256,6 @@ def test_word_order_markdown_and_html_stay_text() -> None:
     assert not at.exception
     for message in [*at.warning, *at.info]:
         assert "](" not in message.value.replace("\\]\\(", "")
-
-
-def test_pair_positions_repeats_in_order() -> None:
-    assert pair_positions([1, 2, 1, 3], [1, 1, 2, 4]) == [(0, 0), (1, 2), (2, 1)]
-
-
-def test_md_literal() -> None:
-    assert md_literal("[a](b) *c* $d$") == r"\[a\]\(b\) \*c\* \$d\$"
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from test_pretrained import _serve
 
 from embedviz import training
-from embedviz.embeddings import table_fingerprint
+from embedviz.embeddings import EmbeddingSpec, table_fingerprint
 from embedviz.neighbours import neighbours_before_after
 from embedviz.training_runs import (
     TrainKey,
@@ -124,14 +124,17 @@ def test_snapshots_stay_few_and_registry_stays_bounded() -> None:
     for i in range(5):
         registry.put(i, str(i))
     assert len(registry) == 2 and registry.get(2) is None and registry.get(4) == "4"
-    assert config_for(TrainKey(16, 1, 8, 10, "verdict", "x")).max_length == 8  # short context: short windows
+    assert (
+        config_for(TrainKey(EmbeddingSpec(dim=16, seed=1, context_length=8), 10, "verdict", "x")).max_length
+        == 8
+    )  # short context: short windows
 
 
 def test_neighbours_before_after_match_brute_force(verdict_text: str, plain_gpt2) -> None:
     ids = plain_gpt2.encode(" the cat sat zebra")
-    key = TrainKey(12, 5, 64, 6, "verdict", "")
+    key = TrainKey(EmbeddingSpec(dim=12, seed=5, context_length=64), 6, "verdict", "")
     result = training.train(config_for(key), ids, verdict_text[:2000])
-    seeded = cache.tables_of(Settings(dim=12, seed=5, context_length=64))[0].layer.weight
+    seeded = cache.tables_of(Settings(dim=12, seed=5, context_length=64).spec)[0].layer.weight
     kept = without_shared_table(result)
     assert kept._base_token_weight.numel() == 0  # nothing of the shared table is pinned
     after_table = replace(kept, _base_token_weight=seeded).token_table().numpy()
@@ -165,12 +168,12 @@ def test_view_opens_without_training(train_calls: list) -> None:
 
 def test_train_shows_loss_animation_numbers_and_neighbours(train_calls: list, plain_gpt2) -> None:
     settings = Settings(dim=DIM)
-    tables = cache.tables_of(settings)
+    tables = cache.tables_of(settings.spec)
     before = table_fingerprint(tables[0].layer), table_fingerprint(tables[1])
     at = click(open_train(dim=DIM, train_steps=STEPS), "Train")
     assert len(train_calls) == 1
 
-    key = TrainKey(DIM, 123, 1024, STEPS, "verdict", SENTENCE)
+    key = TrainKey(EmbeddingSpec(dim=DIM), STEPS, "verdict", SENTENCE)
     result = cache.finished_runs().get(key)
     ids = plain_gpt2.encode(SENTENCE)
     assert result is not None and result.sentence_ids == ids and result.steps_done == STEPS
@@ -214,7 +217,7 @@ def test_train_shows_loss_animation_numbers_and_neighbours(train_calls: list, pl
     assert set(before_nb["id"]) <= set(result.trained_ids) and set(after_nb["id"]) <= set(result.trained_ids)
 
     # The shared tables are the same objects, unchanged.
-    assert cache.tables_of(settings)[0] is tables[0]
+    assert cache.tables_of(settings.spec)[0] is tables[0]
     assert (table_fingerprint(tables[0].layer), table_fingerprint(tables[1])) == before
 
     # A second visitor (or a rerun) with the same settings sees the result without training again.

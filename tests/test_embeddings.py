@@ -22,10 +22,10 @@ from embedviz import (
     sinusoidal_positions,
 )
 from embedviz.embeddings import (
+    EmbeddingSpec,
+    _notebook_tables,
     build_position_table,
     build_token_table,
-    cached_position_table,
-    cached_token_table,
     check_settings,
     table_fingerprint,
 )
@@ -233,8 +233,7 @@ def test_tables_built_in_parallel_threads() -> None:
 
 
 def test_embed_does_not_change_cached_tables() -> None:
-    token_table = cached_token_table(50257, 24, 5)
-    position_table = cached_position_table(50257, 24, 5, 1024)
+    token_table, position_table = _notebook_tables(EmbeddingSpec(dim=24, seed=5), 50257)  # what embed() uses
     before = (table_fingerprint(token_table.layer), table_fingerprint(position_table))
     first = embed(BOOK_SENTENCE, dim=24, seed=5)
     expected = first.input_embeddings.clone()
@@ -243,3 +242,30 @@ def test_embed_does_not_change_cached_tables() -> None:
     after = (table_fingerprint(token_table.layer), table_fingerprint(position_table))
     assert before == after
     assert torch.equal(embed(BOOK_SENTENCE, dim=24, seed=5).input_embeddings, expected)
+
+
+def test_spec_check_is_check_settings_and_refuses_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert EmbeddingSpec().check() == 50257 == check_settings("gpt2", 256, 123, 1024, "learned")
+    assert EmbeddingSpec() == EmbeddingSpec("gpt2", 256, 123, 1024, "learned")  # the seed's example
+    with pytest.raises(SettingError, match="dim must be a whole number from 1 to 2,048"):
+        EmbeddingSpec(dim=0).check()
+    with pytest.raises(SettingError, match="Unknown positional mode"):
+        EmbeddingSpec(positional="rotary").check()
+    monkeypatch.setattr(embeddings_module, "MAX_TABLE_BYTES", 2**20)
+    with pytest.raises(MemoryBudgetError, match="Choose at most 5 dimensions"):  # 1 MiB / (51,281 x 4 B)
+        EmbeddingSpec(dim=6).check()
+
+
+def test_embed_tokens_with_built_tables_is_embed() -> None:
+    spec = EmbeddingSpec(dim=12, seed=9, context_length=32, positional="sinusoidal")
+    tables = embeddings_module.build_tables(spec, spec.check())
+    tokens = embeddings_module.tokenize(BOOK_SENTENCE, "gpt2")
+    low = embeddings_module.embed_tokens(BOOK_SENTENCE, tokens, spec, tables)
+    high = embed(BOOK_SENTENCE, dim=12, seed=9, context_length=32, positional="sinusoidal")
+    assert low.spec == high.spec == spec
+    assert torch.equal(low.input_embeddings, high.input_embeddings)
+    torch.manual_seed(9)
+    plain = torch.nn.Embedding(50257, 12).weight.detach()
+    assert torch.equal(low.token_vectors, plain[[t.id for t in tokens]])
+    with pytest.raises(TooManyTokensError):
+        embeddings_module.embed_tokens(BOOK_SENTENCE, tokens, EmbeddingSpec(context_length=2), tables)

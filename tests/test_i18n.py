@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from embedviz.ui.i18n import STRINGS
+from embedviz.ui.i18n import STRINGS, md_literal
 
 
 def placeholders(text: str) -> set[str]:
@@ -31,3 +31,7 @@ def test_both_languages_same_placeholders(key):
 def test_placeholders_helper_sees_names_and_ignores_escaped_braces():
     assert placeholders("{n:,} tokens, {{literal}} and {dim}") == {"n", "dim"}
     assert placeholders("no fields") == set()
+
+
+def test_md_literal() -> None:
+    assert md_literal("[a](b) *c* $d$") == r"\[a\]\(b\) \*c\* \$d\$"

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from embedviz import EmbedvizError, SettingError, TooManyTokensError
-from embedviz.embeddings import build_position_table, build_token_table, table_fingerprint
+from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table, table_fingerprint
 from embedviz.neighbours import nearest_neighbours
 from embedviz.training import (
     MAX_WIDTH,
@@ -41,7 +41,12 @@ def sentence_ids(plain_gpt2) -> list[int]:
 
 @pytest.fixture(scope="module")
 def config() -> TrainConfig:
-    return TrainConfig(dim=DIM, seed=SEED, context_length=CONTEXT, steps=30, snapshot_every=10, batch_size=4)
+    return TrainConfig(
+        spec=EmbeddingSpec(dim=DIM, seed=SEED, context_length=CONTEXT),
+        steps=30,
+        snapshot_every=10,
+        batch_size=4,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +93,9 @@ def test_training_lowers_the_loss_and_moves_only_tokens_of_the_text(
 
 
 def test_positions_beyond_the_window_are_never_trained(sentence_ids: list[int], text: str) -> None:
-    short = TrainConfig(dim=DIM, seed=SEED, context_length=CONTEXT, max_length=4, stride=4, steps=3)
+    short = TrainConfig(
+        spec=EmbeddingSpec(dim=DIM, seed=SEED, context_length=CONTEXT), max_length=4, stride=4, steps=3
+    )
     result = train(short, sentence_ids, text)
     first, last = result.snapshots[0], result.snapshots[-1]
     assert not torch.equal(first.position_vectors[:4], last.position_vectors[:4])
@@ -127,7 +134,11 @@ def test_deterministic_for_a_seed_and_different_for_another(
         torch.equal(a.input_embeddings, b.input_embeddings)
         for a, b in zip(again.snapshots, result.snapshots, strict=True)
     )
-    other = train(TrainConfig(dim=DIM, seed=SEED + 1, context_length=CONTEXT, steps=3), sentence_ids, text)
+    other = train(
+        TrainConfig(spec=EmbeddingSpec(dim=DIM, seed=SEED + 1, context_length=CONTEXT), steps=3),
+        sentence_ids,
+        text,
+    )
     assert other.losses != result.losses[:3]
 
 
@@ -150,7 +161,9 @@ def test_on_step_reports_every_step_and_can_stop(
 
 
 def test_wide_tables_are_projected_down(sentence_ids: list[int], text: str) -> None:
-    wide = TrainConfig(dim=MAX_WIDTH + 44, seed=SEED, context_length=CONTEXT, steps=2, n_heads=3)
+    wide = TrainConfig(
+        spec=EmbeddingSpec(dim=MAX_WIDTH + 44, seed=SEED, context_length=CONTEXT), steps=2, n_heads=3
+    )
     result = train(wide, sentence_ids, text)
     assert wide.width == MAX_WIDTH and wide.heads == 1  # gcd(256, 3)
     assert result.snapshots[-1].token_vectors.shape == (len(sentence_ids), MAX_WIDTH + 44)
@@ -159,15 +172,23 @@ def test_wide_tables_are_projected_down(sentence_ids: list[int], text: str) -> N
 
 def test_bad_input_raises_embedviz_errors(sentence_ids: list[int], text: str) -> None:
     with pytest.raises(TrainingTextTooShortError, match="at least 33"):
-        train(TrainConfig(dim=DIM, context_length=CONTEXT, steps=1), sentence_ids, "too short a story")
+        train(
+            TrainConfig(spec=EmbeddingSpec(dim=DIM, context_length=CONTEXT), steps=1),
+            sentence_ids,
+            "too short a story",
+        )
     with pytest.raises(SettingError, match="steps"):
-        train(TrainConfig(dim=DIM, context_length=CONTEXT, steps=-1), sentence_ids, text)
+        train(TrainConfig(spec=EmbeddingSpec(dim=DIM, context_length=CONTEXT), steps=-1), sentence_ids, text)
     with pytest.raises(SettingError, match="max_length"):
-        train(TrainConfig(dim=DIM, context_length=16, steps=1), sentence_ids, text)
+        train(TrainConfig(spec=EmbeddingSpec(dim=DIM, context_length=16), steps=1), sentence_ids, text)
     with pytest.raises(SettingError, match="GPT-2 ids"):
-        train(TrainConfig(dim=DIM, context_length=CONTEXT, steps=1), [N_VOCAB], text)
+        train(TrainConfig(spec=EmbeddingSpec(dim=DIM, context_length=CONTEXT), steps=1), [N_VOCAB], text)
     with pytest.raises(TooManyTokensError):
-        train(TrainConfig(dim=DIM, context_length=CONTEXT, steps=1), [1] * (CONTEXT + 1), text)
+        train(
+            TrainConfig(spec=EmbeddingSpec(dim=DIM, context_length=CONTEXT), steps=1),
+            [1] * (CONTEXT + 1),
+            text,
+        )
     assert issubclass(TrainingTextTooShortError, EmbedvizError)
 
 

@@ -98,8 +98,8 @@ def space_figure(
         return {"hover": safe, "customdata": customdata, "hovertemplate": template}
 
     size = round(7 * marker_scale)
-    # Outlined only while labelled (outline=labelled): at 1,024 tokens the rings cost ~0.35 s of browser
-    # CPU per redraw.
+    # Outlined only while labelled (outline=labelled): at 1,024 tokens the rings cost the browser more
+    # CPU per redraw than the rest of the chart (docs/performance.md).
     position_text = [f"p{i}" if labelled else "" for i in range(n)]
     input_text = [f"{safe[i]}·{i}" if labelled else "" for i in range(n)]
     traces = [

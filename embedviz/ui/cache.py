@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import plotly.graph_objects as go
@@ -26,11 +26,11 @@ from embedviz import windows
 from embedviz.dataloader import load_verdict
 from embedviz.embeddings import (
     EmbeddingResult,
+    EmbeddingSpec,
     TokenTable,
     build_position_table,
     build_token_table,
-    check_settings,
-    embed,
+    embed_tokens,
     position_vectors,
 )
 from embedviz.errors import EmbedvizError
@@ -52,29 +52,29 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+def _drawn_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    """Every token table of the app is drawn here, the one large allocation a visitor can ask for.
+    The process's memory budget is to be asked HERE, before drawing (the position table, at most 8,192
+    rows, is drawn right after from the same seed and is small next to it)."""
+    return build_token_table(n_vocab, dim, seed)
+
+
 @st.cache_resource(max_entries=3, show_spinner="Building the token embedding table…")
 def _small_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
-    return build_token_table(n_vocab, dim, seed)
+    return _drawn_token_table(n_vocab, dim, seed)
 
 
 @st.cache_resource(max_entries=1, show_spinner="Building the token embedding table…")
 def _large_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
     _large_token_table.clear()  # let go of the previous large table before drawing the next one
-    return build_token_table(n_vocab, dim, seed)
+    return _drawn_token_table(n_vocab, dim, seed)
 
 
 def token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
-    """The seeded token table, built once and shared by every visitor; never modify it."""
+    """The seeded token table, built once and shared by every visitor; never modify it. Keyed by what
+    it depends on only, so specs that differ in context length or positional mode share one table."""
     cache = _small_token_table if n_vocab * dim * 4 <= SMALL_TABLE_BYTES else _large_token_table
     return cache(n_vocab, dim, seed)
-
-
-def _clear_token_tables() -> None:
-    _small_token_table.clear()
-    _large_token_table.clear()
-
-
-token_table.clear = _clear_token_tables  # like the st.cache_resource functions it stands for
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -83,70 +83,50 @@ def position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> to
     return build_position_table(token_table(n_vocab, dim, seed), context_length)
 
 
+def clear_tables() -> None:
+    """Forget every cached token and position table (tests; nothing in the app needs it)."""
+    _small_token_table.clear()
+    _large_token_table.clear()
+    position_table.clear()
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def tokens_of(text: str, encoding: str) -> list[Token]:
     """Token records of ``text`` (tokenized once per distinct text)."""
     return tokenize(text, encoding)
 
 
-def tables_of(settings: Settings) -> tuple[TokenTable, torch.nn.Embedding]:
-    """The (cached) token and position tables for the settings; raises EmbedvizError if refused."""
-    n_vocab = check_settings(
-        settings.encoding, settings.dim, settings.seed, settings.context_length, settings.positional
-    )
+def tables_of(spec: EmbeddingSpec) -> tuple[TokenTable, torch.nn.Embedding]:
+    """The (cached) token and position tables of ``spec``; raises EmbedvizError if it is refused.
+    The one place the page checks a spec (``spec.check()``)."""
+    n_vocab = spec.check()
     return (
-        token_table(n_vocab, settings.dim, settings.seed),
-        position_table(n_vocab, settings.dim, settings.seed, settings.context_length),
+        token_table(n_vocab, spec.dim, spec.seed),
+        position_table(n_vocab, spec.dim, spec.seed, spec.context_length),
     )
 
 
-def embedding_of(settings: Settings, text: str | None = None) -> EmbeddingResult:
-    """The pipeline's result for ``text`` (default: the sentence) with the page's settings."""
-    text = settings.text if text is None else text
-    return embed(
-        text,
-        encoding=settings.encoding,
-        dim=settings.dim,
-        seed=settings.seed,
-        context_length=settings.context_length,
-        positional=settings.positional,
-        tables=tables_of(settings),
-        tokens=tokens_of(text, settings.encoding),
-    )
+def embedding_of(spec: EmbeddingSpec, text: str) -> EmbeddingResult:
+    """The pipeline's result for ``text`` with the cached tables and token records."""
+    tables = tables_of(spec)
+    return embed_tokens(text, tokens_of(text, spec.encoding), spec, tables)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Fitting the fixed reference axes…")
-def reference_pca(settings: Settings) -> PCA | None:
-    """PCA fitted on a fixed sample of the token table plus the position table of the current mode.
-    Called with :func:`table_settings`, so it is fitted once per table."""
-    tokens, positions = tables_of(settings)
-    table = position_vectors(settings.positional, settings.context_length, positions)
+def reference_pca(spec: EmbeddingSpec) -> PCA | None:
+    """PCA fitted on a fixed sample of the token table plus the position table of the spec's mode:
+    fitted once per spec."""
+    tokens, positions = tables_of(spec)
+    table = position_vectors(spec.positional, spec.context_length, positions)
     return fit_reference(tokens.layer.weight, table)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def projection_of(settings: Settings) -> Projection:
-    """The sentence's 3D projection (fitted on the sentence, or on the fixed reference).
-    Called with :func:`model_settings`, so that unrelated controls do not miss the cache."""
-    result = embedding_of(settings)
-    pca = reference_pca(table_settings(settings)) if settings.fit == "reference" else None
+def projection_of(spec: EmbeddingSpec, text: str, fit: str) -> Projection:
+    """The sentence's 3D projection (``fit``: fitted on the sentence, or on the fixed reference)."""
+    result = embedding_of(spec, text)
+    pca = reference_pca(spec) if fit == "reference" else None
     return project(result.token_vectors, result.position_vectors, result.input_embeddings, pca=pca)
-
-
-def table_settings(settings: Settings) -> Settings:
-    """Only the settings the tables depend on (the rest at their defaults): a cache key."""
-    return Settings(
-        encoding=settings.encoding,
-        dim=settings.dim,
-        seed=settings.seed,
-        context_length=settings.context_length,
-        positional=settings.positional,
-    )
-
-
-def model_settings(settings: Settings) -> Settings:
-    """Only the settings the sentence's numbers depend on (the rest at their defaults): a cache key."""
-    return replace(table_settings(settings), text=settings.text, fit=settings.fit)
 
 
 @dataclass(frozen=True)
@@ -166,7 +146,7 @@ def run(settings: Settings) -> Outcome:
     except EmbedvizError as error:
         return Outcome(None, None, str(error))
     try:
-        return Outcome(tokens, embedding_of(settings), None)
+        return Outcome(tokens, embedding_of(settings.spec, settings.text), None)
     except EmbedvizError as error:
         return Outcome(tokens, None, str(error))
 
@@ -177,10 +157,10 @@ def run(settings: Settings) -> Outcome:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def neighbours_of(table_settings: Settings, token_id: int) -> list[tuple[int, float]]:
+def neighbours_of(spec: EmbeddingSpec, token_id: int) -> list[tuple[int, float]]:
     """The NEIGHBOURS_KEPT (50) nearest neighbours of ``token_id`` in the (cached) token table of
-    ``table_settings``. Always the most, so that moving the k slider only shows more or fewer rows."""
-    table = tables_of(table_settings)[0].layer.weight
+    ``spec``. Always the most, so that moving the k slider only shows more or fewer rows."""
+    table = tables_of(spec)[0].layer.weight
     return nearest_neighbours(table, token_id, NEIGHBOURS_KEPT)
 
 
@@ -211,7 +191,7 @@ def finished_runs() -> Registry[TrainKey, TrainResult]:
 
 @st.cache_resource(show_spinner=False)
 def animations() -> Registry[tuple, go.Figure]:
-    """Built animation figures (building one takes about half a second), by run, camera and language."""
+    """Built animation figures (slow to build: docs/performance.md), by run, camera and language."""
     return Registry(max_entries=4)
 
 
@@ -237,17 +217,17 @@ def gpt2_neighbours(
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
-def random_curve(table_settings: Settings) -> PositionCurve:
-    """The random position table of ``table_settings`` as a 3D curve."""
-    return curve_of(tables_of(table_settings)[1].weight)
+def random_curve(spec: EmbeddingSpec) -> PositionCurve:
+    """The random position table of ``spec`` as a 3D curve."""
+    return curve_of(tables_of(spec)[1].weight)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def random_side(model: Settings) -> tuple[EmbeddingResult, Projection]:
+def random_side(spec: EmbeddingSpec, text: str) -> tuple[EmbeddingResult, Projection]:
     """The sentence with random tables of GPT-2's size, and its 3D projection. Kept, so that a warm rerun
     does not touch the 768-dim table (the pipeline keeps one large table: with a large page dim too, the
     two would push each other out on every rerun)."""
-    return embedding_of(model), projection_of(model)
+    return embedding_of(spec, text), projection_of(spec, text, "sentence")
 
 
 # Finished training runs, built animations and GPT-2's loaded tables are kept in a Registry held by

@@ -5,6 +5,14 @@ parameters into :class:`Settings`, resetting every value that is out of range or
 its default, and returns a notice for each value it had to change. Widgets are keyed by the field
 names, so ``st.session_state`` holds the live values and :func:`save` writes the ones that differ
 from the defaults back to the URL.
+
+Why not Streamlit 1.67's ``bind="query-params"`` on the widgets (read in its source,
+``runtime/state/session_state.py``, ``_handle_query_param_binding``): a bound widget drops an invalid
+value from the URL silently, where the page must say which value it reset and why (a teacher's link
+with ``?dim=999999999``); only widgets drawn in this run are bound, so the settings of the other views
+(and ``text`` while the view "seed" is shown) would fall out of a shared link; and it always writes
+the value, where :func:`save` leaves an over-long sentence out of the link (``MAX_LINK_VALUE``). Keeping
+one parse/save pair here keeps all three behaviours and their tests.
 """
 
 from __future__ import annotations
@@ -15,13 +23,15 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from embedviz.embeddings import MAX_CONTEXT_LENGTH, MAX_DIM, MAX_SEED, POSITIONAL_MODES
+from embedviz.embeddings import MAX_CONTEXT_LENGTH, MAX_DIM, MAX_SEED, POSITIONAL_MODES, EmbeddingSpec
+from embedviz.figures.style import CAMERAS as CAMERA_VIEWS
 from embedviz.tokenizer import ENCODINGS, MAX_CHARS
+from embedviz.training_runs import TRAIN_SOURCES
 
 DEFAULT_TEXT = "Today the cat sat on the mat"
 LANGUAGES = ("en", "de")
 FITS = ("sentence", "reference")
-CAMERAS = ("default", "top", "front", "side")
+CAMERAS = tuple(CAMERA_VIEWS)  # the 3D view's preset angles, defined once in figures.style
 BATCH_SOURCES = ("verdict", "own")
 TABLES = ("random", "gpt2")
 VIEWS = ("pipeline", "seed", "batches", "order", "train")
@@ -63,6 +73,11 @@ class Settings:
     train_steps: int = 150
     train_source: str = "verdict"  # train on the shipped story, or on the story plus the sentence
 
+    @property
+    def spec(self) -> EmbeddingSpec:
+        """The five settings that name the tables: the cache key of everything computed from them."""
+        return EmbeddingSpec(self.encoding, self.dim, self.seed, self.context_length, self.positional)
+
 
 #: Allowed values: (low, high) for numbers, a tuple of choices for strings, a max length for free text.
 RULES: dict[str, tuple] = {
@@ -90,7 +105,7 @@ RULES: dict[str, tuple] = {
     "toy_index": (0, 5),
     "add_a": (200,),
     "add_b": (200,),
-    "train_source": ("verdict", "verdict+sentence"),
+    "train_source": TRAIN_SOURCES,
     "tables": TABLES,
     "train_steps": (10, 1000),
 }

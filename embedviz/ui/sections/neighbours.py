@@ -6,8 +6,8 @@ matrix-vector product over all 50,257 rows. Before training the table is random,
 arbitrary and their cosines small: the section says why.
 
 The 50 best are computed once per (table, token id) and cached (``st.cache_data``): a warm rerun or a
-move of the k slider costs nothing. No normalised copy of the table is kept: measured, it would save
-about 10-40 ms per new token, and at 768 dimensions it would cost another 154 MB per cached table.
+move of the k slider costs nothing. No normalised copy of the table is kept: it would save little per
+new token (docs/performance.md), and at 768 dimensions it would cost another 154 MB per cached table.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
         return
     left, right = section.columns([3, 2], gap="large")
     k = left.slider(t("nb.k"), *K_RANGE, key="k")
-    neighbours = cache.neighbours_of(cache.table_settings(settings), token.id)[:k]
+    neighbours = cache.neighbours_of(settings.spec, token.id)[:k]
     left.dataframe(
         neighbours_frame(settings.encoding, neighbours),
         hide_index=True,

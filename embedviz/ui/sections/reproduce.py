@@ -1,8 +1,8 @@
 """Pipeline section 7: the same numbers in plain Python, and downloads of the vectors and the 3D view.
 
 The code block is generated for the current settings by :mod:`embedviz.codegen` (cheap: a few string
-joins). The downloads are not: a CSV of 1,024 tokens at 768 dimensions is 29 MB and takes about a
-second, the standalone HTML about 5 MB and 0.1 s. So every download button gets a *callable*: Streamlit
+joins). The downloads are not (a CSV of 1,024 tokens at 768 dimensions is 29 MB, the standalone HTML
+about 5 MB; timings in docs/performance.md). So every download button gets a *callable*: Streamlit
 runs it only when someone clicks, on a thread of its own, and a warm rerun pays nothing for it. That
 thread has no Streamlit session, so everything the callable needs (legend names in the current
 language, the title) is looked up here first and captured.
@@ -42,7 +42,7 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
         with section:
             st.code(python_source(result, shown_dims=shown), language="python")
             st.caption(t("repro.offline" if result.encoding == "gpt2" else "repro.download"))
-            projection = cache.projection_of(cache.model_settings(settings))
+            projection = cache.projection_of(settings.spec, settings.text, settings.fit)
             downloads(result, projection, settings.camera)
 
 

@@ -30,7 +30,7 @@ from embedviz.tokenizer import MAX_CHARS, Token, get_encoding
 from embedviz.ui import cache
 from embedviz.ui.i18n import t
 from embedviz.ui.sections.vectors import FIRST_DIMS, four_decimals, numbers_table
-from embedviz.ui.state import BATCH_SOURCES, Settings
+from embedviz.ui.state import BATCH_SOURCES, RULES, Settings
 
 #: Light versions of the window colours, for backgrounds behind dark text (readable on a projector).
 TINTS = tuple(batch_figures.tint(color, 0.72) for color in PALETTE)
@@ -97,12 +97,22 @@ def window_controls() -> DeltaGenerator:
     """Batch size, max length, stride and shuffle; returns the column left for the batch number."""
     size, length, stride, shuffle, batch = st.columns(5, vertical_alignment="bottom")
     size.number_input(
-        t("batches.batch_size"), 1, 64, step=1, key="batch_size", help=t("batches.batch_size_help")
+        t("batches.batch_size"),
+        *RULES["batch_size"],
+        step=1,
+        key="batch_size",
+        help=t("batches.batch_size_help"),
     )
     length.number_input(
-        t("batches.max_length"), 1, 256, step=1, key="max_length", help=t("batches.max_length_help")
+        t("batches.max_length"),
+        *RULES["max_length"],
+        step=1,
+        key="max_length",
+        help=t("batches.max_length_help"),
     )
-    stride.number_input(t("batches.stride"), 1, 256, step=1, key="stride", help=t("batches.stride_help"))
+    stride.number_input(
+        t("batches.stride"), *RULES["stride"], step=1, key="stride", help=t("batches.stride_help")
+    )
     shuffle.toggle(t("batches.shuffle"), key="shuffle", help=t("batches.shuffle_help"))
     return batch
 
@@ -374,7 +384,7 @@ def render_positions(batch: Batch, settings: Settings, shapes: dict[str, tuple[i
 
 def render_numbers(batch: Batch, settings: Settings) -> None:
     """The real numbers of sample 0, from the page's cached tables: the main view's numbers."""
-    token_table, position_table = cache.tables_of(settings)
+    token_table, position_table = cache.tables_of(settings.spec)
     with torch.no_grad():
         values = token_table.layer(batch.inputs[0]) + position_vectors(
             settings.positional, settings.max_length, position_table
@@ -525,7 +535,7 @@ def render(settings: Settings) -> None:
         )
         return
     try:
-        cache.tables_of(settings)
+        cache.tables_of(settings.spec)
     except EmbedvizError as error:
         st.error(str(error))
         return

@@ -39,7 +39,7 @@ def render(settings: state.Settings) -> None:
     if shown >= 3:
         vectors.render_sum(result, settings.all_dims)
     if shown >= 4:
-        projection = cache.projection_of(cache.model_settings(settings))
+        projection = cache.projection_of(settings.spec, settings.text, settings.fit)
         scale = presenter.MARKER_SCALE if settings.presenter else 1.0
         space3d.render(result, projection, settings.camera, scale)
     if not settings.presenter:

@@ -39,7 +39,7 @@ import streamlit as st
 import torch
 
 from embedviz import training
-from embedviz.embeddings import EmbeddingResult
+from embedviz.embeddings import EmbeddingResult, EmbeddingSpec
 from embedviz.errors import EmbedvizError
 from embedviz.figures.style import CAMERAS
 from embedviz.figures.training import animation_figure, curve_figure, loss_figure
@@ -143,9 +143,9 @@ def render(settings: Settings) -> None:
     """Draw the view "Training & GPT-2"."""
     st.header(t("train.title"), anchor="train")
     st.text_area(t("app.sentence"), key="text", height=90, help=t("app.sentence_help", max_chars=MAX_CHARS))
-    model = train_settings(settings)
+    spec = train_spec(settings)
     try:
-        sentence = cache.embedding_of(model)
+        sentence = cache.embedding_of(spec, settings.text)
     except EmbedvizError as error:
         st.error(str(error))
         return
@@ -155,14 +155,14 @@ def render(settings: Settings) -> None:
     if (settings.encoding, settings.positional) != ("gpt2", "learned"):
         st.caption(t("train.gpt2_only"))
     index = shared_controls(sentence)
-    train_section(settings, model, sentence, index)
+    train_section(settings, spec, sentence, index)
     gpt2_section(settings, sentence, index)
 
 
-def train_settings(settings: Settings) -> Settings:
-    """The page's settings as the tiny GPT uses them: GPT-2's encoding and learned positions, the page's
-    dim, seed, context length and sentence (a cache key of the pipeline's tables and results)."""
-    return replace(cache.model_settings(settings), encoding="gpt2", positional="learned", fit="sentence")
+def train_spec(settings: Settings) -> EmbeddingSpec:
+    """The page's spec as the tiny GPT uses it: GPT-2's encoding and learned positions, the page's dim,
+    seed and context length."""
+    return replace(settings.spec, encoding="gpt2", positional="learned")
 
 
 def shared_controls(sentence: EmbeddingResult) -> int:
@@ -187,16 +187,14 @@ def shared_controls(sentence: EmbeddingResult) -> int:
 
 def train_key(settings: Settings) -> TrainKey:
     return TrainKey(
-        dim=settings.dim,
-        seed=settings.seed,
-        context_length=settings.context_length,
+        spec=train_spec(settings),
         steps=settings.train_steps,
         source=settings.train_source,
         sentence=settings.text,
     )
 
 
-def train_section(settings: Settings, model: Settings, sentence: EmbeddingResult, index: int) -> None:
+def train_section(settings: Settings, spec: EmbeddingSpec, sentence: EmbeddingResult, index: int) -> None:
     """Section 1: explanation, controls, live training, and the result."""
     st.subheader(t("train.section"), anchor="learn")
     config = config_for(train_key(settings))
@@ -220,8 +218,8 @@ def train_section(settings: Settings, model: Settings, sentence: EmbeddingResult
     buttons.button(t("train.stop"), icon=":material/stop:", disabled=not clicked, help=t("train.stop_help"))
 
     key = train_key(settings)
-    tables = cache.tables_of(model)
-    ids = tracked_ids(sentence.token_ids, key.context_length)
+    tables = cache.tables_of(spec)
+    ids = tracked_ids(sentence.token_ids, key.spec.context_length)
     result, origin = current_result(key, clicked, ids, tables)
     if result is None:
         st.info(t("train.press"), icon=":material/school:")
@@ -526,19 +524,18 @@ def load_with_progress(source: tuple[str | None, str]) -> tuple[LoadedGpt2 | Non
 def compare(settings: Settings, sentence: EmbeddingResult, loaded: LoadedGpt2, index: int) -> None:
     """Random tables of GPT-2's size (the page's seed) left, GPT-2's trained tables right."""
     positions = loaded.embeddings.position_embeddings.shape[0]
-    random_model = replace(train_settings(settings), dim=loaded.width, context_length=positions)
+    random_spec = replace(train_spec(settings), dim=loaded.width, context_length=positions)
     try:
-        random, random_projection = cache.random_side(random_model)
+        random, random_projection = cache.random_side(random_spec, settings.text)
     except EmbedvizError as error:
         st.error(str(error))
         return
     trained = pretrained_result(random, loaded.embeddings)
     trained_projection = project(trained.token_vectors, trained.position_vectors, trained.input_embeddings)
     token_id = sentence.token_ids[index]
-    table_settings = cache.table_settings(random_model)
     st.markdown(t("gpt2.compare", dim=loaded.width, seed=settings.seed, positions=positions))
     sides = (
-        ("random", random, random_projection, cache.neighbours_of(table_settings, token_id)),
+        ("random", random, random_projection, cache.neighbours_of(random_spec, token_id)),
         (
             "gpt2",
             trained,
@@ -546,7 +543,7 @@ def compare(settings: Settings, sentence: EmbeddingResult, loaded: LoadedGpt2, i
             cache.gpt2_neighbours(gpt2_source(), token_id, loaded.embeddings.token_embeddings),
         ),
     )
-    curves = (cache.random_curve(table_settings), loaded.curve)
+    curves = (cache.random_curve(random_spec), loaded.curve)
     texts = {"dim": loaded.width, "seed": settings.seed, "token": quoted(sentence.tokens[index].display)}
     for column, side, curve in zip(st.columns(2, gap="large"), sides, curves, strict=True):
         with column:

@@ -19,53 +19,24 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-import torch
-from torch.nn.functional import cosine_similarity
 
+from embedviz.compare import cosine, mean_cosine, pair_positions, same_bag, shared_projections
 from embedviz.embeddings import EmbeddingResult
 from embedviz.errors import EmbedvizError
-from embedviz.figures.space import MAX_LABELLED_TOKENS, points_trace, scene_figure, segments_trace
-from embedviz.figures.style import SENTENCE_COLOURS, plain
-from embedviz.projection import Projection, fit_pca, project
+from embedviz.figures.word_order import NAMES, compare_figure
 from embedviz.ui import cache
 from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.sections.tokens import chips_html, colour_of
 from embedviz.ui.state import RULES, Settings
 
-NAMES = ("A", "B")
 MAX_SENTENCE_CHARS = RULES["compare_a"][0]
-#: Token embeddings are diamonds (B's open, so a shared token shows both), input embeddings circles;
-#: one colour per sentence (figures.style.SENTENCE_COLOURS).
-TOKEN_SYMBOLS = {"A": "diamond", "B": "diamond-open"}
 #: Sentences that do share all their tokens in GPT-2 (each word has a space before it).
 EXAMPLE = ("the dog bites the man", "the man bites the dog")
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The comparison (pure functions of two results)
+# The comparison table
 # ---------------------------------------------------------------------------------------------------------
-
-
-def pair_positions(ids_a: list[int], ids_b: list[int]) -> list[tuple[int, int]]:
-    """Pair each token of A with the same token id in B: ``(position in A, position in B)``.
-
-    A repeated token is paired in order of appearance (A's first "the" with B's first "the"). Tokens
-    without a counterpart are left out.
-    """
-    free: dict[int, list[int]] = {}
-    for j, token_id in enumerate(ids_b):
-        free.setdefault(token_id, []).append(j)
-    return [(i, free[token_id].pop(0)) for i, token_id in enumerate(ids_a) if free.get(token_id)]
-
-
-def cosine(a: torch.Tensor, b: torch.Tensor) -> float:
-    """Cosine similarity of two vectors: 1 = same direction, 0 = at right angles."""
-    return float(cosine_similarity(a, b, dim=0))
-
-
-def same_bag(a: EmbeddingResult, b: EmbeddingResult) -> bool:
-    """True if both sentences consist of the same tokens (the same multiset of token ids)."""
-    return Counter(a.token_ids) == Counter(b.token_ids)
 
 
 def cosine_frame(a: EmbeddingResult, b: EmbeddingResult) -> pd.DataFrame:
@@ -83,82 +54,6 @@ def cosine_frame(a: EmbeddingResult, b: EmbeddingResult) -> pd.DataFrame:
         for i, j in pair_positions(a.token_ids, b.token_ids)
     ]
     return pd.DataFrame(rows)
-
-
-def mean_cosine(a: EmbeddingResult, b: EmbeddingResult) -> float:
-    """Cosine of the two sentences' mean input embeddings (1.0 exactly when they are one bag of vectors)."""
-    return cosine(a.input_embeddings.mean(dim=0), b.input_embeddings.mean(dim=0))
-
-
-def shared_projections(a: EmbeddingResult, b: EmbeddingResult) -> tuple[Projection, Projection]:
-    """Both sentences in ONE 3D space: a single PCA fitted on all their token and input embeddings."""
-    points = torch.cat([a.token_vectors, a.input_embeddings, b.token_vectors, b.input_embeddings])
-    pca = fit_pca(points.numpy())
-    return tuple(project(r.token_vectors, r.position_vectors, r.input_embeddings, pca=pca) for r in (a, b))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The figure
-# ---------------------------------------------------------------------------------------------------------
-
-
-def _sentence_traces(
-    name: str, result: EmbeddingResult, projection: Projection, labelled_ids: set[int], labelled: bool
-) -> list[go.Scatter3d]:
-    """Token embeddings, input embeddings and the dashed position step of one sentence, in its colour.
-    A token id already in ``labelled_ids`` gets no second label (shared tokens sit on one spot)."""
-    colour, pos = SENTENCE_COLOURS[name], t("order.pos")
-    safe = [plain(token.display) for token in result.tokens]
-    hover = [
-        f"<b>{text}</b><br>{name} · id {token_id} · {pos} {i}"
-        for i, (text, token_id) in enumerate(zip(safe, result.token_ids, strict=True))
-    ]
-    token_labels = []
-    for text, token_id in zip(safe, result.token_ids, strict=True):
-        token_labels.append(text if labelled and token_id not in labelled_ids else "")
-        labelled_ids.add(token_id)
-    input_labels = [f"{text}·{i}" if labelled else "" for i, text in enumerate(safe)]
-    return [
-        points_trace(
-            projection.token_points,
-            "token",
-            t("order.legend.token", name=name),
-            token_labels,
-            hover,
-            TOKEN_SYMBOLS[name],
-            9,
-            colour,
-        ),
-        points_trace(
-            projection.input_points,
-            "input",
-            t("order.legend.input", name=name),
-            input_labels,
-            hover,
-            "circle",
-            7,
-            colour,
-        ),
-        segments_trace(
-            projection.token_points, projection.input_points, t("order.legend.arrow", name=name), colour
-        ),
-    ]
-
-
-def compare_figure(a: EmbeddingResult, b: EmbeddingResult) -> go.Figure:
-    """The two sentences in one 3D PCA space, one colour per sentence."""
-    projections = shared_projections(a, b)
-    labelled = a.n_tokens + b.n_tokens <= MAX_LABELLED_TOKENS
-    labelled_ids: set[int] = set()
-    traces = [
-        trace
-        for name, result, projection in zip(NAMES, (a, b), projections, strict=True)
-        for trace in _sentence_traces(name, result, projection, labelled_ids, labelled)
-    ]
-    figure = scene_figure(traces, projections[0].explained_variance_ratio, height=620)
-    # Six legend entries wrap into rows on a phone: below the plot they cannot hide the toolbar.
-    figure.update_layout(legend={"y": -0.02, "yanchor": "top", "font": {"size": 14}})
-    return figure
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -186,7 +81,7 @@ def _results(settings: Settings) -> Pair | None:
             st.warning(t("order.too_long", name=name, length=len(text), max=MAX_SENTENCE_CHARS))
             continue
         try:
-            results.append(cache.embedding_of(settings, text))
+            results.append(cache.embedding_of(settings.spec, text))
         except EmbedvizError as error:
             st.error(t("order.error", name=name, error=error))
     if len(results) < 2:
@@ -238,7 +133,7 @@ def render_comparison(pair: Pair, settings: Settings) -> None:
         st.info(t("order.same_bag", a=md_literal(settings.compare_a), b=md_literal(settings.compare_b)))
     st.subheader(t("order.plot.title"))
     st.markdown(t("order.plot.intro"))
-    st.plotly_chart(compare_figure(pair.a, pair.b), key="order-3d", config={"displaylogo": False})
+    st.plotly_chart(figure_of(pair), key="order-3d", config={"displaylogo": False})
     st.subheader(t("order.table.title"))
     st.markdown(t("order.table.intro"))
     frame = cosine_frame(pair.a, pair.b)
@@ -249,6 +144,15 @@ def render_comparison(pair: Pair, settings: Settings) -> None:
     st.metric(t("order.mean"), f"{mean_cosine(pair.a, pair.b):.4f}")
     if same_bag(pair.a, pair.b) and pair.a.token_ids != pair.b.token_ids and settings.positional != "none":
         st.caption(t("order.mean_same"))
+
+
+def figure_of(pair: Pair) -> go.Figure:
+    """The shared 3D figure of the pair, with the legend and hover texts in the page's language."""
+    texts = {"pos": t("order.pos")}
+    for name in NAMES:
+        for kind in ("token", "input", "arrow"):
+            texts[f"{kind}.{name}"] = t(f"order.legend.{kind}", name=name)
+    return compare_figure(pair.a, pair.b, shared_projections(pair.a, pair.b), texts)
 
 
 def render(settings: Settings) -> None:
