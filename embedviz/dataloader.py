@@ -9,6 +9,7 @@ With ``stride < max_length`` windows overlap; with ``stride > max_length`` token
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import tiktoken
@@ -27,6 +28,24 @@ def load_verdict() -> str:
     return VERDICT_PATH.read_text(encoding="utf-8")
 
 
+def window_starts(n_tokens: int, max_length: int, stride: int) -> range:
+    """Where the windows start: ``range(0, n_tokens - max_length, stride)``, as the seed's dataset slides
+    them. The last start is below ``n_tokens - max_length`` (not ``<=``) because the targets reach one
+    token further than the inputs: a window starting at ``s`` needs tokens ``s`` to ``s + max_length``.
+
+    Raises :class:`~embedviz.errors.TextTooShortForWindowError` if there is not one window
+    (``n_tokens <= max_length``), like the seed's ``assert len(token_ids) > max_length``.
+    """
+    if n_tokens <= max_length:
+        raise TextTooShortForWindowError(n_tokens, max_length)
+    return range(0, n_tokens - max_length, stride)
+
+
+def window(token_ids: Sequence[int], start: int, max_length: int) -> tuple[list[int], list[int]]:
+    """The inputs of the window starting at ``start`` and its targets (the same window, one token on)."""
+    return list(token_ids[start : start + max_length]), list(token_ids[start + 1 : start + max_length + 1])
+
+
 class GPTDatasetV1(Dataset):
     """Input/target windows of ``max_length`` token ids, ``stride`` tokens apart.
 
@@ -37,12 +56,11 @@ class GPTDatasetV1(Dataset):
 
     def __init__(self, txt: str, tokenizer: tiktoken.Encoding, max_length: int, stride: int) -> None:
         token_ids = tokenizer.encode(txt, allowed_special={"<|endoftext|>"})
-        if len(token_ids) <= max_length:
-            raise TextTooShortForWindowError(len(token_ids), max_length)
         self.token_ids = token_ids
-        self.starts = list(range(0, len(token_ids) - max_length, stride))
-        self.input_ids = [torch.tensor(token_ids[i : i + max_length]) for i in self.starts]
-        self.target_ids = [torch.tensor(token_ids[i + 1 : i + max_length + 1]) for i in self.starts]
+        self.starts = window_starts(len(token_ids), max_length, stride)  # also read by the batches view
+        pairs = [window(token_ids, start, max_length) for start in self.starts]
+        self.input_ids = [torch.tensor(inputs) for inputs, _ in pairs]
+        self.target_ids = [torch.tensor(targets) for _, targets in pairs]
 
     def __len__(self) -> int:
         return len(self.input_ids)

@@ -1,6 +1,7 @@
 """Batches, seen from the inside: where each window of the seed's data loader sits in the text.
 
-The seed's data loader (:mod:`embedviz.dataloader`) encodes a whole text and cuts it into *windows*::
+The seed's data loader (:mod:`embedviz.dataloader`, whose ``window_starts`` and ``window`` this module
+uses, so the page's windows are the loader's) encodes a whole text and cuts it into *windows*::
 
     token ids:   t0 t1 t2 t3 t4 t5 t6 t7 t8 t9 ...
     max_length=4, stride=4:
@@ -28,26 +29,13 @@ from typing import Literal
 import torch
 from torch.utils.data import DataLoader
 
+from embedviz.dataloader import window
+
 Case = Literal["overlap", "touch", "gap"]
 
 # ------------------------------------------------------------------------------------------------------
 # Windows and batches
 # ------------------------------------------------------------------------------------------------------
-
-
-def window_starts(n_tokens: int, max_length: int, stride: int) -> range:
-    """Where the windows start, exactly as ``GPTDatasetV1`` slides them: ``range(0, n - max_length, stride)``.
-
-    The last start is below ``n - max_length`` (not ``<=``) because the targets reach one token further
-    than the inputs: a window starting at ``s`` needs tokens ``s`` to ``s + max_length`` inclusive.
-    """
-    return range(0, n_tokens - max_length, stride)
-
-
-def tokens_needed(max_length: int) -> int:
-    """The fewest tokens a text needs for one window: ``max_length`` inputs plus one more for the last
-    target."""
-    return max_length + 1
 
 
 def batch_order(n_windows: int, batch_size: int, shuffle: bool, seed: int) -> list[list[int]]:
@@ -73,10 +61,11 @@ def batch_order(n_windows: int, batch_size: int, shuffle: bool, seed: int) -> li
 def batch_tensors(
     token_ids: Sequence[int], starts: Sequence[int], max_length: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """``inputs`` and ``targets`` of shape ``(len(starts), max_length)``: each row one window, the
-    targets the same window shifted one token to the right."""
-    inputs = torch.tensor([list(token_ids[s : s + max_length]) for s in starts], dtype=torch.long)
-    targets = torch.tensor([list(token_ids[s + 1 : s + max_length + 1]) for s in starts], dtype=torch.long)
+    """``inputs`` and ``targets`` of shape ``(len(starts), max_length)``: each row one window of the
+    seed's dataset (:func:`embedviz.dataloader.window`), the targets shifted one token to the right."""
+    pairs = [window(token_ids, start, max_length) for start in starts]
+    inputs = torch.tensor([inputs for inputs, _ in pairs], dtype=torch.long)
+    targets = torch.tensor([targets for _, targets in pairs], dtype=torch.long)
     return inputs.reshape(len(starts), max_length), targets.reshape(len(starts), max_length)
 
 

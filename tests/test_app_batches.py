@@ -117,6 +117,21 @@ def test_own_short_text_says_how_many_tokens() -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "The text has 1 tokens, but one window needs max_length + 1 = 5"),
+        ("de", "Der Text hat 1 Tokens"),
+    ],
+)
+def test_loader_refusal_of_a_short_text_is_a_message(lang: str, expected: str) -> None:
+    """The outside check's case, create_dataloader_v1("Hi", max_length=4, ...): the view shows the data
+    loader's refusal as a message in the page's language, and no batch."""
+    at = run_batches(batch_source="own", batch_text="Hi", max_length=4, stride=1, batch_size=1, lang=lang)
+    assert [expected in info.value for info in at.info] == [True]
+    assert not at.dataframe and not at.error
+
+
+@pytest.mark.parametrize(
     ("params", "kind", "expected"),
     [
         ({"batch_text": ""}, "info", "Paste a text"),

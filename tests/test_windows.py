@@ -6,11 +6,12 @@ import pytest
 import torch
 
 from embedviz import windows
+from embedviz.dataloader import window_starts
 
 
 @pytest.mark.parametrize(("max_length", "stride"), [(4, 4), (4, 2), (4, 6), (1, 3), (5, 1)])
 def test_in_some_window_matches_brute_force(max_length: int, stride: int) -> None:
-    starts = windows.window_starts(40, max_length, stride)
+    starts = window_starts(40, max_length, stride)
     covered = {i for s in starts for i in range(s, s + max_length)}
     assert [windows.in_some_window(i, starts, max_length) for i in range(42)] == [
         i in covered for i in range(42)

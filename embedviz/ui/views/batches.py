@@ -21,8 +21,9 @@ from pandas.io.formats.style import Styler
 from streamlit.delta_generator import DeltaGenerator
 
 from embedviz import windows
+from embedviz.dataloader import window_starts
 from embedviz.embeddings import position_vectors
-from embedviz.errors import EmbedvizError
+from embedviz.errors import EmbedvizError, TextTooShortForWindowError
 from embedviz.figures import batches as batch_figures
 from embedviz.figures.batches import Stack
 from embedviz.figures.style import COLORS, PALETTE
@@ -136,10 +137,10 @@ def make_batch(text: str, settings: Settings, batch_column: DeltaGenerator) -> B
     except EmbedvizError as error:
         st.error(str(error))
         return None
-    starts = windows.window_starts(len(tokens), settings.max_length, settings.stride)
-    if not starts:
-        needed = windows.tokens_needed(settings.max_length)
-        st.info(t("batches.too_short", tokens=len(tokens), needed=needed))
+    try:
+        starts = window_starts(len(tokens), settings.max_length, settings.stride)
+    except TextTooShortForWindowError as short:  # the loader refuses it: say so with its numbers
+        st.info(t("batches.too_short", tokens=short.n_tokens, needed=short.max_length + 1))
         return None
     order = cache.order_of(len(starts), settings.batch_size, settings.shuffle, settings.seed)
     if not order:
