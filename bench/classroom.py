@@ -28,7 +28,7 @@ from __future__ import annotations
 # Locust first: it monkey-patches the standard library for gevent before anything else imports it.
 import locust
 import gevent
-from locust import User, between, task
+from locust import User, between
 from locust.env import Environment
 from locust.exception import StopUser
 
@@ -78,7 +78,10 @@ CHIP_ID = re.compile(r'data-token-id="(\d+)"')
 
 
 class Student(User):
-    """One student: opens the link, types its own sentences, switches views, presses Train."""
+    """One student: opens the link, types its own sentences, switches views, presses Train.
+
+    Its tasks and their weights are set by :func:`run_class` (Locust adds a base class's ``@task``
+    methods to a subclass's own, so none are declared here)."""
 
     abstract = True
     wait_time = between(8, 12)
@@ -165,18 +168,15 @@ class Student(User):
         self.sentence = f"Student {self.number} says: {' '.join(words)} {self.rng.randint(0, 999)}"
         self.visitor.set_text("text", self.sentence)
 
-    @task(6)
     def type_sentence(self) -> None:
         if self.view not in ("pipeline", "train"):
             self._go("pipeline")
         self._new_sentence()
         self._send("type", self.visitor.rerun)
 
-    @task(2)
     def switch_view(self) -> None:
         self._go(self.rng.choice([v for v in ("pipeline", "seed", "batches", "order") if v != self.view]))
 
-    @task(1)
     def train(self) -> None:
         self._go("train")
         if not self.sentence:

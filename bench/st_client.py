@@ -128,6 +128,7 @@ class Visitor:
             try:
                 frame = self.ws.recv()
             except websocket.WebSocketTimeoutException as error:
+                self.close()  # the late run's messages would be taken for the next one's: start over
                 raise ProtocolError(f"no script_finished within {self.timeout:.0f} s") from error
             if isinstance(frame, str):
                 raise ProtocolError("text frame from the server")
