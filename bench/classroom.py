@@ -35,6 +35,7 @@ from locust.exception import StopUser
 # isort: on
 
 import argparse
+import collections
 import json
 import os
 import random
@@ -74,6 +75,8 @@ HOSTILE_LINKS = (
     "dim=8&dim=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     "context_length=999999999999999999999&dim=2048",
 )
+#: Messages still waiting for their run when the class ended, by kind (not errors, not in the timings).
+UNFINISHED: collections.Counter[str] = collections.Counter()
 CHIP_ID = re.compile(r'data-token-id="(\d+)"')
 
 
@@ -99,11 +102,14 @@ class Student(User):
         self.sent = 0
         self.view = "pipeline"
         self.sentence = ""
+        self.in_flight: str | None = None
         link = self.rng.choice(self.links)
         self.visitor = Visitor(self.base, query_string=link, timeout=self.message_timeout)
         self._send("first_run", self.visitor.connect, check=False)
 
     def on_stop(self) -> None:
+        if self.in_flight is not None:  # Locust stopped this student while it waited for a run
+            UNFINISHED[self.in_flight] += 1
         self.visitor.close()
 
     def _send(self, name: str, action, check: bool = True) -> Run | None:
@@ -113,6 +119,7 @@ class Student(User):
         self.sent += 1
         started = time.perf_counter()
         run, error = None, None
+        self.in_flight = name
         try:
             run = action()
             if run.status != 0:
@@ -123,6 +130,7 @@ class Student(User):
                 error = self._check(run)
         except Exception as problem:  # a closed socket, a timeout, a missing widget: all count as errors
             error = problem
+        self.in_flight = None
         self.environment.events.request.fire(
             request_type="ws",
             name=name,
@@ -234,6 +242,7 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
         lambda exception=None, name="", **_: exception is not None and errors.append(f"{name}: {exception}")
     )
     cpu_before = cpu_seconds(pid) if pid else None
+    own_before = cpu_seconds(os.getpid())  # the load generator's own CPU: if it nears 1 s/s, it is the limit
     runner = environment.create_local_runner()
     runner.start(args.students, spawn_rate=args.students / max(args.ramp, 0.1))
     gevent.spawn_later(args.run_time, runner.quit)
@@ -242,6 +251,8 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     report["messages"] = percentiles(environment)
     report["errors"] = errors[:20]
     report["error_count"] = len(errors)
+    report["unfinished_at_end"] = dict(UNFINISHED)
+    report["load_generator_cpu_s"] = round(cpu_seconds(os.getpid()) - own_before, 2)
     if pid:
         report["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 2)
         report["peak_rss_mb"] = round(peak_rss_mb(pid), 1)

@@ -38,9 +38,10 @@ def test_a_few_students_get_their_own_pages(tmp_path: Path) -> None:
     assert report_path.exists(), done.stderr[-3000:]
     report = json.loads(report_path.read_text())
     assert report["error_count"] == 0, report["errors"]
-    assert report["messages"]["first_run"]["count"] == 3
-    assert report["messages"]["type"]["count"] >= 6  # each typed sentence was checked against its tokens
-    assert report["messages"]["view"]["count"] >= 1
+    counts = {name: entry["count"] for name, entry in report["messages"].items()}
+    assert counts.get("first_run") == 3, counts
+    assert counts.get("type", 0) >= 6, counts  # each typed sentence was checked against its tokens
+    assert "train" not in counts, counts  # --train-weight 0; view switches are random (2 in 8 tasks)
     assert 0 < report["peak_rss_mb"] <= LIMIT_MB
     assert done.returncode == 0, done.stderr[-3000:]
 
