@@ -48,7 +48,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server_proc import Server, cpu_seconds, peak_rss_mb
+from server_proc import Server, cpu_seconds, peak_rss_mb, thread_schedstats
 from st_client import ProtocolError, Run, Visitor, local_base
 from visitor_cost import measure
 
@@ -214,6 +214,14 @@ def percentiles(environment: Environment) -> dict:
     return out
 
 
+def watch_waits(pid: int, seen: dict[int, tuple[float, float]], every: float = 0.5) -> None:
+    """Keep each server thread's latest (on-CPU, waiting-for-a-CPU) seconds; runs until killed.
+    Threads that live less than ``every`` seconds between two looks are missed (an under-estimate)."""
+    while True:
+        seen.update(thread_schedstats(pid))
+        gevent.sleep(every)
+
+
 def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     """Visitors in a row, then the class; returns the report."""
     report: dict = {"students": args.students, "hostile": args.hostile, "run_time_s": args.run_time}
@@ -243,11 +251,20 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     )
     cpu_before = cpu_seconds(pid) if pid else None
     own_before = cpu_seconds(os.getpid())  # the load generator's own CPU: if it nears 1 s/s, it is the limit
+    waits: dict[int, tuple[float, float]] = {}
+    before_waits = thread_schedstats(pid) if pid else {}
+    watcher = gevent.spawn(watch_waits, pid, waits) if pid else None
     runner = environment.create_local_runner()
     runner.start(args.students, spawn_rate=args.students / max(args.ramp, 0.1))
     gevent.spawn_later(args.run_time, runner.quit)
     runner.greenlet.join(timeout=args.run_time + HARD_KILL_GRACE / 2)
     runner.quit()
+    if watcher is not None:
+        watcher.kill()
+        on_cpu = sum(run - before_waits.get(tid, (0, 0))[0] for tid, (run, _) in waits.items())
+        waiting = sum(wait - before_waits.get(tid, (0, 0))[1] for tid, (_, wait) in waits.items())
+        report["server_threads_on_cpu_s"] = round(on_cpu, 1)  # roughly server_cpu_s (threads sampled)
+        report["server_threads_waiting_for_cpu_s"] = round(waiting, 1)  # runnable, but others had the cores
     report["messages"] = percentiles(environment)
     report["errors"] = errors[:20]
     report["error_count"] = len(errors)

@@ -46,6 +46,19 @@ def peak_rss_mb(pid: int) -> float:
     return _status_kb(pid, "VmHWM") / 1024
 
 
+def thread_schedstats(pid: int) -> dict[int, tuple[float, float]]:
+    """Per live thread: (seconds on a CPU, seconds runnable but waiting for one), from
+    ``/proc/PID/task/TID/schedstat``. The second is how long the machine's other work kept it waiting."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            run_ns, wait_ns, _ = (task / "schedstat").read_text().split()
+        except (OSError, ValueError):  # the thread ended while being read
+            continue
+        out[int(task.name)] = (int(run_ns) / 1e9, int(wait_ns) / 1e9)
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
