@@ -93,12 +93,13 @@ class Student(User):
     max_messages: int = 100
     message_timeout: float = 60.0
     train_label: str = "Train"
+    seed: int = 0
     count = 0
 
     def on_start(self) -> None:
         Student.count += 1
         self.number = Student.count
-        self.rng = random.Random(self.number)
+        self.rng = random.Random(f"{self.seed}-{self.number}")
         self.sent = 0
         self.view = "pipeline"
         self.sentence = ""
@@ -222,6 +223,13 @@ def watch_waits(pid: int, seen: dict[int, tuple[float, float]], every: float = 0
         gevent.sleep(every)
 
 
+def quit_when_all_done(runner, every: float = 0.5) -> None:
+    """End the class early once every student has sent all its messages (``--max-messages``)."""
+    while runner.spawning_greenlet is None or not runner.spawning_greenlet.dead or runner.user_count:
+        gevent.sleep(every)
+    runner.quit()
+
+
 def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     """Visitors in a row, then the class; returns the report."""
     report: dict = {"students": args.students, "hostile": args.hostile, "run_time_s": args.run_time}
@@ -244,6 +252,7 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     Class.max_messages = args.max_messages
     Class.message_timeout = args.message_timeout
     Class.train_label = args.train_label
+    Class.seed = args.seed
     environment = Environment(user_classes=[Class], events=locust.events)
     errors: list[str] = []
     environment.events.request.add_listener(
@@ -257,6 +266,7 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     runner = environment.create_local_runner()
     runner.start(args.students, spawn_rate=args.students / max(args.ramp, 0.1))
     gevent.spawn_later(args.run_time, runner.quit)
+    gevent.spawn(quit_when_all_done, runner)
     runner.greenlet.join(timeout=args.run_time + HARD_KILL_GRACE / 2)
     runner.quit()
     if watcher is not None:
@@ -292,12 +302,14 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=10, help="warm edits in a row before the class")
     parser.add_argument("--cpus", help="pin the server to these cores (taskset -c), e.g. 0 for a 1-core plan")
     parser.add_argument("--memory-limit-mb", type=float, help="fail if the server's peak RSS goes above this")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the task choices (and students' words)")
     parser.add_argument("--train-weight", type=int, default=1, help="Train presses per 6 typed sentences")
     parser.add_argument("--train-label", default="Train", help="the Train button's label (English page)")
     parser.add_argument("--streamlit", type=Path, help="another streamlit than CHECKOUT/.venv/bin/streamlit")
     parser.add_argument("--log", type=Path, help="write the server's output here")
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args()
+    random.seed(args.seed)  # Locust picks each student's next task with the random module
 
     server = None
     if args.url:
