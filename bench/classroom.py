@@ -1,0 +1,345 @@
+"""A class of students on one server, without browsers: Locust users that speak Streamlit's protocol.
+
+Usage (headless; Locust's web UI is never started)::
+
+    python bench/classroom.py --checkout /tmp/clone --students 30 [--hostile] [--cpus 0] [--run-time 120]
+    python bench/classroom.py --url http://127.0.0.1:8501 --students 5 --run-time 20 --json out.json
+
+Each student (:class:`Student`) opens the app (``rerun_script``, waits for ``script_finished``), then every
+~10 s types a sentence of its own words (a rerun with the text area's new value), now and then switches
+views (the segmented control ``view``) or goes to the training view and presses Train. After every message
+it checks that the page it got back holds *its own* tokens (the chips' ``data-token-id`` in order, or the
+training view's token list) and that no exception was shown. With ``--hostile`` every student arrives
+through a tampered link (``dim=2048``, huge seeds, garbage: the values of ``tests/test_app_hostile.py``).
+
+The server is started from ``--checkout`` exactly as the README starts it (its ``.venv``, its config), or
+``--url`` names a running one (127.0.0.1 / localhost only). Before the class, ``--visitors`` new visitors
+arrive one after another to measure the server's CPU per new visitor (``visitor_cost.py``).
+Printed (and written to ``--json``): server CPU per new visitor, p50/p95 from each message to its
+``script_finished`` (per kind of message), the server's peak RSS (kernel ``VmHWM``), server CPU, errors.
+
+Bounded: every student sends at most ``--max-messages``; Locust stops after ``--run-time``; a watchdog
+kills the server and this process ``HARD_KILL_GRACE`` seconds later whatever happens.
+"""
+
+from __future__ import annotations
+
+# isort: off
+# Locust first: it monkey-patches the standard library for gevent before anything else imports it.
+import locust
+import gevent
+from locust import User, between
+from locust.env import Environment
+from locust.exception import StopUser
+
+# isort: on
+
+import argparse
+import collections
+import json
+import os
+import random
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server_proc import Server, cpu_seconds, peak_rss_mb, thread_schedstats
+from st_client import ProtocolError, Run, Visitor, local_base
+from visitor_cost import measure
+
+from embedviz.tokenizer import tokenize
+from embedviz.training_view import MAX_TRACKED_TOKENS
+from embedviz.ui.state import VIEWS
+
+HARD_KILL_GRACE = 60.0
+#: Words students type: each student's sentence is made of these plus its own number, so pages differ.
+WORDS = (
+    *("cat", "dog", "river", "mountain", "teacher", "window", "yellow", "quietly", "running", "tomorrow"),
+    *("planet", "music", "garden", "bicycle", "ocean", "library", "winter", "coffee", "dragon", "pencil"),
+)
+#: Tampered links (query strings), from the hostile values in tests/test_app_hostile.py.
+HOSTILE_LINKS = (
+    "dim=2048",
+    "dim=2048&context_length=8192",
+    "seed=999999999999999999999",
+    "seed=-1&dim=abc",
+    "dim=1e309&seed=NaN",
+    "view=..%2F..%2Fetc%2Fpasswd&lang=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "text=" + "9" * 10_000,
+    "encoding=%3Cb%3Ex%3C%2Fb%3E&positional=..%2F..%2Fetc%2Fpasswd",
+    "dim=8&dim=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "context_length=999999999999999999999&dim=2048",
+)
+#: Messages still waiting for their run when the class ended, by kind (not errors, not in the timings).
+UNFINISHED: collections.Counter[str] = collections.Counter()
+CHIP_ID = re.compile(r'data-token-id="(\d+)"')
+
+
+class Student(User):
+    """One student: opens the link, types its own sentences, switches views, presses Train.
+
+    Its tasks and their weights are set by :func:`run_class` (Locust adds a base class's ``@task``
+    methods to a subclass's own, so none are declared here)."""
+
+    abstract = True
+    wait_time = between(8, 12)
+    base: str = ""
+    links: tuple[str, ...] = ("",)
+    max_messages: int = 100
+    message_timeout: float = 60.0
+    train_label: str = "Train"
+    seed: int = 0
+    count = 0
+
+    def on_start(self) -> None:
+        Student.count += 1
+        self.number = Student.count
+        self.rng = random.Random(f"{self.seed}-{self.number}")
+        self.sent = 0
+        self.view = "pipeline"
+        self.sentence = ""
+        self.in_flight: str | None = None
+        link = self.rng.choice(self.links)
+        self.visitor = Visitor(self.base, query_string=link, timeout=self.message_timeout)
+        self._send("first_run", self.visitor.connect, check=False)
+
+    def on_stop(self) -> None:
+        if self.in_flight is not None:  # Locust stopped this student while it waited for a run
+            UNFINISHED[self.in_flight] += 1
+        self.visitor.close()
+
+    def _send(self, name: str, action, check: bool = True) -> Run | None:
+        """Send one message, record its time to script_finished, check the page; errors are recorded."""
+        if self.sent >= self.max_messages:
+            raise StopUser()
+        self.sent += 1
+        started = time.perf_counter()
+        run, error = None, None
+        self.in_flight = name
+        try:
+            run = action()
+            if run.status != 0:
+                error = ProtocolError(f"script finished with status {run.status}")
+            elif run.exceptions:
+                error = ProtocolError("exception on the page: " + run.exceptions[0][:200])
+            elif check:
+                error = self._check(run)
+        except Exception as problem:  # a closed socket, a timeout, a missing widget: all count as errors
+            error = problem
+        self.in_flight = None
+        self.environment.events.request.fire(
+            request_type="ws",
+            name=name,
+            response_time=(run.seconds if run else time.perf_counter() - started) * 1000,
+            response_length=len(run.text) if run else 0,
+            exception=error,
+            context={},
+        )
+        if error is not None and self.visitor.ws is None:
+            raise StopUser()
+        return run
+
+    def _check(self, run: Run) -> Exception | None:
+        """The page must hold this student's own tokens (the sentence it typed last)."""
+        if not self.sentence:
+            return None
+        tokens = tokenize(self.sentence)
+        if self.view == "pipeline":
+            rows = [t for t in run.text if "ev-chips" in t]
+            got = [int(i) for i in CHIP_ID.findall(rows[0])] if rows else []
+            want = [token.id for token in tokens]
+            return None if got == want else ProtocolError(f"chips {got[:8]} are not my tokens {want[:8]}")
+        if self.view == "train":
+            body = run.body
+            missing = [
+                f"{i}: {token.display}"
+                for i, token in enumerate(tokens[:MAX_TRACKED_TOKENS])
+                if f"{i}: {token.display}" not in body
+            ]
+            return ProtocolError(f"tokens {missing[:3]} missing on the training view") if missing else None
+        return None
+
+    def _go(self, view: str) -> None:
+        if self.view == view:
+            return
+        labels = self.visitor.options("view")
+        self.visitor.set_choice("view", labels[VIEWS.index(view)])
+        self.view = view
+        self._send("view", self.visitor.rerun)
+
+    def _new_sentence(self) -> None:
+        words = self.rng.sample(WORDS, 5)
+        self.sentence = f"Student {self.number} says: {' '.join(words)} {self.rng.randint(0, 999)}"
+        self.visitor.set_text("text", self.sentence)
+
+    def type_sentence(self) -> None:
+        if self.view not in ("pipeline", "train"):
+            self._go("pipeline")
+        self._new_sentence()
+        self._send("type", self.visitor.rerun)
+
+    def switch_view(self) -> None:
+        self._go(self.rng.choice([v for v in ("pipeline", "seed", "batches", "order") if v != self.view]))
+
+    def train(self) -> None:
+        self._go("train")
+        if not self.sentence:
+            self._new_sentence()
+            self._send("type", self.visitor.rerun)
+        self._send("train", lambda: self.visitor.click(self.train_label))
+
+
+def percentiles(environment: Environment) -> dict:
+    out = {}
+    for (name, _), entry in sorted(environment.stats.entries.items()):
+        out[name] = {
+            "count": entry.num_requests,
+            "errors": entry.num_failures,
+            "p50_ms": entry.get_response_time_percentile(0.5),
+            "p95_ms": entry.get_response_time_percentile(0.95),
+            "max_ms": round(entry.max_response_time or 0),
+        }
+    total = environment.stats.total
+    out["all"] = {
+        "count": total.num_requests,
+        "errors": total.num_failures,
+        "p50_ms": total.get_response_time_percentile(0.5),
+        "p95_ms": total.get_response_time_percentile(0.95),
+        "max_ms": round(total.max_response_time or 0),
+    }
+    return out
+
+
+def watch_waits(pid: int, seen: dict[int, tuple[float, float]], every: float = 0.5) -> None:
+    """Keep each server thread's latest (on-CPU, waiting-for-a-CPU) seconds; runs until killed.
+    Threads that live less than ``every`` seconds between two looks are missed (an under-estimate)."""
+    while True:
+        seen.update(thread_schedstats(pid))
+        gevent.sleep(every)
+
+
+def quit_when_all_done(runner, every: float = 0.5) -> None:
+    """End the class early once every student has sent all its messages (``--max-messages``)."""
+    while runner.spawning_greenlet is None or not runner.spawning_greenlet.dead or runner.user_count:
+        gevent.sleep(every)
+    runner.quit()
+
+
+def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
+    """Visitors in a row, then the class; returns the report."""
+    report: dict = {"students": args.students, "hostile": args.hostile, "run_time_s": args.run_time}
+    if args.visitors:
+        cost = measure(base, pid, args.visitors, args.edits)
+        report["new_visitor"] = {k: v for k, v in cost.items() if k.startswith(("median", "idle"))}
+        report["new_visitor"]["visitor_cpu_s"] = cost["visitor_cpu_s"]
+
+    class Class(Student):
+        abstract = False
+        wait_time = between(args.think * 0.8, args.think * 1.2)
+        tasks = {  # noqa: RUF012 (Locust reads it once, per class)
+            Student.type_sentence: 6,
+            Student.switch_view: 2,
+            Student.train: args.train_weight,
+        }
+
+    Class.base = base
+    Class.links = HOSTILE_LINKS if args.hostile else ("",)
+    Class.max_messages = args.max_messages
+    Class.message_timeout = args.message_timeout
+    Class.train_label = args.train_label
+    Class.seed = args.seed
+    environment = Environment(user_classes=[Class], events=locust.events)
+    errors: list[str] = []
+    environment.events.request.add_listener(
+        lambda exception=None, name="", **_: exception is not None and errors.append(f"{name}: {exception}")
+    )
+    cpu_before = cpu_seconds(pid) if pid else None
+    own_before = cpu_seconds(os.getpid())  # the load generator's own CPU: if it nears 1 s/s, it is the limit
+    waits: dict[int, tuple[float, float]] = {}
+    before_waits = thread_schedstats(pid) if pid else {}
+    watcher = gevent.spawn(watch_waits, pid, waits) if pid else None
+    runner = environment.create_local_runner()
+    runner.start(args.students, spawn_rate=args.students / max(args.ramp, 0.1))
+    gevent.spawn_later(args.run_time, runner.quit)
+    gevent.spawn(quit_when_all_done, runner)
+    runner.greenlet.join(timeout=args.run_time + HARD_KILL_GRACE / 2)
+    runner.quit()
+    if watcher is not None:
+        watcher.kill()
+        on_cpu = sum(run - before_waits.get(tid, (0, 0))[0] for tid, (run, _) in waits.items())
+        waiting = sum(wait - before_waits.get(tid, (0, 0))[1] for tid, (_, wait) in waits.items())
+        report["server_threads_on_cpu_s"] = round(on_cpu, 1)  # roughly server_cpu_s (threads sampled)
+        report["server_threads_waiting_for_cpu_s"] = round(waiting, 1)  # runnable, but others had the cores
+    report["messages"] = percentiles(environment)
+    report["errors"] = errors[:20]
+    report["error_count"] = len(errors)
+    report["unfinished_at_end"] = dict(UNFINISHED)
+    report["load_generator_cpu_s"] = round(cpu_seconds(os.getpid()) - own_before, 2)
+    if pid:
+        report["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 2)
+        report["peak_rss_mb"] = round(peak_rss_mb(pid), 1)
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--checkout", type=Path, help="folder set up with the README's install command")
+    where.add_argument("--url", help="a running server: http://127.0.0.1:PORT or http://localhost:PORT")
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--hostile", action="store_true", help="students arrive through tampered links")
+    parser.add_argument("--ramp", type=float, default=60.0, help="seconds until every student is there")
+    parser.add_argument("--run-time", type=float, default=120.0, help="seconds of class (Locust stops then)")
+    parser.add_argument("--think", type=float, default=10.0, help="seconds between a student's messages")
+    parser.add_argument("--max-messages", type=int, default=100, help="per student")
+    parser.add_argument("--message-timeout", type=float, default=60.0, help="seconds to wait for a run")
+    parser.add_argument("--visitors", type=int, default=10, help="new visitors in a row before the class")
+    parser.add_argument("--edits", type=int, default=10, help="warm edits in a row before the class")
+    parser.add_argument("--cpus", help="pin the server to these cores (taskset -c), e.g. 0 for a 1-core plan")
+    parser.add_argument("--memory-limit-mb", type=float, help="fail if the server's peak RSS goes above this")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the task choices (and students' words)")
+    parser.add_argument("--train-weight", type=int, default=1, help="Train presses per 6 typed sentences")
+    parser.add_argument("--train-label", default="Train", help="the Train button's label (English page)")
+    parser.add_argument("--streamlit", type=Path, help="another streamlit than CHECKOUT/.venv/bin/streamlit")
+    parser.add_argument("--log", type=Path, help="write the server's output here")
+    parser.add_argument("--json", type=Path, help="also write the report here")
+    args = parser.parse_args()
+    random.seed(args.seed)  # Locust picks each student's next task with the random module
+
+    server = None
+    if args.url:
+        base, pid = local_base(args.url), None
+    else:
+        server = Server(args.checkout.resolve(), cpus=args.cpus, streamlit=args.streamlit, log_path=args.log)
+
+    def hard_kill(*_: object) -> None:
+        print("classroom: hard time limit reached, killing the server", file=sys.stderr)
+        if server is not None:
+            server.stop()
+        os._exit(3)
+
+    signal.signal(signal.SIGALRM, hard_kill)
+    signal.alarm(int(args.run_time + HARD_KILL_GRACE + 600))  # start-up and visitors included
+    try:
+        if server is not None:
+            server.start()
+            base, pid = server.url, server.pid
+        report = run_class(args, base, pid)
+    finally:
+        if server is not None:
+            server.stop()
+        signal.alarm(0)
+    print(json.dumps(report, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+    over = args.memory_limit_mb is not None and report.get("peak_rss_mb", 0) > args.memory_limit_mb
+    return 1 if report["error_count"] or over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
