@@ -93,7 +93,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         "REPLICAS": str(REPLICAS),
         "LISTEN": f"127.0.0.1:{base}",
         "PORT_BASE": str(base + 1),
-        "MEMORY_TOTAL_MB": "1500",  # small: 500 MB each
+        "MEMORY_TOTAL_MB": "2070",  # small: 690 MB each, the smallest Community Cloud app (issue 12)
         "WORKDIR": str(workdir),
         "NGINX_BIN": nginx,  # not NGINX: nginx itself reads that variable (inherited sockets)
         "STREAMLIT": str(venv_bin / "streamlit"),
