@@ -14,6 +14,7 @@
 #                    (read by the app's memory budget; default 2048)
 #   WORKDIR          where nginx's config, pid, logs and the replica logs go (default: a new temp dir)
 #   STREAMLIT        the streamlit executable (default: streamlit on PATH); NGINX_BIN likewise (default nginx)
+# Needs bash, curl, nginx and the app's Python environment.
 # When ready it prints "READY <proxy url> <workdir>"; WORKDIR/replicas.tsv lists "index port pid" per replica.
 set -euo pipefail
 

@@ -107,6 +107,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         start_new_session=True,
     )
     assert process.stdout is not None
+    rows: list[list[str]] = []
     try:
         ready = process.stdout.readline()  # replicas.sh waits for health itself (120 s at most)
         assert ready.startswith("READY"), f"replicas.sh did not start: {ready}"
