@@ -266,9 +266,7 @@ class MemoryBudget:
         return available
 
     @contextmanager
-    def reserve(
-        self, nbytes: int, what: str, *, table: tuple[int, int] | None = None
-    ) -> Iterator[int]:
+    def reserve(self, nbytes: int, what: str, *, table: tuple[int, int] | None = None) -> Iterator[int]:
         """Reserve ``nbytes`` for the ``with`` block, after caches gave way if needed.
 
         Raises :class:`MemoryBudgetExceeded` when it still does not fit; with ``table=(n_vocab,

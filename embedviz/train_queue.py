@@ -136,7 +136,7 @@ class Ticket(Generic[R]):
 
     @property
     def state(self) -> str:
-        """"queued", "running", "stopping", "done", "stopped" (a partial result), "failed" or "cancelled"."""
+        """ "queued", "running", "stopping", "done", "stopped" (a partial result), "failed" or "cancelled"."""
         job = self._job
         if self.cancelled and not self.stopping:
             return "cancelled"
