@@ -21,7 +21,9 @@ line for the whole server (first come, first served) and at most ``workers`` of 
 * **Failures reach the visitors.** An exception raised by a job is delivered to every ticket of its run
   (``result()`` raises it); nothing is lost in the worker thread.
 * **Memory first.** With a budget (:class:`embedviz.budget.MemoryBudget`) each run reserves its
-  ``nbytes`` before it starts and releases them when it ends; a refusal fails that run only.
+  ``nbytes`` before it starts and releases them when it ends. A run that does not fit while other runs
+  hold memory stays at the head of the line until one of them ends; when nothing else runs, the
+  refusal fails that run only (its tickets get the budget's error), and the line goes on.
 * **Estimates.** The seconds a run takes per step are a moving average of recent finished runs; a
   ticket's estimate plays the line forward on the workers (running runs by their progress so far).
 """
@@ -39,7 +41,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from embedviz.errors import EmbedvizError
+from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
 
 WORKERS_VARIABLE = "EMBEDVIZ_TRAINING_WORKERS"
 #: Seconds per training step before any run finished (dim 256 on one core of a small server).
@@ -104,6 +106,7 @@ class _Job:
         self.result: Any = None
         self.error: BaseException | None = None
         self.stopped_early = False
+        self.retry_after = -1  # refused memory when this many runs had ended: wait for one more
 
 
 class Control:
@@ -210,6 +213,7 @@ class TrainQueue(Generic[K, R]):
         self._results: OrderedDict[Hashable, Any] = OrderedDict()
         self._threads: list[threading.Thread] = []
         self._closed = False
+        self._finishes = 0  # runs ended so far: a run refused memory waits for the next one to end
 
     # -- asking ----------------------------------------------------------------------------------------
 
@@ -339,23 +343,31 @@ class TrainQueue(Generic[K, R]):
             self._setup()
         while True:
             with self._cond:
-                while not self._line and not self._closed:
+                while not self._closed and not self._startable():
                     self._cond.wait()
                 if self._closed:
                     return
                 job = self._line.popleft()
                 job.state, job.started = "running", self._clock()
                 self._running.add(job)
-            self._run(job)
+                finishes = self._finishes
+            self._run(job, finishes)
 
-    def _run(self, job: _Job) -> None:
-        reservation = (
-            self._budget.reserve(job.nbytes, job.what)
-            if self._budget is not None and job.nbytes
-            else contextlib.nullcontext()
-        )
+    def _startable(self) -> bool:
+        """A run is waiting, and if it waits for memory, a run has finished since it was refused."""
+        return bool(self._line) and self._line[0].retry_after < self._finishes
+
+    def _run(self, job: _Job, finishes: int) -> None:
+        memory = contextlib.ExitStack()
         try:
-            with reservation:
+            if self._budget is not None and job.nbytes:
+                memory.enter_context(self._budget.reserve(job.nbytes, job.what))
+        except MemoryBudgetExceeded as refusal:
+            if not self._wait_for_memory(job, finishes):
+                self._finish(job, None, refusal)
+            return
+        try:
+            with memory:
                 result = job.fn(Control(job))
         except Exception as failure:  # delivered to every ticket of the run
             if not isinstance(failure, EmbedvizError):
@@ -367,8 +379,22 @@ class TrainQueue(Generic[K, R]):
         else:
             self._finish(job, result, None)
 
+    def _wait_for_memory(self, job: _Job, finishes: int) -> bool:
+        """A refused run goes back to the head of the line if other runs hold memory (or one ended
+        since it was refused): it starts after the next run ends. False: nothing will free memory."""
+        with self._cond:
+            self._running.discard(job)
+            if job.stop.is_set() or self._closed or (not self._running and self._finishes == finishes):
+                return False
+            job.state, job.started, job.retry_after = "queued", None, finishes
+            self._line.appendleft(job)
+            self._cond.notify_all()
+            return True
+
     def _finish(self, job: _Job, result: Any, error: BaseException | None) -> None:
         with self._cond:
+            self._finishes += 1
+            self._cond.notify_all()  # a run waiting for memory may start now
             self._running.discard(job)
             if self._active.get(job.key) is job:
                 del self._active[job.key]

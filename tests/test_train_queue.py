@@ -259,6 +259,25 @@ def test_budget_refusal_fails_that_run_only(make_queue) -> None:
     assert budget.reserved == 0
 
 
+def test_a_run_that_does_not_fit_yet_waits_for_a_running_one(make_queue) -> None:
+    log: list[str] = []
+    budget = MemoryBudget(1_000, margin=0, rss=lambda: 0, release=lambda: None)
+    queue, jobs = make_queue(workers=2, budget=budget), runs("abc", log)
+    first = submit(queue, jobs["a"], nbytes=600)
+    assert jobs["a"].started.wait(WAIT)
+    second, third = submit(queue, jobs["b"], nbytes=600), submit(queue, jobs["c"])
+    assert not jobs["b"].started.wait(0.3)  # a worker is free, but the memory is not
+    assert (second.state, second.place_in_line, third.place_in_line) == ("queued", 1, 2)
+    assert not jobs["c"].started.is_set()  # first come, first served: c waits behind b
+    jobs["a"].gate.set()
+    assert first.result(WAIT) == "a"
+    assert jobs["b"].started.wait(WAIT) and budget.reserved == 600
+    jobs["b"].gate.set()
+    jobs["c"].gate.set()
+    assert (second.result(WAIT), third.result(WAIT)) == ("b", "c")
+    assert budget.reserved == 0
+
+
 def test_only_the_newest_results_are_kept(make_queue) -> None:
     log: list[str] = []
     queue, jobs = make_queue(workers=1, keep=2), runs("abc", log)
