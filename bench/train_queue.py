@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch
 
-from embedviz.budget import MemoryBudget, resident_bytes, training_bytes
+from embedviz.budget import MemoryBudget, release_freed_memory, resident_bytes, training_bytes
 from embedviz.embeddings import build_position_table, build_token_table, table_bytes
 from embedviz.tokenizer import encode
 from embedviz.train_queue import TrainQueue
@@ -85,6 +85,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=150)
     parser.add_argument("--dim", type=int, default=256)
     parser.add_argument("--vary", choices=("seed", "sentence"), default="seed")
+    parser.add_argument("--trim", action="store_true", help="malloc_trim after every run")
     args = parser.parse_args()
 
     budget = MemoryBudget.from_environment()
@@ -104,7 +105,11 @@ def main() -> None:
                 tables = (token, build_position_table(token, key.context_length))
             sentence = ids.setdefault(key.sentence, encode(key.sentence))
             result = train(config_for(key), sentence, tables=tables, on_step=control.on_step)
-            return without_shared_table(result)  # what the page shows, not the model or the table
+            kept = without_shared_table(result)  # what the page shows, not the model or the table
+            del result, tables
+            if args.trim:
+                release_freed_memory()
+            return kept
 
         return job
 
@@ -123,7 +128,8 @@ def main() -> None:
     own_tables = table_bytes(N_VOCAB, args.dim, 1024) if args.vary == "seed" else 0
     print(
         f"{args.runs} runs ({args.vary} differs), {args.steps} steps, dim {args.dim}, "
-        f"{queue.workers} workers x {args.threads or torch.get_num_threads()} torch threads; "
+        f"{queue.workers} workers x {args.threads or torch.get_num_threads()} torch threads"
+        f"{', malloc_trim after each run' if args.trim else ''}; "
         f"budget {budget.limit / 2**20:,.0f} MiB ({budget.source}); "
         f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
