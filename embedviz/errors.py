@@ -57,3 +57,30 @@ class TextTooShortForWindowError(EmbedvizError):
             f"token further than the inputs). Use a longer text or a max_length of at most "
             f"{max(n_tokens - 1, 0):,}."
         )
+
+
+class MemoryBudgetExceeded(MemoryBudgetError):
+    """A request does not fit the process's memory budget right now (see :mod:`embedviz.budget`).
+
+    The fields let the page write its own message in the visitor's language: ``what`` was asked for,
+    ``needed`` and ``available`` bytes (after caches gave way), the budget's ``limit``, and, for
+    embedding tables, ``largest_dim``: the largest dim that fits right now (0: none; None: not a table).
+    """
+
+    def __init__(
+        self, what: str, needed: int, available: int, limit: int, largest_dim: int | None = None
+    ) -> None:
+        self.what = what
+        self.needed = needed
+        self.available = max(0, available)
+        self.limit = limit
+        self.largest_dim = largest_dim
+        message = (
+            f"{what} needs {needed / 1e6:,.0f} MB, but this server has only "
+            f"{self.available / 1e6:,.0f} MB free right now (limit {limit / 1e6:,.0f} MB)."
+        )
+        if largest_dim:
+            message += f" It has room for up to dim {largest_dim:,}."
+        elif largest_dim == 0:
+            message += " Try again in a moment, when other visitors' work is done."
+        super().__init__(message)

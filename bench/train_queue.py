@@ -1,0 +1,176 @@
+"""A class presses Train at once: K different training runs through the server-wide queue.
+
+Run from the repository root::
+
+    /work/main/.venv/bin/python bench/train_queue.py                    # 30 runs, one seed each
+    /work/main/.venv/bin/python bench/train_queue.py --runs 1           # one run alone
+    /work/main/.venv/bin/python bench/train_queue.py --vary sentence    # same tables, 30 sentences
+    /work/main/.venv/bin/python bench/train_queue.py --steps 100 --threads 0 --workers 1
+
+Each run is what the page's Train button asks for with the app's defaults (``TrainKey`` of dim 256,
+context 1,024, 150 steps, "The Verdict"; ``config_for`` as the view uses it). ``--vary seed`` (default)
+gives every student a seed of their own, so each run also draws its own seeded tables (what the page's
+table cache cannot share); ``--vary sentence`` shares one pair of tables. Every run goes through
+:class:`embedviz.train_queue.TrainQueue` with a :class:`embedviz.budget.MemoryBudget` (the process's
+limit: ``EMBEDVIZ_MEMORY_LIMIT_MB``, the container's or the machine's), ``--threads`` torch threads per
+worker (``torch.set_num_threads`` is per thread under OpenMP).
+
+Prints: when each run finished (seconds after all were submitted), the first and the last, the
+process's CPU seconds (user + system, from ``/proc/self/stat`` via ``os.times``), the peak RSS sampled
+every 5 ms and the kernel's ``VmHWM``, and the load average (other processes on the same cores stretch
+wall times; CPU seconds are the steadier figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch
+
+from embedviz.budget import MemoryBudget, release_freed_memory, resident_bytes, training_bytes
+from embedviz.embeddings import build_position_table, build_token_table, table_bytes
+from embedviz.tokenizer import encode
+from embedviz.train_queue import TrainQueue
+from embedviz.training import train
+from embedviz.training_view import TrainKey, config_for, without_shared_table
+
+SENTENCE = "I had always thought Jack Gisburn rather a cheap genius"
+N_VOCAB = 50_257
+TEXT_TOKENS = 1_416  # different tokens of "The Verdict" (the compact table's rows)
+
+
+class PeakRss:
+    """Samples the process's RSS every few milliseconds in a thread; ``peak`` is the largest seen."""
+
+    def __init__(self, every: float = 0.005) -> None:
+        self.peak = resident_bytes()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _sample(self, every: float) -> None:
+        while not self._done.wait(every):
+            self.peak = max(self.peak, resident_bytes())
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def vm_hwm() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=0, help="0: the queue's default (cores)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads per worker (0: torch's)")
+    parser.add_argument("--steps", type=int, default=150)
+    parser.add_argument("--dim", type=int, default=256)
+    parser.add_argument("--vary", choices=("seed", "sentence"), default="seed")
+    parser.add_argument("--trim", action="store_true", help="malloc_trim after every run")
+    args = parser.parse_args()
+
+    budget = MemoryBudget.from_environment()
+    setup = (lambda: torch.set_num_threads(args.threads)) if args.threads else None
+    queue = TrainQueue(args.workers or None, budget=budget, keep=args.runs, worker_setup=setup)
+    shared = None
+    if args.vary == "sentence":
+        token = build_token_table(N_VOCAB, args.dim, 123)
+        shared = (token, build_position_table(token, 1024))
+    ids = {}
+
+    def job_for(key: TrainKey):
+        def job(control):
+            tables = shared
+            if tables is None:  # a seed of its own: its own tables, dropped with the run
+                token = build_token_table(N_VOCAB, key.dim, key.seed)
+                tables = (token, build_position_table(token, key.context_length))
+            sentence = ids.setdefault(key.sentence, encode(key.sentence))
+            result = train(config_for(key), sentence, tables=tables, on_step=control.on_step)
+            kept = without_shared_table(result)  # what the page shows, not the model or the table
+            del result, tables
+            if args.trim:
+                release_freed_memory()
+            return kept
+
+        return job
+
+    keys = [
+        TrainKey(
+            dim=args.dim,
+            seed=123 + i if args.vary == "seed" else 123,
+            context_length=1024,
+            steps=args.steps,
+            source="verdict",
+            sentence=SENTENCE if args.vary == "seed" else f"{SENTENCE} number {i}",
+        )
+        for i in range(args.runs)
+    ]
+    first = config_for(keys[0])
+    own_tables = table_bytes(N_VOCAB, args.dim, 1024) if args.vary == "seed" else 0
+    print(
+        f"{args.runs} runs ({args.vary} differs), {args.steps} steps, dim {args.dim}, "
+        f"{queue.workers} workers x {args.threads or torch.get_num_threads()} torch threads"
+        f"{', malloc_trim after each run' if args.trim else ''}; "
+        f"budget {budget.limit / 2**20:,.0f} MiB ({budget.source}); "
+        f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    rss_before, cpu_before = resident_bytes(), cpu_seconds()
+    sampler = PeakRss()
+    started = time.perf_counter()
+    tickets = [
+        queue.submit(
+            key,
+            job_for(key),
+            steps=key.steps,
+            nbytes=training_bytes(first, TEXT_TOKENS, first_run=i == 0) + own_tables,
+            what=f"Training run {i}",
+        )
+        for i, key in enumerate(keys)
+    ]
+    estimates = [ticket.estimate_seconds or 0.0 for ticket in tickets]
+    print(f"estimates at submit (prior pace): first {estimates[0]:.1f} s, last {estimates[-1]:.1f} s")
+    finished, failed = [], []
+    for i, ticket in enumerate(tickets):
+        try:
+            result = ticket.result(timeout=3600)
+            finished.append(time.perf_counter() - started)
+            losses = f"{result.losses[0]:.2f} -> {result.losses[-1]:.2f}"
+            print(f"  run {i:>2}: done at {finished[-1]:6.1f} s, loss {losses}")
+        except Exception as error:  # a refused or failed run: counted and shown, the others go on
+            failed.append(f"run {i}: {error}")
+    cpu = cpu_seconds() - cpu_before
+    peak = sampler.stop()
+    queue.close()
+    print(f"finished {len(finished)}/{args.runs}; failed: {failed or 'none'}")
+    if finished:
+        print(f"first finished at {min(finished):.1f} s, last at {max(finished):.1f} s (wall, after submit)")
+    print(f"CPU: {cpu:.1f} s in all, {cpu / max(len(finished), 1):.2f} s per run")
+    print(
+        f"RSS: {rss_before / 2**20:.0f} MiB before, peak {peak / 2**20:.0f} MiB sampled "
+        f"(+{(peak - rss_before) / 2**20:.0f} MiB), VmHWM {vm_hwm() / 2**20:.0f} MiB; "
+        f"seconds per step learned: {queue.seconds_per_step:.3f}"
+    )
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
