@@ -23,18 +23,25 @@ GROUP_COLORS = ("#15803d", "#dc2626", "#0891b2", "#7c3aed", "#ca8a04", "#db2777"
 ACROSS_COLOR = "#64748b"
 
 
+def _two_places(value: float, decimal: str) -> str:
+    """``value`` with two decimals and the given decimal mark; -0.001 is "0.00", not "-0.00"."""
+    return f"{round(value, 2) + 0.0:.2f}".replace(".", decimal)
+
+
 def lesson_figure(
     before: GroupGap,
     after: GroupGap,
     group_names: Sequence[str],
     texts: dict[str, str],
     height: int = 320,
+    separators: str = ".,",
 ) -> go.Figure:
     """Dumbbells of the mean cosine within each group and across groups, at step 0 and after training.
 
     ``group_names`` are the groups' names in the order of ``before.per_group``; ``texts`` holds "start"
     and "end" (the two circles' legend names, e.g. "step 0", "after 100 steps"), "across" (the grey
-    row's name) and "axis" (the x axis title)."""
+    row's name) and "axis" (the x axis title). ``separators`` are Plotly's decimal and thousands marks
+    (``",."`` for German); the values written next to the circles use the same decimal mark."""
     if len(group_names) != len(before.per_group) or len(after.per_group) != len(before.per_group):
         raise ValueError("one name per group, and the same groups before and after")
     names = [plain(name) for name in group_names] + [plain(texts["across"])]
@@ -63,7 +70,7 @@ def lesson_figure(
                 mode="markers+text" if key == "end" else "markers",
                 name=label,
                 marker={**marker, "color": colors, "line": {"width": 3, "color": colors}},
-                text=[f"{value:.2f}" for value in values] if key == "end" else None,
+                text=[_two_places(value, separators[0]) for value in values] if key == "end" else None,
                 textposition="middle right",
                 hovertemplate=f"%{{y}}, {label}: %{{x:.3f}}<extra></extra>",
                 showlegend=False,
@@ -75,6 +82,7 @@ def lesson_figure(
     figure.add_vline(x=0, line={"color": ACROSS_COLOR, "dash": "dash", "width": 1})
     figure.update_layout(
         font=FONT,
+        separators=separators,
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 40},
         legend={"orientation": "h", "y": -0.25, "x": 0, "itemclick": False, "itemdoubleclick": False},

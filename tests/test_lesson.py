@@ -260,6 +260,16 @@ def test_lesson_figure_draws_every_group_and_the_across_row():
     figure.to_json()  # serialisable as the page would send it
 
 
+def test_lesson_figure_writes_german_decimals_and_no_negative_zero():
+    before = GroupGap(0.0, -0.0012, (0.0, 0.0))
+    after = GroupGap(0.4, -0.0025, (0.456, 0.3))
+    texts = {"start": "a", "end": "b", "across": "c", "axis": "d"}
+    figure = lesson_figure(before, after, ["x", "y"], texts, separators=",.")
+    end = next(t for t in figure.data if t.name == "b" and t.x[0] is not None)
+    assert list(end.text) == ["0,46", "0,30", "0,00"]
+    assert figure.layout.separators == ",."
+
+
 def test_lesson_figure_refuses_a_missing_name():
     gap = GroupGap(0.0, 0.0, (0.0, 0.0))
     with pytest.raises(ValueError):
