@@ -274,3 +274,11 @@ def test_lesson_figure_refuses_a_missing_name():
     gap = GroupGap(0.0, 0.0, (0.0, 0.0))
     with pytest.raises(ValueError):
         lesson_figure(gap, gap, ["one"], {"start": "a", "end": "b", "across": "c", "axis": "d"})
+
+
+def test_every_group_has_a_name_in_english_and_german():
+    from embedviz.ui.strings.lesson import STRINGS
+
+    for name in GROUPS:
+        english, german = STRINGS[f"lesson.group.{name}"]
+        assert english and german and english != german
