@@ -6,6 +6,7 @@ random seeded embeddings, about 0 for every row) and a filled circle after the l
 the picture: the coloured rows move right (the words of a group now point the same way), the grey row
 stays near 0 (words of different groups do not). A dashed line marks 0, what chance gives.
 
+:func:`lesson_map_figure` shows the same thing as two maps of the group words (step 0, after training).
 All texts are arguments (the page passes them in its language).
 """
 
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from embedviz.figures import FONT, plain
 from embedviz.lesson import GroupGap
@@ -97,4 +100,53 @@ def lesson_figure(
     return figure
 
 
-__all__ = ["ACROSS_COLOR", "GROUP_COLORS", "lesson_figure"]
+def lesson_map_figure(
+    start: np.ndarray,
+    end: np.ndarray,
+    labels: Sequence[int],
+    words: Sequence[str],
+    group_names: Sequence[str],
+    texts: dict[str, str],
+    height: int = 420,
+) -> go.Figure:
+    """Two maps of the group words side by side, at step 0 (``start``) and after training (``end``), each
+    ``(n_words, 2)`` (:func:`embedviz.lesson.map_points`, one PCA per map), every word in its group's
+    colour. At step 0 the colours are mixed; after training each group is a cluster.
+
+    ``labels[i]`` is word ``i``'s group (an index into ``group_names``); ``texts`` holds "start" and
+    "end" (the two maps' titles)."""
+    if not len(start) == len(end) == len(labels) == len(words):
+        raise ValueError("one label and one word per point, the same points in both maps")
+    figure = make_subplots(rows=1, cols=2, subplot_titles=[plain(texts["start"]), plain(texts["end"])])
+    for col, points in ((1, start), (2, end)):
+        for group, name in enumerate(group_names):
+            rows = [i for i, label in enumerate(labels) if label == group]
+            figure.add_trace(
+                go.Scatter(
+                    x=points[rows, 0],
+                    y=points[rows, 1],
+                    mode="markers+text",
+                    name=plain(name),
+                    legendgroup=str(group),
+                    showlegend=col == 1,
+                    marker={"size": 12, "color": GROUP_COLORS[group % len(GROUP_COLORS)]},
+                    text=[plain(words[i]) for i in rows],
+                    textposition="top center",
+                    textfont={"size": 14},
+                    hovertemplate="%{text}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+    figure.update_xaxes(showticklabels=False, zeroline=False)
+    figure.update_yaxes(showticklabels=False, zeroline=False)
+    figure.update_layout(
+        font=FONT,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.05, "x": 0, "itemdoubleclick": False},
+    )
+    return figure
+
+
+__all__ = ["ACROSS_COLOR", "GROUP_COLORS", "lesson_figure", "lesson_map_figure"]

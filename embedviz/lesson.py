@@ -21,7 +21,9 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
+from sklearn.decomposition import PCA
 
 from embedviz.training import TrainConfig, TrainResult
 
@@ -145,6 +147,13 @@ def lesson_gaps(
     return group_gap(start, labels), group_gap(end, labels)
 
 
+def map_points(vectors: torch.Tensor) -> np.ndarray:
+    """2D coordinates of the rows of ``vectors`` for a map: their own two principal components
+    (scikit-learn's PCA). Give each moment its own map: axes fitted on the trained vectors would
+    already pick the directions the groups later share, and make step 0 look grouped when it is not."""
+    return PCA(n_components=2).fit_transform(vectors.detach().double().numpy())
+
+
 def permutation_gaps(vectors: torch.Tensor, labels: list[int], n: int, seed: int = 0) -> list[float]:
     """The gap for ``n`` random relabellings of the same vectors (group sizes kept): what chance gives."""
     generator = torch.Generator().manual_seed(seed)
@@ -170,5 +179,6 @@ __all__ = [
     "lesson_config",
     "lesson_gaps",
     "load_lesson_corpus",
+    "map_points",
     "permutation_gaps",
 ]

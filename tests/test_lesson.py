@@ -13,11 +13,12 @@ import math
 import statistics
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from embedviz.embeddings import build_position_table, build_token_table
-from embedviz.figures_lesson import ACROSS_COLOR, GROUP_COLORS, lesson_figure
+from embedviz.figures_lesson import ACROSS_COLOR, GROUP_COLORS, lesson_figure, lesson_map_figure
 from embedviz.lesson import (
     DEFAULT_SENTENCE,
     GROUPS,
@@ -27,6 +28,7 @@ from embedviz.lesson import (
     group_vectors,
     lesson_config,
     lesson_gaps,
+    map_points,
     permutation_gaps,
 )
 from embedviz.lesson_corpus import build_corpus
@@ -282,3 +284,47 @@ def test_every_group_has_a_name_in_english_and_german():
     for name in GROUPS:
         english, german = STRINGS[f"lesson.group.{name}"]
         assert english and german and english != german
+
+
+def mean_distance_ratio(points: np.ndarray, labels: list[int]) -> float:
+    """Mean distance of two points of the same group over that of two points of different groups."""
+    within, across = [], []
+    for i in range(len(labels)):
+        for j in range(i + 1, len(labels)):
+            d = math.dist(points[i], points[j])
+            (within if labels[i] == labels[j] else across).append(d)
+    return statistics.mean(within) / statistics.mean(across)
+
+
+def test_the_maps_show_mixed_groups_at_step_0_and_clusters_after(tables, groups, lesson_run):
+    """Measured: ratio 0.99 at step 0 (no grouping), 0.19 after the calibrated run."""
+    start, labels = group_vectors(tables[0].layer.weight, groups)
+    end, _ = group_vectors(lesson_run.trained_rows, groups, lesson_run.trained_ids)
+    assert mean_distance_ratio(map_points(start), labels) > 0.8
+    assert mean_distance_ratio(map_points(end), labels) < 0.4
+
+
+def test_map_points_are_the_two_leading_directions():
+    generator = torch.Generator().manual_seed(8)
+    vectors = torch.randn(30, 2, generator=generator) @ torch.tensor([[5.0, 0, 0, 0], [0, 0, 2.0, 0]])
+    vectors += 0.01 * torch.randn(30, 4, generator=generator)
+    points = map_points(vectors)
+    centred = (vectors - vectors.mean(0)).double().numpy()
+    # up to sign, the first axis is the 5x direction and the second the 2x one
+    assert abs(np.corrcoef(points[:, 0], centred[:, 0])[0, 1]) > 0.999
+    assert abs(np.corrcoef(points[:, 1], centred[:, 2])[0, 1]) > 0.999
+
+
+def test_lesson_map_figure_colours_every_word_by_its_group():
+    start = np.arange(10, dtype=float).reshape(5, 2)
+    end = start * 2
+    words = ["cat", "dog", "red", "blue", "green"]
+    texts = {"start": "Schritt 0", "end": "danach"}
+    figure = lesson_map_figure(start, end, [0, 0, 1, 1, 1], words, ["Tiere", "Farben"], texts)
+    assert [t.name for t in figure.data] == ["Tiere", "Farben", "Tiere", "Farben"]
+    assert [list(t.text) for t in figure.data[:2]] == [["cat", "dog"], ["red", "blue", "green"]]
+    assert [t.marker.color for t in figure.data] == [*GROUP_COLORS[:2], *GROUP_COLORS[:2]]
+    assert list(figure.data[3].x) == [8.0, 12.0, 16.0]
+    assert [a.text for a in figure.layout.annotations] == ["Schritt 0", "danach"]
+    with pytest.raises(ValueError):
+        lesson_map_figure(start, end[:4], [0, 0, 1, 1, 1], words, ["a", "b"], texts)

@@ -26,6 +26,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lesson.group.colours": ("colours", "Farben"),
     "lesson.group.numbers": ("numbers", "Zahlen"),
     "lesson.group.days": ("days", "Wochentage"),
+    "lesson.map_caption": (
+        "Each map shows the {n_words} group words on their own two main directions (PCA). At step 0 the "
+        "colours are mixed; after training each group is a cluster.",
+        "Jede Karte zeigt die {n_words} Gruppenwörter auf ihren eigenen zwei Hauptrichtungen (PCA). In "
+        "Schritt 0 sind die Farben gemischt; nach dem Training bildet jede Gruppe einen Haufen.",
+    ),
     "lesson.caption": (
         "Mean cosine of two words of the same group: {start} at step 0, {within} after training; of two "
         "words of different groups: {across}. 1 means the same direction, 0 unrelated.",
