@@ -5,11 +5,13 @@ Regenerate it from the repository root with::
     python -m embedviz.lesson_corpus
 
 Every group of :data:`embedviz.lesson.GROUPS` has its own sentence templates; each template is filled with
-every word of its group, :data:`REPEATS` times, and the sentences are shuffled with a fixed seed and
-joined by spaces. So each word is used exactly as often as the others of its group, in exactly the same
-contexts: the only thing that tells " cat" from " dog" is its random start. The "story" template holds
-the default sentence's pattern (two words of every group), and the text opens with the default sentence
-itself, so all its tokens occur.
+every word of its group, :data:`REPEATS` times, so in the templates every word of a group is used as often
+as the others, in the same contexts: the only thing that tells " cat" from " dog" is its random start.
+:data:`STORIES` "story" sentences follow the default sentence's pattern (two words of every group, drawn
+at random). The sentences are shuffled with a fixed seed and written one a line, so that a sentence begins
+with the same token as when it is typed alone ("The", not " The"). The text opens with the default
+sentence itself, and one animal template is the page's default sentence "Today the cat sat on the mat":
+every token of both occurs.
 The text is written for embedviz (see NOTICE).
 """
 
@@ -26,6 +28,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "A {} slept in the barn.",
         "My {} ran across the farm.",
         "The old {} drank some water.",
+        "Today the {} sat on the mat.",  # the page's default sentence, "Today the cat sat on the mat"
     ),
     "colours": (
         "She painted the door {}.",
@@ -77,8 +80,9 @@ def build_corpus() -> str:
     ]
     sentences += [_story(rng) for _ in range(STORIES)]
     rng.shuffle(sentences)
-    # The default sentence opens the text, so its first token ("The" without a space) occurs too.
-    return " ".join([DEFAULT_SENTENCE, *sentences]) + "\n"
+    # One sentence a line: a sentence starts as a typed one does ("The", not " The"). The default
+    # sentence opens the text.
+    return "\n".join([DEFAULT_SENTENCE, *sentences]) + "\n"
 
 
 def main() -> None:
