@@ -89,6 +89,13 @@ def test_default_sentence_tokens_all_occur_and_cover_every_group(plain_gpt2, cor
         assert len(set(sentence) & set(ids)) >= 2, name
 
 
+def test_the_pages_default_sentence_occurs_whole(plain_gpt2, corpus):
+    from embedviz.ui.state import DEFAULT_TEXT
+
+    corpus_ids = set(plain_gpt2.encode(corpus))
+    assert [plain_gpt2.decode([i]) for i in plain_gpt2.encode(DEFAULT_TEXT) if i not in corpus_ids] == []
+
+
 def test_a_word_that_is_two_tokens_is_refused():
     class Split:
         def encode(self, text):
