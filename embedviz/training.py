@@ -85,6 +85,9 @@ class TrainConfig:
     batch_size: int = 8
     steps: int = 300
     learning_rate: float = 1e-2
+    # Adam's step size for the two embedding tables; None: learning_rate. A larger one lets a run of a few
+    # seconds move the embeddings as far as a much longer run would (the lesson corpus uses it).
+    embedding_learning_rate: float | None = None
     n_blocks: int = 1
     n_heads: int = 4
     snapshot_every: int = 10
@@ -111,6 +114,11 @@ class TrainConfig:
         """Attention heads actually used: ``n_heads`` if it divides the width, else the largest divisor."""
         return math.gcd(self.width, self.n_heads)
 
+    @property
+    def embedding_rate(self) -> float:
+        """The step size of the embedding tables: ``embedding_learning_rate``, else ``learning_rate``."""
+        return self.learning_rate if self.embedding_learning_rate is None else self.embedding_learning_rate
+
     def check(self) -> int:
         """Raise a :class:`SettingError` for settings out of range; return the vocabulary size (GPT-2)."""
         if (self.spec.encoding, self.spec.positional) != ("gpt2", "learned"):
@@ -129,10 +137,12 @@ class TrainConfig:
                 raise SettingError(
                     f"{name} must be a whole number from {low:,} to {high:,}, not {value!r:.40}."
                 )
-        if not 0 < self.learning_rate <= 1:
-            raise SettingError(
-                f"learning_rate must be above 0 and at most 1, not {self.learning_rate!r:.40}."
-            )
+        for name, rate in (
+            ("learning_rate", self.learning_rate),
+            ("embedding_learning_rate", self.embedding_rate),
+        ):
+            if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1:
+                raise SettingError(f"{name} must be above 0 and at most 1, not {rate!r:.40}.")
         return n_vocab
 
 
@@ -299,7 +309,11 @@ def train(
     compact_of[vocab] = torch.arange(len(vocab))
     sentence = torch.tensor(sentence_ids, dtype=torch.long)
     model = _build_model(config, tables, vocab, config.max_length)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    tables_params = [model.token_embeddings.weight, model.position_embeddings.weight]
+    others = [p for p in model.parameters() if all(p is not t for t in tables_params)]
+    optimizer = torch.optim.Adam(
+        [{"params": tables_params, "lr": config.embedding_rate}, {"params": others}], lr=config.learning_rate
+    )
     generator = torch.Generator().manual_seed(config.seed)  # the batches' order; global RNG untouched
     loader = DataLoader(
         dataset,

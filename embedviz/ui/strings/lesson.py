@@ -1,0 +1,41 @@
+"""Strings of the training lesson "tokens used alike end up alike" ("lesson." and the "lesson" choice of
+the training text). Not shown yet: the train view will use them when it offers the lesson corpus."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "train.source.lesson": (
+        "Words used alike (built-in lesson)",
+        "Gleich verwendete Wörter (eingebaute Lektion)",
+    ),
+    "lesson.title": ("Tokens used alike end up alike", "Gleich verwendete Tokens werden einander ähnlich"),
+    "lesson.intro": (
+        "The lesson text is made of short sentences in which animals, colours, numbers and days fill the "
+        "same places: “The cat ate its food”, “The dog ate its food”. Words of a group are followed by the "
+        "same tokens, so training pushes their embeddings the same way. At step 0 the embeddings are "
+        "random and a group's words are no more alike than any two words (cosine about 0).",
+        "Der Lektionstext besteht aus kurzen Sätzen, in denen Tiere, Farben, Zahlen und Wochentage an "
+        "denselben Stellen stehen: „The cat ate its food“, „The dog ate its food“. Auf die Wörter einer "
+        "Gruppe folgen dieselben Tokens, also schiebt das Training ihre Embeddings in dieselbe Richtung. "
+        "In Schritt 0 sind die Embeddings zufällig, und die Wörter einer Gruppe sind einander nicht "
+        "ähnlicher als zwei beliebige Wörter (Kosinus etwa 0).",
+    ),
+    "lesson.start": ("step 0", "Schritt 0"),
+    "lesson.end": ("after {steps} steps", "nach {steps} Schritten"),
+    "lesson.across": ("words of different groups", "Wörter verschiedener Gruppen"),
+    "lesson.axis": ("mean cosine similarity of word pairs", "mittlere Kosinus-Ähnlichkeit der Wortpaare"),
+    "lesson.group.animals": ("animals", "Tiere"),
+    "lesson.group.colours": ("colours", "Farben"),
+    "lesson.group.numbers": ("numbers", "Zahlen"),
+    "lesson.group.days": ("days", "Wochentage"),
+    "lesson.map_caption": (
+        "Each map shows the {n_words} group words on their own two main directions (PCA). At step 0 the "
+        "colours are mixed; after training each group is a cluster.",
+        "Jede Karte zeigt die {n_words} Gruppenwörter auf ihren eigenen zwei Hauptrichtungen (PCA). In "
+        "Schritt 0 sind die Farben gemischt; nach dem Training bildet jede Gruppe einen Haufen.",
+    ),
+    "lesson.caption": (
+        "Mean cosine of two words of the same group: {start} at step 0, {within} after training; of two "
+        "words of different groups: {across}. 1 means the same direction, 0 unrelated.",
+        "Mittlerer Kosinus zweier Wörter derselben Gruppe: {start} in Schritt 0, {within} nach dem "
+        "Training; zweier Wörter verschiedener Gruppen: {across}. 1 heißt gleiche Richtung, 0 unabhängig.",
+    ),
+}
