@@ -53,7 +53,7 @@ from st_client import ProtocolError, Run, Visitor, local_base
 from visitor_cost import measure
 
 from embedviz.tokenizer import tokenize
-from embedviz.training_view import MAX_TRACKED_TOKENS
+from embedviz.training_runs import MAX_TRACKED_TOKENS
 from embedviz.ui.state import VIEWS
 
 HARD_KILL_GRACE = 60.0

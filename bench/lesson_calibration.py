@@ -25,7 +25,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from embedviz.embeddings import build_position_table, build_token_table
+from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table
 from embedviz.lesson import (
     DEFAULT_SENTENCE,
     group_token_ids,
@@ -70,12 +70,12 @@ def main() -> None:
     columns = ("gap@0", "within", "across", "gap", "loss", "cpu s", "wall s")
     print(f"{'run':>14} " + " ".join(f"{name:>7}" for name in columns))
     # One short run first, untimed: the first run in a process pays torch's one-off set-up.
-    train(TrainConfig(dim=args.dim, seed=args.seed, steps=5), sentence, text, tables=tables)
+    spec = EmbeddingSpec(dim=args.dim, seed=args.seed)
+    train(TrainConfig(spec=spec, steps=5), sentence, text, tables=tables)
     for run in args.runs:
         steps, window, batch, *rate = run.split("x")
         config = TrainConfig(
-            dim=args.dim,
-            seed=args.seed,
+            spec=spec,
             steps=int(steps),
             max_length=int(window),
             stride=int(window),

@@ -35,11 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
 
 from embedviz.budget import MemoryBudget, release_freed_memory, resident_bytes, training_bytes
-from embedviz.embeddings import build_position_table, build_token_table, table_bytes
+from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table, table_bytes
 from embedviz.tokenizer import encode
 from embedviz.train_queue import TrainQueue
 from embedviz.training import train
-from embedviz.training_view import TrainKey, config_for, without_shared_table
+from embedviz.training_runs import TrainKey, config_for, without_shared_table
 
 SENTENCE = "I had always thought Jack Gisburn rather a cheap genius"
 N_VOCAB = 50_257
@@ -115,9 +115,7 @@ def main() -> None:
 
     keys = [
         TrainKey(
-            dim=args.dim,
-            seed=123 + i if args.vary == "seed" else 123,
-            context_length=1024,
+            spec=EmbeddingSpec(dim=args.dim, seed=123 + i if args.vary == "seed" else 123),
             steps=args.steps,
             source="verdict",
             sentence=SENTENCE if args.vary == "seed" else f"{SENTENCE} number {i}",

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from sklearn.decomposition import PCA
 
+from embedviz.embeddings import EmbeddingSpec
 from embedviz.training import TrainConfig, TrainResult
 
 #: The word groups, each word spelled as its single GPT-2 token with a leading space stripped.
@@ -125,9 +126,7 @@ def lesson_config(
     CPU-second moves the embeddings as far as a much longer run would."""
     window = min(LESSON_WINDOW, context_length)
     return TrainConfig(
-        dim=dim,
-        seed=seed,
-        context_length=context_length,
+        spec=EmbeddingSpec(dim=dim, seed=seed, context_length=context_length),
         max_length=window,
         stride=window,
         batch_size=LESSON_BATCH,

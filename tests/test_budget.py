@@ -20,7 +20,7 @@ from embedviz.budget import (
     tiny_gpt_parameters,
     training_bytes,
 )
-from embedviz.embeddings import MAX_DIM, build_position_table, build_token_table
+from embedviz.embeddings import MAX_DIM, EmbeddingSpec, build_position_table, build_token_table
 from embedviz.errors import EmbedvizError, MemoryBudgetError, MemoryBudgetExceeded
 from embedviz.training import TinyGPT, TrainConfig, _build_model
 
@@ -256,7 +256,9 @@ def test_largest_dim_is_capped() -> None:
     ("dim", "n_blocks", "n_heads"), [(256, 1, 4), (64, 2, 4), (512, 1, 4), (30, 1, 4), (1, 1, 1)]
 )
 def test_parameter_count_matches_the_real_model(dim: int, n_blocks: int, n_heads: int) -> None:
-    config = TrainConfig(dim=dim, seed=1, context_length=64, n_blocks=n_blocks, n_heads=n_heads)
+    config = TrainConfig(
+        spec=EmbeddingSpec(dim=dim, seed=1, context_length=64), n_blocks=n_blocks, n_heads=n_heads
+    )
     n_text = 97
     token = build_token_table(200, dim, 1)
     model = _build_model(config, (token, build_position_table(token, 64)), torch.arange(n_text), 32)

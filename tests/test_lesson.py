@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 import torch
 
-from embedviz.embeddings import build_position_table, build_token_table
-from embedviz.figures_lesson import ACROSS_COLOR, GROUP_COLORS, lesson_figure, lesson_map_figure
+from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table
+from embedviz.figures.lesson import lesson_figure, lesson_map_figure
+from embedviz.figures.style import ACROSS_COLOR, GROUP_COLORS
 from embedviz.lesson import (
     DEFAULT_SENTENCE,
     GROUPS,
@@ -209,7 +210,12 @@ def test_the_lesson_needs_the_faster_embedding_steps(plain_gpt2, corpus, tables,
 
 def test_embedding_learning_rate_none_is_the_learning_rate(plain_gpt2, corpus):
     sentence = plain_gpt2.encode(DEFAULT_SENTENCE)
-    small = {"dim": 16, "seed": 3, "context_length": 64, "steps": 5, "max_length": 8, "stride": 8}
+    small = {
+        "spec": EmbeddingSpec(dim=16, seed=3, context_length=64),
+        "steps": 5,
+        "max_length": 8,
+        "stride": 8,
+    }
     plain = train(TrainConfig(**small), sentence, corpus)
     same = train(TrainConfig(**small, embedding_learning_rate=1e-2), sentence, corpus)
     fast = train(TrainConfig(**small, embedding_learning_rate=1e-1), sentence, corpus)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from embedviz.budget import MemoryBudget
+from embedviz.embeddings import EmbeddingSpec
 from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
 from embedviz.train_queue import (
     WORKERS_VARIABLE,
@@ -316,7 +317,7 @@ def test_real_training_stops_through_the_queue(make_queue) -> None:
     """Control.on_step plugged into embedviz.training.train: progress arrives, Stop stops the loop."""
     from embedviz.training import TrainConfig, train
 
-    config = TrainConfig(dim=16, context_length=64, steps=2_000, snapshot_every=50)
+    config = TrainConfig(spec=EmbeddingSpec(dim=16, context_length=64), steps=2_000, snapshot_every=50)
     reached = threading.Event()
     queue = make_queue(workers=1)
 

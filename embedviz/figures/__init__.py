@@ -1,5 +1,5 @@
 """Plotly figures, one module per picture (pure functions; no Streamlit, texts passed in).
 
 ``style`` (colours, fonts, cameras), ``vectors`` (heatmaps), ``space`` (the 3D view), ``batches``
-(windows and tensors), ``training`` (loss, animation, position curve).
+(windows and tensors), ``training`` (loss, animation, position curve), ``lesson`` (groups before/after).
 """

@@ -19,6 +19,9 @@ PALETTE = ("#1d4ed8", "#b45309", "#047857", "#b91c1c", "#6d28d9", "#0e7490", "#a
 SENTENCE_COLOURS = {"A": "#0f766e", "B": "#b91c1c"}
 #: Training: the loss curve, and the dashed line of a model that only guesses (uniform over the vocabulary).
 LOSS_COLOUR, GUESS_COLOUR, GUESS_TEXT_COLOUR = "#1d4ed8", "#64748b", "#475569"
+#: The lesson's word groups (animals, colours, numbers, days, then more), and pairs across groups.
+GROUP_COLORS = ("#15803d", "#dc2626", "#0891b2", "#7c3aed", "#ca8a04", "#db2777")
+ACROSS_COLOR = "#64748b"
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 15, "color": "#0f172a"}
 #: The 3D view's preset camera angles (the ``camera`` setting).
 CAMERAS = {

@@ -18,12 +18,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from embedviz.figures import FONT, plain
+from embedviz.figures.style import ACROSS_COLOR, FONT, GROUP_COLORS, plain
 from embedviz.lesson import GroupGap
-
-#: Group colours, in the order of GROUPS (animals, colours, numbers, days); then more for other groups.
-GROUP_COLORS = ("#15803d", "#dc2626", "#0891b2", "#7c3aed", "#ca8a04", "#db2777")
-ACROSS_COLOR = "#64748b"
 
 
 def _two_places(value: float, decimal: str) -> str:
@@ -149,4 +145,4 @@ def lesson_map_figure(
     return figure
 
 
-__all__ = ["ACROSS_COLOR", "GROUP_COLORS", "lesson_figure", "lesson_map_figure"]
+__all__ = ["lesson_figure", "lesson_map_figure"]
