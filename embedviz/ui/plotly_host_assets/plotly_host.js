@@ -1,0 +1,236 @@
+/**
+ * embedviz's Plotly host (components v2, issue 13): one Plotly chart that stays mounted.
+ *
+ * Streamlit calls the default export again with new `data` on the same `parentElement` for as long as the
+ * element's key stays on the page. The first call draws with Plotly.newPlot; later calls update the same div
+ * with Plotly.react, so the WebGL context, shaders and camera survive. Calls are chained (one at a time) and
+ * a call that a newer one has overtaken is skipped.
+ *
+ * Kept across updates: the camera of every 3D scene (read from the div's current layout) unless Python sends a
+ * new `cameraRevision` (a preset was chosen), 2D zoom (layout.uirevision), and legend entries the user hid.
+ *
+ * Glide: a point of a scatter3d trace that has `ids` moves from where it is drawn now to its new place over
+ * `glideMs` (requestAnimationFrame + Plotly.restyle of x/y/z; plotly.js does not animate 3D transitions).
+ * Points with a new id grow from size 0. A newer update stops a running glide where it is and glides on from
+ * there. `prefers-reduced-motion: reduce` (or glideMs 0) makes every change a jump.
+ *
+ * plotly.js is the installed plotly package's plotly.min.js, served by the app (see plotly_host.py). It is
+ * loaded once per page with a classic <script>; this module keeps its own reference and gives window.Plotly
+ * back to whoever had it (st.plotly_chart installs Streamlit's own plotly.js there).
+ */
+
+const PLOTLY_URL = new URL("../embedviz.plotlyjs/plotly.min.js", import.meta.url).href;
+const TYPED = {
+  f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array,
+  i2: Int16Array, u2: Uint16Array, i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray,
+};
+const states = new WeakMap(); // parentElement -> state of its chart
+let plotlyPromise = null;
+
+function loadPlotly() {
+  if (!plotlyPromise) {
+    plotlyPromise = new Promise((resolve, reject) => {
+      const previous = window.Plotly;
+      const hadModuleName = "moduleName" in window;
+      const script = document.createElement("script");
+      script.src = PLOTLY_URL;
+      script.dataset.embedviz = "plotlyjs";
+      script.onload = () => {
+        const mine = window.Plotly;
+        if (previous) window.Plotly = previous;
+        if (!hadModuleName) delete window.moduleName; // the bundle's UMD header also sets self.moduleName
+        resolve(mine);
+      };
+      script.onerror = () => {
+        plotlyPromise = null;
+        script.remove();
+        reject(new Error(`could not load ${PLOTLY_URL}`));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return plotlyPromise;
+}
+
+/** Plotly's Python encoder sends numpy arrays as {dtype, bdata}; decode the one-dimensional ones. */
+function decode(value) {
+  if (!value || typeof value !== "object" || typeof value.bdata !== "string") return value;
+  const Typed = TYPED[value.dtype];
+  if (!Typed || (value.shape && String(value.shape).includes(","))) return value;
+  const bytes = Uint8Array.from(atob(value.bdata), (c) => c.charCodeAt(0));
+  return new Typed(bytes.buffer);
+}
+
+function reducedMotion() {
+  return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+}
+
+function traceKey(trace, index) {
+  return trace.uid || `${index}:${trace.type || "scatter"}`;
+}
+
+/** The user's hidden legend entries and 3D cameras, carried into the new figure. */
+function carryUserState(gd, traces, layout, keepCamera) {
+  const hidden = new Map();
+  (gd.data || []).forEach((trace, i) => {
+    if (trace.visible === "legendonly" || trace.visible === false) hidden.set(traceKey(trace, i), trace.visible);
+  });
+  traces.forEach((trace, i) => {
+    const visible = hidden.get(traceKey(trace, i));
+    if (visible !== undefined && trace.visible === undefined) trace.visible = visible;
+  });
+  if (!keepCamera) return;
+  for (const [name, scene] of Object.entries(gd.layout || {})) {
+    if (/^scene\d*$/.test(name) && scene && scene.camera) {
+      layout[name] = { ...(layout[name] || {}), camera: JSON.parse(JSON.stringify(scene.camera)) };
+    }
+  }
+}
+
+/** Where each point of each glide-able trace starts and ends; null when nothing moves or appears. */
+function glidePlan(gd, traces) {
+  const moves = [];
+  traces.forEach((trace, i) => {
+    const old = (gd.data || [])[i];
+    if (trace.type !== "scatter3d" || !trace.ids || !old || !old.ids || old.type !== "scatter3d") return;
+    const where = new Map();
+    for (let j = 0; j < old.ids.length; j++) where.set(old.ids[j], j);
+    const n = trace.ids.length;
+    const from = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    const to = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    const fresh = new Uint8Array(n);
+    let changed = n !== old.ids.length;
+    for (let j = 0; j < n; j++) {
+      const k = where.get(trace.ids[j]);
+      for (let a = 0; a < 3; a++) {
+        const axis = "xyz"[a];
+        to[a][j] = +trace[axis][j];
+        from[a][j] = k === undefined ? to[a][j] : +old[axis][k];
+        if (from[a][j] !== to[a][j] && !(from[a][j] !== from[a][j] && to[a][j] !== to[a][j])) changed = true;
+      }
+      if (k === undefined) { fresh[j] = 1; changed = true; }
+    }
+    const marker = trace.marker || {};
+    const sized = String(trace.mode || "markers").includes("markers") && fresh.some((f) => f);
+    const size = marker.size === undefined ? 6 : decode(marker.size);
+    moves.push({ index: i, from, to, fresh, sized, size, changed });
+  });
+  return moves.some((m) => m.changed) ? moves : null;
+}
+
+function sizesAt(move, e) {
+  const n = move.fresh.length;
+  const sizes = new Array(n);
+  for (let j = 0; j < n; j++) {
+    const full = typeof move.size === "number" ? move.size : +move.size[j];
+    sizes[j] = move.fresh[j] ? full * e : full;
+  }
+  return sizes;
+}
+
+/** Point positions (and sizes of new points) at eased progress e in [0, 1], written into the traces. */
+function frameUpdate(moves, e) {
+  const update = { x: [], y: [], z: [], "marker.size": [] };
+  for (const move of moves) {
+    for (let a = 0; a < 3; a++) {
+      const { from, to } = move;
+      const values = new Float64Array(to[a].length);
+      for (let j = 0; j < values.length; j++) values[j] = from[a][j] + (to[a][j] - from[a][j]) * e;
+      update["xyz"[a]].push(values);
+    }
+    update["marker.size"].push(move.sized ? (e >= 1 ? move.size : sizesAt(move, e)) : move.size);
+  }
+  if (!moves.some((m) => m.sized)) delete update["marker.size"];
+  return update;
+}
+
+function glide(Plotly, state, moves, ms) {
+  const indices = moves.map((m) => m.index);
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const step = (now) => {
+      if (state.stopGlide) { state.stopGlide = false; resolve(); return; }
+      const k = Math.min(1, (now - started) / ms);
+      const e = k < 0.5 ? 2 * k * k : 1 - (-2 * k + 2) ** 2 / 2; // ease in-out
+      Plotly.restyle(state.gd, frameUpdate(moves, e), indices);
+      if (k < 1) requestAnimationFrame(step);
+      else resolve();
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+async function update(state, data) {
+  if (state.latest !== data) return; // a newer call is queued: skip straight to it
+  const Plotly = await loadPlotly();
+  const figure = JSON.parse(data.figure);
+  const traces = figure.data || [];
+  const layout = figure.layout || {};
+  for (const trace of traces) if (trace.ids) for (const axis of "xyz") trace[axis] = decode(trace[axis]);
+  const config = data.config || {};
+  const gd = state.gd;
+  layout.uirevision = data.cameraRevision;
+  if (!state.drawn) {
+    await Plotly.newPlot(gd, traces, layout, config);
+    state.drawn = true;
+    state.cameraRevision = data.cameraRevision;
+    return;
+  }
+  carryUserState(gd, traces, layout, data.cameraRevision === state.cameraRevision);
+  state.cameraRevision = data.cameraRevision;
+  const ms = reducedMotion() ? 0 : data.glideMs || 0;
+  const moves = ms > 0 ? glidePlan(gd, traces) : null;
+  if (!moves) {
+    await Plotly.react(gd, traces, layout, config);
+    return;
+  }
+  const start = frameUpdate(moves, 0);
+  moves.forEach((move, m) => {
+    const trace = traces[move.index];
+    trace.x = start.x[m]; trace.y = start.y[m]; trace.z = start.z[m];
+    if (move.sized) trace.marker = { ...(trace.marker || {}), size: start["marker.size"][m] };
+  });
+  await Plotly.react(gd, traces, layout, config);
+  state.gliding = true;
+  try {
+    await glide(Plotly, state, moves, ms);
+  } finally {
+    state.gliding = false;
+  }
+}
+
+function showError(state, error, message) {
+  console.error("embedviz plotly host:", error);
+  state.error.textContent = `${message || "The chart could not be drawn."} (${error.message || error})`;
+  state.error.hidden = false;
+}
+
+export default function plotlyHost(component) {
+  const { data, parentElement } = component;
+  let state = states.get(parentElement);
+  if (!state) {
+    const gd = document.createElement("div");
+    gd.className = "embedviz-plotly-host";
+    const error = document.createElement("div");
+    error.className = "embedviz-plotly-host-error";
+    error.setAttribute("role", "alert");
+    error.hidden = true;
+    parentElement.append(gd, error);
+    state = { gd, error, queue: Promise.resolve(), drawn: false, latest: null, stopGlide: false, gliding: false };
+    states.set(parentElement, state);
+  }
+  const current = state;
+  current.latest = data;
+  if (current.gliding) current.stopGlide = true;
+  current.queue = current.queue
+    .then(() => update(current, data))
+    .then(() => { if (current.latest === data) current.error.hidden = true; })
+    .catch((error) => showError(current, error, data && data.errorMessage));
+  return () => {
+    current.stopGlide = current.gliding;
+    current.queue.then(() => {
+      if (plotlyPromise) plotlyPromise.then((Plotly) => Plotly.purge(current.gd)).catch(() => {});
+    });
+    states.delete(parentElement);
+  };
+}
