@@ -50,8 +50,11 @@ def figure_spec(chart: object) -> dict:
 
 
 def chart_by_key(at: AppTest, key: str) -> dict:
-    """The decoded figure of the plotly chart whose widget key is ``key``."""
+    """The decoded figure of the plotly chart (or Plotly host) whose key is ``key``."""
     for chart in at.get("plotly_chart"):
         if chart.proto.id.endswith(key) or key in chart.proto.id:
             return figure_spec(chart)
+    for host in at.get("bidi_component"):  # embedviz.ui.plotly_host: the figure travels in its data
+        if key in host.proto.id and host.proto.component_name == "embedviz.plotly_host":
+            return _decode(json.loads(json.loads(host.proto.json)["figure"]))
     raise AssertionError(f"no plotly chart with key {key!r}")

@@ -11,6 +11,7 @@ from embedviz.figures.space import MAX_LABELLED_TOKENS, space_figure
 from embedviz.figures.style import CAMERAS
 from embedviz.projection import N_COMPONENTS, Projection
 from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
 from embedviz.ui.state import FITS
 
 HOVER_VALUES = 3
@@ -61,8 +62,9 @@ def render(result: EmbeddingResult, projection: Projection, camera: str, marker_
         required=True,
         format_func=lambda c: t(f"space.camera.{c}"),
     )
-    st.plotly_chart(
-        figure_for(result, projection, camera, marker_scale), key="space3d", config={"displaylogo": False}
+    figure = figure_for(result, projection, camera, marker_scale)
+    plotly_host(
+        with_point_ids(figure, space_point_ids(result.token_ids)), key="space3d", camera_revision=camera
     )
     ratio = projection.explained_variance_ratio
     st.caption(t("space.variance", total=float(ratio.sum()), points=3 * result.n_tokens, dim=result.dim))
