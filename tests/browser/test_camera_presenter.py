@@ -36,7 +36,7 @@ def click_and_wait(page: Page, locator: object) -> None:
 
 def rotate(page: Page) -> list[float]:
     """Drag across the 3D chart with the mouse, as a user turns it; return the new camera eye."""
-    canvas = page.locator('[data-testid="stPlotlyChart"] .gl-container canvas').first
+    canvas = page.locator('.st-key-space3d .gl-container canvas').first
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -52,7 +52,7 @@ def rotate(page: Page) -> list[float]:
 def test_camera_survives_an_unrelated_control(new_page: Callable[..., Page], app_url: str) -> None:
     page = new_page(viewport={"width": 1920, "height": 1080})
     open_app(page, app_url)
-    expect(page.locator('[data-testid="stPlotlyChart"] .gl-container canvas').first).to_be_visible()
+    expect(page.locator('.st-key-space3d .gl-container canvas').first).to_be_visible()
     default_eye = page.evaluate(CAMERA_JS)
     turned = rotate(page)
     assert turned != pytest.approx(default_eye, abs=0.05)
@@ -77,7 +77,7 @@ def test_presenter_mode_steps(new_page: Callable[..., Page], app_url: str) -> No
         click_and_wait(page, page.get_by_role("button", name="Next ▶"))
         expect(page.get_by_text(f"Step {step} of 5:")).to_be_visible()
     expect(page.get_by_role("heading", name="5 · The 3D view")).to_be_visible()
-    expect(page.locator('[data-testid="stPlotlyChart"] .gl-container canvas').first).to_be_visible()
+    expect(page.locator('.st-key-space3d .gl-container canvas').first).to_be_visible()
     assert "step=4" in page.url and "presenter=true" in page.url  # the link reopens this exact step
     click_and_wait(page, page.get_by_role("button", name="◀ Back"))
     expect(page.get_by_role("heading", name="5 · The 3D view")).to_have_count(0)
