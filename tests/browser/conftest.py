@@ -107,6 +107,21 @@ INSTRUMENT_JS = """
 """
 
 
+# Counts canvases that got a WebGL context into window.__webgl (getContext returns the same context again for
+# one canvas); an init script, so the count starts before the page's own scripts.
+COUNT_WEBGL_JS = """
+(() => {
+  const original = HTMLCanvasElement.prototype.getContext;
+  const seen = new WeakSet();
+  window.__webgl = 0;
+  HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+    const context = original.call(this, kind, ...rest);
+    if (context && /webgl/.test(String(kind)) && !seen.has(this)) { seen.add(this); window.__webgl += 1; }
+    return context;
+  };
+})();
+"""
+
 # Set in every page before Streamlit's code: the time (ms since navigation started) at which the page
 # first had its chips and its 3D chart with the script finished, i.e. the first complete render.
 RENDER_WATCH_JS = """

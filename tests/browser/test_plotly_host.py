@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser import conftest
 from tests.browser.conftest import (
     ARTIFACTS,
+    COUNT_WEBGL_JS,
     REPO_ROOT,
     StreamlitServer,
     new_instrumented_context,
@@ -26,20 +27,6 @@ from tests.browser.conftest import (
 
 APP = REPO_ROOT / "tests" / "plotly_host_app.py"
 GD = ".embedviz-plotly-host"
-
-# Counts canvases that got a WebGL context (getContext returns the same context again for one canvas).
-COUNT_WEBGL_JS = """
-(() => {
-  const original = HTMLCanvasElement.prototype.getContext;
-  const seen = new WeakSet();
-  window.__webgl = 0;
-  HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
-    const context = original.call(this, kind, ...rest);
-    if (context && /webgl/.test(String(kind)) && !seen.has(this)) { seen.add(this); window.__webgl += 1; }
-    return context;
-  };
-})();
-"""
 
 # Position point 0's drawn x, recorded every animation frame into window.__xs (changes only).
 SAMPLE_JS = """
