@@ -170,8 +170,9 @@ async function update(state, data) {
   const config = data.config || {};
   const gd = state.gd;
   layout.uirevision = data.cameraRevision;
+  const frames = figure.frames; // animations (sliders/buttons) keep working: react replaces the frames too
   if (!state.drawn) {
-    await Plotly.newPlot(gd, traces, layout, config);
+    await Plotly.newPlot(gd, { data: traces, layout, frames, config });
     state.drawn = true;
     state.cameraRevision = data.cameraRevision;
     return;
@@ -181,7 +182,7 @@ async function update(state, data) {
   const ms = reducedMotion() ? 0 : data.glideMs || 0;
   const moves = ms > 0 ? glidePlan(gd, traces) : null;
   if (!moves) {
-    await Plotly.react(gd, traces, layout, config);
+    await Plotly.react(gd, { data: traces, layout, frames, config });
     return;
   }
   const start = frameUpdate(moves, 0);
@@ -190,7 +191,7 @@ async function update(state, data) {
     trace.x = start.x[m]; trace.y = start.y[m]; trace.z = start.z[m];
     if (move.sized) trace.marker = { ...(trace.marker || {}), size: start["marker.size"][m] };
   });
-  await Plotly.react(gd, traces, layout, config);
+  await Plotly.react(gd, { data: traces, layout, frames, config });
   state.gliding = true;
   try {
     await glide(Plotly, state, moves, ms);
