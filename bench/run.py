@@ -259,11 +259,16 @@ def payload_of(frames: list[bytes]) -> dict[str, int]:
         if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
             continue
         element = message.delta.new_element
-        if element.WhichOneof("type") == "plotly_chart":
-            size = len(element.plotly_chart.spec.encode())
-            out["plotly_bytes"] += size
-            if "scatter3d" in element.plotly_chart.spec:
-                out["plotly3d_bytes"] += size
+        kind = element.WhichOneof("type")
+        if kind == "plotly_chart":
+            spec = element.plotly_chart.spec
+        elif kind == "bidi_component" and element.bidi_component.component_name == "embedviz.plotly_host":
+            spec = element.bidi_component.json  # the Plotly host: the figure travels in its data
+        else:
+            continue
+        out["plotly_bytes"] += len(spec.encode())
+        if "scatter3d" in spec:
+            out["plotly3d_bytes"] += len(spec.encode())
     return out
 
 
