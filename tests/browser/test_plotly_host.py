@@ -199,7 +199,9 @@ def test_points_glide(server, browser: Browser) -> None:
     page, _ = open_page(browser, server.url + "/?text=" + quote("the cat sat"))
     old, new, samples = glide_samples(page, "the cat sat down", 4)
     assert abs(new - old) > 1e-3
-    assert len(between(samples, old, new)) >= 2, samples
+    # Time-based: on a loaded machine a 300 ms glide may draw only one frame between old and new; a jump
+    # draws none (see the reduced-motion test).
+    assert len(between(samples, old, new)) >= 1, samples
     page.context.close()
 
 
