@@ -4,7 +4,7 @@ The sentence's tokens become 3D points the way the 3D view builds them, without 
 point depends on the token id only, a position point on the position only, an input point is their sum.
 So changing one word moves only that word's points. Query parameters: ``text``, ``chart=st`` (draw with
 ``st.plotly_chart`` instead, for the bench), ``live=<duration>`` (commit while typing, e.g. ``300ms``),
-``glide=<ms>``.
+``glide=<ms>``, ``frames=1`` (add an animation with frames), ``extra=1`` (add an st.plotly_chart).
 """
 
 from __future__ import annotations
@@ -62,5 +62,11 @@ else:
         camera_revision=camera,
         glide_ms=int(params.get("glide", "300")),
     )
+if params.get("frames") == "1":  # a 2D animation with frames and a play button, like the training view's
+    steps = [go.Frame(data=[go.Scatter(x=[0, 1, 2], y=[k, 2 * k, 3 * k])], name=str(k)) for k in range(1, 4)]
+    play = {"label": "Play", "method": "animate", "args": [None, {"frame": {"duration": 50}}]}
+    animation = go.Figure(go.Scatter(x=[0, 1, 2], y=[0, 0, 0]), frames=steps)
+    animation.update_layout(height=300, updatemenus=[{"type": "buttons", "buttons": [play]}])
+    plotly_host(animation, key="animation")
 if params.get("extra") == "1":  # a second, 2D st.plotly_chart: it replaces window.Plotly with Streamlit's
     st.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, n])), key="bars")

@@ -236,3 +236,21 @@ def test_served_under_base_url_path(browser: Browser) -> None:
         page.context.close()
     finally:
         started.stop()
+
+
+def test_frames_play(server, browser: Browser) -> None:
+    """A figure with frames (as the training animation has) plays in the host: its Play button animates."""
+    page, _ = open_page(browser, server.url + "/?frames=1&text=" + quote("hi"))
+    animation = page.locator(".st-key-animation .js-plotly-plot")
+    expect(animation).to_be_visible()
+    assert (
+        page.evaluate(
+            "() => document.querySelector('.st-key-animation .js-plotly-plot')._transitionData._frames.length"
+        )
+        == 3
+    )
+    animation.get_by_text("Play", exact=True).click()
+    page.wait_for_function(
+        "() => +document.querySelector('.st-key-animation .js-plotly-plot')._fullData[0].y[2] === 9"
+    )
+    page.context.close()
