@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from embedviz.figures import CAMERAS
+from embedviz.figures.style import CAMERAS
 from embedviz.tokenizer import encode
 from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
 
