@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import embedviz
-from embedviz.ui import space3d
+from embedviz.ui.sections import space3d
 from embedviz.ui.plotly_host import space_point_ids, with_point_ids
 
 NAMES = {"token": "token", "position": "position", "input": "input", "arrow": "arrow", "pos": "pos"}
