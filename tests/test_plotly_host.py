@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import embedviz
-from embedviz.ui.sections import space3d
 from embedviz.ui.plotly_host import space_point_ids, with_point_ids
+from embedviz.ui.sections import space3d
 
 NAMES = {"token": "token", "position": "position", "input": "input", "arrow": "arrow", "pos": "pos"}
 
