@@ -122,6 +122,24 @@ COUNT_WEBGL_JS = """
 })();
 """
 
+
+def count_webgl_and_stay_local(context: BrowserContext) -> list[str]:
+    """Count WebGL contexts (``COUNT_WEBGL_JS``) in ``context``'s pages and log every URL they request
+    into the returned list; a request that would leave 127.0.0.1 is aborted (tests assert on the log)."""
+    context.add_init_script(COUNT_WEBGL_JS)
+    requests: list[str] = []
+
+    def route(route_: Any, request: Any) -> None:
+        requests.append(request.url)
+        if request.url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "blob:", "data:")):
+            route_.continue_()
+        else:
+            route_.abort()
+
+    context.route("**/*", route)
+    return requests
+
+
 # Set in every page before Streamlit's code: the time (ms since navigation started) at which the page
 # first had its chips and its 3D chart with the script finished, i.e. the first complete render.
 RENDER_WATCH_JS = """

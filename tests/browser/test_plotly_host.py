@@ -18,9 +18,9 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser import conftest
 from tests.browser.conftest import (
     ARTIFACTS,
-    COUNT_WEBGL_JS,
     REPO_ROOT,
     StreamlitServer,
+    count_webgl_and_stay_local,
     new_instrumented_context,
     start_streamlit,
 )
@@ -62,17 +62,7 @@ def open_page(browser: Browser, url: str, **context_kwargs) -> tuple[Page, list[
     """A page on ``url`` counting WebGL contexts, with every requested URL logged (and served only if it
     stays on 127.0.0.1)."""
     context = new_instrumented_context(browser, **context_kwargs)
-    context.add_init_script(COUNT_WEBGL_JS)
-    requests: list[str] = []
-
-    def route(route_, request) -> None:
-        requests.append(request.url)
-        if request.url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "blob:", "data:")):
-            route_.continue_()
-        else:
-            route_.abort()
-
-    context.route("**/*", route)
+    requests = count_webgl_and_stay_local(context)
     page = context.new_page()
     page.goto(url)
     wait_points(page, None)

@@ -13,6 +13,7 @@ from embedviz.figures.vectors import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
 from embedviz.tokenizer import get_encoding
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
+from embedviz.ui.plotly_host import plotly_host
 
 FIRST_DIMS = 8
 WORKED_DIMS = 3
@@ -58,11 +59,8 @@ def vector_block(
                 dim=dim,
             )
         )
-    st.plotly_chart(
-        heatmap(values, labels, x_title=t("vectors.dimension")),
-        key=f"heatmap-{key}",
-        config={"displaylogo": False},
-    )
+    # Mounted once and updated in place (issue 13): a new sentence does not remount the three heatmaps.
+    plotly_host(heatmap(values, labels, x_title=t("vectors.dimension")), key=f"heatmap-{key}")
     # With all dimensions shown, these tables are the largest part of the page (1,024 x 768 numbers).
     numbers = on_demand(t("vectors.numbers"), key=f"open-numbers-{key}")
     if numbers is None:

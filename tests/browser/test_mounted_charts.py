@@ -1,0 +1,186 @@
+"""In a real browser, on the real app: the charts stay mounted while the sentence changes (issue 13).
+
+The 3D view and the three heatmaps are drawn by ``embedviz.ui.plotly_host`` (components v2,
+``Plotly.react`` on one div). Checked here: after 10 edits the 3D chart is the same DOM node with the same
+WebGL context, and so is every heatmap, while all of them show the new sentence; the camera a visitor
+dragged survives an edit; every request stays on the app's server; hover labels and legend toggles still
+work. The screenshots (``test-artifacts/screenshots/mounted-3d-*.png``) are for a person to compare with
+the ones of the app before issue 13.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import pytest
+
+import embedviz
+
+from .conftest import (
+    SCREENSHOTS,
+    count_webgl_and_stay_local,
+    no_exception,
+    open_app,
+    require_playwright,
+    type_sentence,
+)
+
+require_playwright()
+from playwright.sync_api import expect  # noqa: E402
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+SPACE = ".st-key-space3d .js-plotly-plot"
+HEATMAPS = tuple(f".st-key-heatmap-{kind} .js-plotly-plot" for kind in ("token", "position", "input"))
+LONG = "Hello world, the painter sold a picture to a rich widow who lived by the sea in a white house."
+WORDS = ["the", "cat", "sat", "on", "the", "mat", "and", "then", "it", "ran"]
+
+# The live camera of the WebGL scene (what the visitor sees), not the figure's.
+CAMERA_JS = f"""() => {{
+  const eye = document.querySelector('{SPACE}')._fullLayout.scene._scene.getCamera().eye;
+  return [eye.x, eye.y, eye.z];
+}}"""
+
+
+def n_tokens(text: str) -> int:
+    return len(embedviz.tokenize(text))
+
+
+def wait_drawn(page: Page, n: int) -> None:
+    """Wait until the run is over, the 3D view holds ``n`` token points (and no glide is running: the
+    drawn points are the figure's) and the input-embedding heatmap has ``n`` rows."""
+    page.wait_for_function(
+        """([space, heatmap, n]) => {
+             const app = document.querySelector('[data-testid="stApp"]');
+             if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+             const gd = document.querySelector(space);
+             const hm = document.querySelector(heatmap);
+             if (!gd || !gd._fullData || !gd.querySelector('.gl-container canvas') || !hm || !hm._fullData)
+               return false;
+             const drawn = gd._fullData[0], sent = gd.data[0];
+             const glided = !sent.ids  // (st.plotly_chart's figure has no ids and no glide)
+               || (sent.ids.length === n && +drawn.x[n - 1] === +sent.x[n - 1]);
+             return drawn.x.length === n && glided && hm._fullData[0].z.length === n;
+           }""",
+        arg=[SPACE, HEATMAPS[2], n],
+        timeout=60_000,
+    )
+
+
+def edit(page: Page, text: str) -> None:
+    type_sentence(page, text)
+    wait_drawn(page, n_tokens(text))
+    no_exception(page)
+
+
+def open_counted(new_page: Callable[..., Page], url: str, **context_kwargs) -> tuple[Page, list[str]]:
+    """The app with WebGL contexts counted and every request logged; requests that would leave
+    127.0.0.1 are aborted (and fail the test through the log)."""
+    page = new_page(**context_kwargs)
+    requests = count_webgl_and_stay_local(page.context)
+    open_app(page, url)
+    return page, requests
+
+
+def test_ten_edits_keep_every_chart_node_and_webgl_context(new_page, app_url: str) -> None:
+    page, requests = open_counted(new_page, f"{app_url}/?text={quote(WORDS[0])}")
+    wait_drawn(page, 1)
+    page.evaluate(
+        "(selectors) => { window.__nodes = selectors.map((s) => document.querySelector(s)); }",
+        [SPACE, *HEATMAPS],
+    )
+    contexts = page.evaluate("() => window.__webgl")
+    assert contexts >= 1  # the 3D view's
+    for i in range(2, 12):
+        edit(page, " ".join(WORDS[:i]))
+    same = page.evaluate(
+        "(selectors) => selectors.map((s, i) => window.__nodes[i] === document.querySelector(s))",
+        [SPACE, *HEATMAPS],
+    )
+    remounted = [selector for selector, kept in zip([SPACE, *HEATMAPS], same, strict=True) if not kept]
+    assert remounted == []
+    assert page.evaluate("() => window.__webgl") == contexts
+    # Each heatmap shows the last sentence's rows (the same node was updated, not left behind).
+    for selector in HEATMAPS:
+        assert page.evaluate(f"() => document.querySelector('{selector}')._fullData[0].z.length") == 10
+    served = [
+        url for url in requests if url.endswith("/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js")
+    ]
+    assert len(served) == 1, served
+    assert [url for url in requests if not url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:"))] == []
+
+
+def test_camera_stays_after_a_drag_and_an_edit(new_page, app_url: str) -> None:
+    page, _ = open_counted(new_page, f"{app_url}/?text={quote('the cat sat')}")
+    wait_drawn(page, 3)
+    before = page.evaluate(CAMERA_JS)
+    canvas = page.locator(f"{SPACE} .gl-container canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 200, y + 60, steps=12)
+    page.mouse.up()
+    page.wait_for_function(f"(eye) => ({CAMERA_JS})()[0] !== eye[0]", arg=before)
+    dragged = page.evaluate(CAMERA_JS)
+    assert dragged != pytest.approx(before, abs=0.05)
+    edit(page, "the cat sat on the mat")
+    assert page.evaluate(CAMERA_JS) == pytest.approx(dragged, abs=1e-3)
+
+
+def test_hover_and_legend_work_after_edits(new_page, app_url: str) -> None:
+    page, _ = open_counted(new_page, f"{app_url}/?text={quote('hello world')}")
+    wait_drawn(page, 2)
+    space = page.locator(SPACE)
+    space.scroll_into_view_if_needed()
+    space.locator(".legend .traces").filter(has_text="token vectors").click()
+    page.wait_for_function(f"() => document.querySelector('{SPACE}')._fullData[0].visible === 'legendonly'")
+    edit(page, LONG)  # enough points that a sweep of the mouse meets one
+    assert page.evaluate(f"() => document.querySelector('{SPACE}')._fullData[0].visible") == "legendonly"
+    label = sweep_hover(page, SPACE, steps=20)
+    assert label is not None, "no hover label anywhere over the 3D chart"
+    assert "id " in label and "position" in label, label  # a position or an input point (tokens hidden)
+    label = sweep_hover(page, HEATMAPS[2])
+    assert label is not None and "dim" in label, label
+
+
+def sweep_hover(page: Page, selector: str, steps: int = 12) -> str | None:
+    """Move the mouse over a grid of the chart until Plotly shows a hover label; return its text."""
+    page.locator(selector).scroll_into_view_if_needed()
+    box = page.locator(selector).bounding_box()
+    hover = page.locator(f"{selector} .hovertext")
+    for i in range(steps):
+        for j in range(steps):
+            page.mouse.move(
+                box["x"] + box["width"] * (0.15 + 0.7 * i / (steps - 1)),
+                box["y"] + box["height"] * (0.15 + 0.7 * j / (steps - 1)),
+            )
+            if hover.count():
+                return hover.first.text_content()
+    return None
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1920, "height": 1080}, {"width": 390, "height": 844}],
+    ids=["1920", "390"],
+)
+def test_3d_view_screenshot(new_page, app_url: str, viewport: dict[str, int]) -> None:
+    """The 3D view fills its column at both widths; the PNGs are for comparing with the old chart."""
+    page = new_page(viewport=viewport, **({"is_mobile": True} if viewport["width"] < 500 else {}))
+    open_app(page, f"{app_url}/?text={quote('Today the cat sat on the mat')}")
+    element = page.locator(".st-key-space3d")
+    expect(element.locator(".gl-container canvas").first).to_be_visible()
+    wait_drawn(page, n_tokens("Today the cat sat on the mat"))
+    element.scroll_into_view_if_needed()
+    page.wait_for_timeout(0)
+    chart, column = page.locator(SPACE).bounding_box(), element.bounding_box()
+    assert chart["width"] >= 0.95 * column["width"] and chart["height"] > 300, (chart, column)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    element.screenshot(path=str(SCREENSHOTS / f"mounted-3d-{viewport['width']}.png"), animations="disabled")
