@@ -12,6 +12,9 @@ What it measures, on 127.0.0.1 with headless Chromium (the same launcher and wai
    sessions.
 5. Payload: bytes the server sends per rerun (all websocket frames, and the Plotly JSON inside them,
    decoded with Streamlit's own protobuf classes).
+6. WebGL contexts created per 20 edits (issue 13: a chart that stays mounted creates none after the first
+   render; ``st.plotly_chart`` remounts its 3D chart, and makes a new context, on every new figure), counted
+   in every timed edit by wrapping ``HTMLCanvasElement.prototype.getContext`` (the browser tests' script).
 
 Latencies are measured with the page's own clock (``performance.now()``), from just before the key press
 to two animation frames after the first one where the condition holds (the 3D chart draws in a frame of
@@ -308,6 +311,16 @@ def edit(page: Any, text: str) -> float:
     return finished - started
 
 
+def webgl_contexts(page: Any) -> int:
+    """WebGL contexts the page has created so far (``H.COUNT_WEBGL_JS``, added to every context)."""
+    return int(page.evaluate("() => window.__webgl || 0"))
+
+
+def per_20(counts: list[int]) -> str:
+    """Contexts created per 20 edits, from one count per edit."""
+    return f"{20 * sum(counts) / len(counts):.0f}" if counts else "-"
+
+
 @dataclass
 class Lane:
     """One page being edited: the floor, or the app at one dim. Lanes take turns edit by edit, so a
@@ -319,6 +332,7 @@ class Lane:
     times: dict[int, list[float]] = field(default_factory=dict)
     tokens: dict[int, list[int]] = field(default_factory=dict)
     payloads: dict[int, list[dict[str, int]]] = field(default_factory=dict)
+    webgl: dict[int, list[int]] = field(default_factory=dict)  # WebGL contexts created by each timed edit
     failed: dict[int, str] = field(default_factory=dict)
 
 
@@ -331,7 +345,9 @@ def interleaved_edits(lanes: list[Lane], texts: Texts, n: int, count: int, warmu
                 continue
             lane.frames.take()
             try:
+                contexts = webgl_contexts(lane.page)
                 ms = edit(lane.page, text)
+                contexts = webgl_contexts(lane.page) - contexts
                 H.no_exception(lane.page)
             except Exception as error:
                 lane.failed[n] = f"{type(error).__name__}: {str(error).strip()[:200]}"
@@ -340,6 +356,7 @@ def interleaved_edits(lanes: list[Lane], texts: Texts, n: int, count: int, warmu
                 lane.times.setdefault(n, []).append(ms)
                 lane.tokens.setdefault(n, []).append(n_tokens)
                 lane.payloads.setdefault(n, []).append(payload_of(lane.frames.take()))
+                lane.webgl.setdefault(n, []).append(contexts)
     for lane in lanes:
         if n in lane.times:
             print(f"   {lane.name:<16} {n:>5} tokens: {summary(lane.times[n])}", flush=True)
@@ -357,6 +374,7 @@ class Server:
     handle: Any
     health_s: float
     first_render_s: float | None = None
+    first_page_s: float | None = None
 
 
 def start(script: Path, name: str) -> Server:
@@ -365,10 +383,13 @@ def start(script: Path, name: str) -> Server:
 
 
 def first_render(server: Server, browser: Any, url: str) -> tuple[Any, Any]:
-    """Open the first page right after the server is healthy: process start -> chart drawn."""
+    """Open the first page right after the server is healthy: process start -> chart drawn. Also sets
+    ``server.first_page_s``: from the navigation (server already up) to the 3D chart drawn."""
     context = H.new_instrumented_context(browser)
+    navigated = time.perf_counter()
     page, rendered = open_page(context, url)
     server.first_render_s = rendered - server.handle.started_at
+    server.first_page_s = rendered - navigated
     return context, page
 
 
@@ -388,6 +409,12 @@ def latency_runs(report: Report, browser: Any, app: Path, texts: Texts, count: i
                 report.cold.append(
                     (f"{name}: process start -> first complete render", f"{server.first_render_s:.1f} s")
                 )
+                report.cold.append(
+                    (
+                        f"{name}: first page (server already up) -> 3D chart drawn",
+                        f"{server.first_page_s:.1f} s",
+                    )
+                )
         if "app" not in servers:
             return
         with section(report, "warm rerun latency, app and floor interleaved"):
@@ -398,6 +425,7 @@ def latency_runs(report: Report, browser: Any, app: Path, texts: Texts, count: i
             for name, server, params in targets:
                 frames = Frames()
                 context = H.new_instrumented_context(browser)
+                context.add_init_script(H.COUNT_WEBGL_JS)
                 page, _ = open_page(context, f"{server.handle.url}/?{urlencode(params)}", frames)
                 if H.sentence_box(page).count() == 0:
                     report.note(f"{name}: no text area labelled 'Sentence': latency not measured")
@@ -437,6 +465,8 @@ def collect_latency(report: Report, lanes: list[Lane]) -> None:
                     "dim": dim,
                     "app": lane.times[n],
                     "floor": floor.times.get(n, []) if floor else [],
+                    "webgl_app": lane.webgl.get(n, []),
+                    "webgl_floor": floor.webgl.get(n, []) if floor else [],
                 }
             )
             if n in (SIZES[0], SIZES[-1]) and dim == DIMS[0]:
@@ -617,7 +647,10 @@ def latency_cells(row: dict[str, Any]) -> list[str]:
         cells += [f"{median(app) / median(floor):.1f}x", f"{p95(app) / p95(floor):.1f}x"]
     else:
         cells += ["-"] * 4
-    return [*cells, str(len(app))]
+    webgl = per_20(row.get("webgl_app", [])) + (
+        f" ({per_20(row['webgl_floor'])})" if row.get("webgl_floor") else ""
+    )
+    return [*cells, webgl, str(len(app))]
 
 
 def payload_cells(row: dict[str, Any]) -> list[str]:
@@ -635,7 +668,7 @@ def markdown(report: Report, header: str, elapsed: float) -> str:
         "",
     ]
     latency_headers = ["tokens (actual)", "dim", "app median", "app p95", "floor median", "floor p95"]
-    latency_headers += ["app/floor median", "app/floor p95", "edits"]
+    latency_headers += ["app/floor median", "app/floor p95", "WebGL contexts / 20 edits (floor)", "edits"]
     lines += table(
         latency_headers,
         [latency_cells(row) for row in report.latency],
@@ -666,6 +699,8 @@ def markdown(report: Report, header: str, elapsed: float) -> str:
         "WebGL on the CPU (SwiftShader) and shares the "
         "cores with the server, so absolute numbers are pessimistic; the app/floor ratios are the point.",
         "- The floor (bench/floor_app.py) tokenizes and draws 3 x n precomputed points, nothing else.",
+        "- WebGL contexts / 20 edits: canvases that got a new WebGL context during the timed edits, scaled "
+        "to 20 edits (a chart that stays mounted: 0; a remounted 3D chart: 1 per edit).",
         *(f"- {note}" for note in report.notes),
         "",
         f"Total benchmark time: {elapsed / 60:.1f} min.",
