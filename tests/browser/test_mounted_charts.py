@@ -127,7 +127,20 @@ def test_camera_stays_after_a_drag_and_an_edit(new_page, app_url: str) -> None:
     page.mouse.down()
     page.mouse.move(x + 200, y + 60, steps=12)
     page.mouse.up()
-    page.wait_for_function(f"(eye) => ({CAMERA_JS})()[0] !== eye[0]", arg=before)
+    # Wait until the drag is over: the live camera moved, is still between two polls, and Plotly has
+    # written it into the figure's layout (what the chart carries into the next figure).
+    page.wait_for_function(
+        f"""(before) => {{
+              const eye = ({CAMERA_JS})();
+              const layout = document.querySelector('{SPACE}').layout.scene.camera?.eye;
+              const key = JSON.stringify(eye), still = window.__eye === key;
+              window.__eye = key;
+              if (!still || eye[0] === before[0] || !layout) return false;
+              return [layout.x, layout.y, layout.z].every((v, i) => Math.abs(v - eye[i]) < 1e-3);
+            }}""",
+        arg=before,
+        polling=250,
+    )
     dragged = page.evaluate(CAMERA_JS)
     assert dragged != pytest.approx(before, abs=0.05)
     edit(page, "the cat sat on the mat")
