@@ -13,7 +13,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import streamlit as st
 
-from embedviz.ui import controls, presenter, state
+from embedviz.ui import controls, presenter, state, style
 from embedviz.ui.i18n import md_code, t
 from embedviz.ui.startup import tune_process
 from embedviz.ui.views import batches, pipeline, seed, train, word_order
@@ -21,6 +21,7 @@ from embedviz.ui.views import batches, pipeline, seed, train, word_order
 tune_process()  # once per server process: see embedviz/ui/startup.py
 
 st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide")
+style.apply()  # contrast and focus CSS the theme cannot set (embedviz/ui/style.py)
 settings, notices = state.load()
 controls.sidebar(settings.presenter)
 if settings.presenter:
