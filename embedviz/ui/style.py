@@ -9,7 +9,7 @@ the 3:1 a focus indicator needs on a projector. So, in one place:
 * darker code-token colours (each at least 4.5:1 on #f7f9fb: ``bench/colour_check.py`` prints them);
 * a solid 3 px focus outline in the theme's primary colour (#1d4ed8: 6.7:1 on white, 5.9:1 on the
   sidebar's #eef2f7; AA asks 3:1) on whatever the keyboard focuses (``:focus-visible``: a mouse click on
-  a button shows no ring);
+  a button shows no ring), or on its visible part where the focused input is hidden (toggles, sliders);
 * on a phone (<= 640 px) code lines wrap, so no code block scrolls sideways out of a keyboard's reach;
 * ``ev-sr-only``: the charts' text alternatives, read by screen readers and not shown.
 
@@ -57,8 +57,11 @@ def css() -> str:
         selectors = ", ".join(f'[data-testid="stCode"] pre .token.{token}' for token in CODE_TOKENS[group])
         rules.append(f"{selectors} {{ color: {colour}; }}")
     # !important: Streamlit's own ":focus" rules (class + pseudo-class) would outrank a plain selector.
+    # Toggles and sliders (React Aria) focus a visually hidden <input>: its outline would be clipped, so
+    # the ring goes on the visible part, which React Aria marks with data-focus-visible.
     rules.append(
-        f":focus-visible {{ outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px !important; }}"
+        f":focus-visible, [data-focus-visible] {{ outline: 3px solid {FOCUS_COLOUR} !important;"
+        " outline-offset: 2px !important; }"
     )
     # A phone: code lines wrap instead of scrolling sideways (a scrolling <pre> cannot take the keyboard
     # focus, so its hidden part is out of a keyboard user's reach: axe's scrollable-region-focusable).
