@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,12 @@ CHART_BACKGROUND = "#ffffff"
 #: Streamlit 1.67's focus ring: a 0.2rem box-shadow in the primary colour (#1d4ed8) at 50 % opacity.
 BEFORE_FOCUS = ("#1d4ed8", 0.5)
 PAGE_BACKGROUNDS = {"page": "#ffffff", "sidebar": "#eef2f7"}
+#: The theme's primary colour before issue 16, and today's (.streamlit/config.toml).
+BEFORE_PRIMARY = "#1d4ed8"
+with (Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").open("rb") as _file:
+    PRIMARY = tomllib.load(_file)["theme"]["primaryColor"]
+#: A selected segment (segmented control) that is hovered or focused: primary text on primary at 20 %.
+SEGMENT_ALPHA = 0.2
 DEFICIENCIES = ("deuteranomaly", "protanomaly")  # at severity 100: deuteranopia, protanopia
 CONFUSABLE = 10.0  # CAM02-UCS distance under which two colours count as collapsed
 
@@ -114,6 +121,10 @@ def contrast_rows() -> list[tuple[str, float, float, float]]:
                 contrast(FOCUS_COLOUR, background),
             )
         )
+    for where, background in PAGE_BACKGROUNDS.items():
+        before = contrast(BEFORE_PRIMARY, blend(BEFORE_PRIMARY, background, SEGMENT_ALPHA))
+        now = contrast(PRIMARY, blend(PRIMARY, background, SEGMENT_ALPHA))
+        rows.append((f"selected segment, hovered/focused, on the {where}", 4.5, before, now))
     return rows
 
 
