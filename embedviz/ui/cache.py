@@ -23,6 +23,7 @@ import torch
 from sklearn.decomposition import PCA
 
 from embedviz import windows
+from embedviz.budget import MemoryBudget
 from embedviz.dataloader import load_verdict
 from embedviz.embeddings import (
     EmbeddingResult,
@@ -50,6 +51,35 @@ NEIGHBOURS_KEPT = RULES["k"][1]
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+@st.cache_resource(show_spinner=False)
+def memory_budget() -> MemoryBudget:
+    """The server's one memory budget (:mod:`embedviz.budget`): every large allocation reserves its bytes
+    here first. Its limit is ``EMBEDVIZ_MEMORY_LIMIT_MB``, else the container's or the machine's memory.
+
+    When a request does not fit, caches give way before it is refused, cheapest to rebuild first: built
+    figures and finished runs, GPT-2's loaded tables, the reference PCA, then the token and position
+    tables of every setting (the current one is rebuilt on the next rerun if it was among them)."""
+    budget = MemoryBudget.from_environment()
+    budget.add_evictor("figures and finished runs", _evict_figures)
+    budget.add_evictor("GPT-2's tables", _evict_gpt2)
+    budget.add_evictor("reference PCA", lambda: reference_pca.clear())
+    budget.add_evictor("token and position tables", lambda: clear_tables())
+    return budget
+
+
+def _evict_figures() -> None:
+    animations().clear()
+    finished_runs().clear()
+    projection_of.clear()
+    random_side.clear()
+    random_curve.clear()
+
+
+def _evict_gpt2() -> None:
+    gpt2_tables().clear()
+    gpt2_neighbours.clear()
 
 
 def _drawn_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
