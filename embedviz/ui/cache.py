@@ -39,6 +39,7 @@ from embedviz.neighbours import nearest_neighbours
 from embedviz.pretrained import LoadedGpt2, PositionCurve, curve_of
 from embedviz.projection import Projection, fit_reference, project
 from embedviz.tokenizer import Token, tokenize
+from embedviz.train_queue import TrainQueue
 from embedviz.training import TrainResult
 from embedviz.training_runs import TrainKey
 from embedviz.ui.state import RULES, Settings
@@ -293,3 +294,12 @@ class Registry(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda queue: queue.close())
+def train_queue() -> TrainQueue:
+    """The server's one line of training runs (:mod:`embedviz.train_queue`): as many at once as cores
+    (``EMBEDVIZ_TRAINING_WORKERS``), each reserving its memory in :func:`memory_budget`, the 8 newest
+    results kept, one torch thread per worker (two threads per run cost 10x the CPU under load). Clearing
+the cache closes it (its workers end)."""
+    return TrainQueue(budget=memory_budget(), keep=8, worker_setup=lambda: torch.set_num_threads(1))
