@@ -40,8 +40,6 @@ from embedviz.pretrained import LoadedGpt2, PositionCurve, curve_of
 from embedviz.projection import Projection, fit_reference, project
 from embedviz.tokenizer import Token, tokenize
 from embedviz.train_queue import TrainQueue
-from embedviz.training import TrainResult
-from embedviz.training_runs import TrainKey
 from embedviz.ui.state import RULES, Settings
 
 #: Token tables up to this size (GPT-2 up to 333 dims) are "small": three are kept, and one larger table.
@@ -72,7 +70,6 @@ def memory_budget() -> MemoryBudget:
 
 def _evict_figures() -> None:
     animations().clear()
-    finished_runs().clear()
     projection_of.clear()
     random_side.clear()
     random_curve.clear()
@@ -215,12 +212,6 @@ def toy_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
 
 
 @st.cache_resource(show_spinner=False)
-def finished_runs() -> Registry[TrainKey, TrainResult]:
-    """Finished training runs of every visitor: the last two."""
-    return Registry(max_entries=2)
-
-
-@st.cache_resource(show_spinner=False)
 def animations() -> Registry[tuple, go.Figure]:
     """Built animation figures (slow to build: docs/performance.md), by run, camera and language."""
     return Registry(max_entries=4)
@@ -261,7 +252,7 @@ def random_side(spec: EmbeddingSpec, text: str) -> tuple[EmbeddingResult, Projec
     return embedding_of(spec, text), projection_of(spec, text, "sentence")
 
 
-# Finished training runs, built animations and GPT-2's loaded tables are kept in a Registry held by
+# Built animations and GPT-2's loaded tables are kept in a Registry held by
 # st.cache_resource, not in an st.cache_* function of their own: a value enters only when it is complete
 # (a run that was stopped half-way must not be shared), and it is produced by long code that draws
 # progress on the page while it runs. A cached function can only keep its own return value.
