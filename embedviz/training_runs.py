@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from embedviz import lesson, training
-from embedviz.budget import training_bytes
+from embedviz.budget import release_freed_memory, training_bytes
 from embedviz.dataloader import load_verdict
 from embedviz.embeddings import EmbeddingSpec, TokenTable
 from embedviz.tokenizer import get_encoding
@@ -159,15 +159,22 @@ def run_job(
     key: TrainKey, sentence_ids: list[int], tables: Callable[[EmbeddingSpec], Tables]
 ) -> Callable[[Control], PageRun]:
     """The queue's job for ``key``: fetch the seeded tables (``tables(spec)``, the page's cache) when the
-    run starts, train with the queue's ``on_step`` (progress, Stop), keep a :class:`PageRun`."""
+    run starts, train with the queue's ``on_step`` (progress, Stop), keep a :class:`PageRun`. At the end
+    the heap the run freed goes back to the system (``malloc_trim``): else the process's resident
+    memory, which the memory budget reads, would keep the peak of every run, and later runs would be
+    refused memory that is free."""
 
     def job(control: Control) -> PageRun:
-        seeded = tables(key.spec)
-        result = training.train(
-            config_for(key), sentence_ids, training_text(key), tables=seeded, on_step=control.on_step
-        )
-        outcome = lesson_outcome(seeded[0].layer.weight, result) if key.source == "lesson" else None
-        return PageRun(without_shared_table(result), outcome)
+        try:
+            seeded = tables(key.spec)
+            result = training.train(
+                config_for(key), sentence_ids, training_text(key), tables=seeded, on_step=control.on_step
+            )
+            outcome = lesson_outcome(seeded[0].layer.weight, result) if key.source == "lesson" else None
+            return PageRun(without_shared_table(result), outcome)
+        finally:
+            seeded = result = None
+            release_freed_memory()
 
     return job
 
@@ -180,7 +187,10 @@ def _text_token_count(source: str) -> int:
 
 def run_bytes(key: TrainKey, n_sentence_tokens: int) -> int:
     """The memory a run of ``key`` asks the budget for (:func:`embedviz.budget.training_bytes`): the
-    training text's different tokens (the story's, plus the sentence's when it is appended)."""
+    training text's different tokens (the story's, plus the sentence's when it is appended). Not torch's
+    one-time cost of a process's first run (:data:`embedviz.budget.FIRST_RUN_EXTRA_BYTES`): the request
+    is made when the run is asked for, and thirty requests made before the first run ends would each
+    ask for it."""
     source = "lesson" if key.source == "lesson" else "verdict"
     extra = n_sentence_tokens if key.source == "verdict+sentence" else 0
     return training_bytes(config_for(key), _text_token_count(source) + extra, max(n_sentence_tokens, 1))

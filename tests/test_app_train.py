@@ -32,7 +32,7 @@ from test_pretrained import _serve
 from embedviz import training
 from embedviz.embeddings import EmbeddingSpec, table_fingerprint
 from embedviz.errors import EmbedvizError
-from embedviz.lesson import DEFAULT_SENTENCE, GROUPS
+from embedviz.lesson import DEFAULT_SENTENCE, GROUPS, LESSON_PATH
 from embedviz.neighbours import neighbours_before_after
 from embedviz.train_queue import WORKERS_VARIABLE
 from embedviz.training_runs import (
@@ -41,6 +41,7 @@ from embedviz.training_runs import (
     config_for,
     run_job,
     snapshot_every,
+    training_text,
     untrained_positions,
     without_shared_table,
 )
@@ -183,6 +184,17 @@ def test_snapshots_stay_few_and_registry_stays_bounded() -> None:
         config_for(TrainKey(EmbeddingSpec(dim=16, seed=1, context_length=8), 10, "verdict", "x")).max_length
         == 8
     )  # short context: short windows
+
+
+def test_the_lesson_key_is_the_calibrated_lesson_run() -> None:
+    spec = EmbeddingSpec(dim=32, seed=9, context_length=12)
+    config = config_for(TrainKey(spec, 100, "lesson", "x"))
+    assert (config.max_length, config.stride, config.batch_size) == (12, 12, 8)  # window 16, cut to 12
+    assert (config.embedding_rate, config.learning_rate, config.snapshot_every) == (0.1, 0.01, 5)
+    assert config.spec == replace(spec, encoding="gpt2", positional="learned") and config.steps == 100
+    assert training_text(TrainKey(spec, 100, "lesson", "x")) == LESSON_PATH.read_text(encoding="utf-8")
+    assert training_text(TrainKey(spec, 100, "verdict", "x")) is None
+    assert training_text(TrainKey(spec, 100, "verdict+sentence", "x")).endswith("\n\nx")
 
 
 def test_neighbours_before_after_match_brute_force(verdict_text: str, plain_gpt2) -> None:

@@ -343,6 +343,7 @@ def show_animation(
             camera=settings.camera,
         )
         cache.animations().put(cache_key, figure)
+    # TODO(issue 13): plotly_host(figure, key="train_animation") once embedviz.ui.plotly_host is on main.
     st.plotly_chart(figure, key="train_animation", config={"displaylogo": False})
     st.caption(t("train.animation_caption", frames=len(result.snapshots), every=result.config.snapshot_every))
 
