@@ -321,6 +321,18 @@ def test_place_in_line_and_stop_leaves_the_line(train_calls: list, busy: threadi
     assert train_calls == []  # the run that left the line never started
 
 
+def test_a_sentence_typed_just_before_train_is_the_one_trained(busy: threading.Event) -> None:
+    """The new text and the click arrive together (the browser sends both in one message)."""
+    at = open_train(dim=DIM, train_steps=STEPS)
+    at.text_area(key="text").input("The dog saw two blue cars.")
+    at = click(at, "Train")
+    assert ticket_of(at).key.sentence == "The dog saw two blue cars."
+    assert ticket_of(at).key == train_ui.train_key(
+        Settings(text="The dog saw two blue cars.", dim=DIM, train_steps=STEPS)
+    )
+    click(at, "Stop")
+
+
 def test_stop_a_running_run_keeps_what_was_learned(
     train_calls: list, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -62,8 +62,9 @@ def is_active(key: TrainKey) -> bool:
 
 
 def submit(key: TrainKey, sentence_ids: list[int]) -> None:
-    """Train's callback: ask the queue for ``key`` (joins a run in line, or takes a finished one). A
-    waiting or running run of this visitor for other settings leaves the line first."""
+    """Train: ask the queue for ``key`` (joins a run in line, or takes a finished one); called in the
+    script run the click starts. A waiting or running run of this visitor for other settings leaves the
+    line first."""
     previous = st.session_state.get(TICKET)
     if isinstance(previous, Held):
         if previous.ticket.key == key and previous.ticket.state in ACTIVE:

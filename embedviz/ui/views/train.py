@@ -71,6 +71,7 @@ from embedviz.ui.state import RULES, TABLES, Settings
 PROGRESS_SECONDS = 0.25
 #: Environment variable: another server than the Hugging Face Hub for GPT-2's file (tests, mirrors).
 ENDPOINT_VARIABLE = "EMBEDVIZ_GPT2_ENDPOINT"
+TRAIN_BUTTON = "train_start"  # the Train button's key: True in the run its click starts
 GPT2_ERROR = "_gpt2_error"  # session state: (source, message) of this visitor's failed GPT-2 load
 STEPS_RANGE = RULES["train_steps"]
 LOSS_CONFIG = {"displayModeBar": False}  # a 2D curve needs no tools; they covered its labels on a phone
@@ -199,15 +200,17 @@ def train_section(settings: Settings, spec: EmbeddingSpec, sentence: EmbeddingRe
     right.radio(
         t("train.source"), TRAIN_SOURCES, key="train_source", format_func=lambda s: t(f"train.source.{s}")
     )
-    ids = tracked_ids(sentence.token_ids, key.spec.context_length)
+    if st.session_state.get(TRAIN_BUTTON):
+        # Train was clicked. Submitted here, not in a callback: a callback's arguments are those of the
+        # previous run, and a sentence typed just before the click would not be in them.
+        train_queue.submit(key, tracked_ids(sentence.token_ids, key.spec.context_length))
     active = train_queue.is_active(key)
     buttons = st.container(horizontal=True)
     buttons.button(
         t("train.start"),
+        key=TRAIN_BUTTON,
         type="primary",
         icon=":material/play_arrow:",
-        on_click=train_queue.submit,
-        args=(key, ids),
         disabled=active,
     )
     buttons.button(
