@@ -46,6 +46,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -57,7 +58,7 @@ from visitor_cost import measure
 
 from embedviz.tokenizer import tokenize
 from embedviz.training_runs import MAX_TRACKED_TOKENS
-from embedviz.ui.state import VIEWS
+from embedviz.ui.state import VIEWS, parse
 
 HARD_KILL_GRACE = 60.0
 #: Words students type: each student's sentence is made of these plus its own number, so pages differ.
@@ -155,9 +156,20 @@ class Student(User):
             context={"student": self.number},
         )
         if isinstance(error, CONNECTION_LOST) and name != "reconnect":
-            return self._send("reconnect", lambda: self._opened("reconnect", self.visitor.reconnect()))
+            return self._send("reconnect", self._reconnect)
         if error is not None and self.visitor.ws is None:
             raise StopUser()
+        return run
+
+    def _reconnect(self) -> Run:
+        """A new socket and a fresh session. Its page is the one of the student's link (the URL, which the
+        app writes after every run): the last sentence and view that finished a run, not a message lost
+        with the dead server. The student goes on from there, as a student in front of the page would."""
+        run = self._opened("reconnect", self.visitor.reconnect())
+        linked, _ = parse(dict(parse_qsl(self.visitor.query_string)))
+        self.sentence, self.view = linked.text, linked.view
+        self.visitor.set_text("text", linked.text)
+        self.visitor.set_choice("view", self.visitor.options("view")[VIEWS.index(linked.view)])
         return run
 
     def _check(self, run: Run) -> Exception | None:
@@ -168,7 +180,10 @@ class Student(User):
         if self.view == "pipeline":
             got = run.token_ids()
             want = [token.id for token in tokens]
-            return None if got == want else ProtocolError(f"chips {got[:8]} are not my tokens {want[:8]}")
+            if got != want:
+                where = f"session {run.session_id[:8]}, link {self.visitor.query_string[:60]!r}"
+                return ProtocolError(f"chips {got[:8]} are not my tokens {want[:8]} ({where})")
+            return None
         if self.view == "train":
             body = run.body
             missing = [

@@ -12,7 +12,8 @@ Like a browser tab it first GETs the page (through a cookie jar, so a sticky pro
 ``deploy/nginx.conf.template`` can set its routing cookie), then opens the websocket with those cookies;
 ``reconnect()`` does what the frontend does when its socket drops: a new socket, the same cookies, the
 page again. Behind the proxy, ``replica`` is the replica that holds the session (nginx's
-``X-Embedviz-Replica`` header on the websocket handshake).
+``X-Embedviz-Replica`` header on the websocket handshake). When the app writes ``st.query_params`` the
+visitor's query string follows, as the browser's address bar does, so a reconnect asks for the same page.
 
 Only 127.0.0.1 / localhost are allowed: this is a load generator, it must not be pointed at anyone else.
 """
@@ -188,6 +189,8 @@ class Visitor:
             if kind == "new_session":
                 self.page_hash = msg.new_session.page_script_hash or self.page_hash
                 run.session_id = self.session_id = msg.new_session.initialize.session_id
+            elif kind == "page_info_changed":  # the app wrote st.query_params: the browser's URL follows
+                self.query_string = msg.page_info_changed.query_string
             elif kind == "delta":
                 self._note_delta(msg, run)
             elif kind == "script_finished" and msg.script_finished in FINAL_STATUSES:
