@@ -23,6 +23,7 @@ import torch
 from sklearn.decomposition import PCA
 
 from embedviz import windows
+from embedviz.budget import MemoryBudget
 from embedviz.dataloader import load_verdict
 from embedviz.embeddings import (
     EmbeddingResult,
@@ -38,8 +39,7 @@ from embedviz.neighbours import nearest_neighbours
 from embedviz.pretrained import LoadedGpt2, PositionCurve, curve_of
 from embedviz.projection import Projection, fit_reference, project
 from embedviz.tokenizer import Token, tokenize
-from embedviz.training import TrainResult
-from embedviz.training_runs import TrainKey
+from embedviz.train_queue import TrainQueue
 from embedviz.ui.state import RULES, Settings
 
 #: Token tables up to this size (GPT-2 up to 333 dims) are "small": three are kept, and one larger table.
@@ -50,6 +50,34 @@ NEIGHBOURS_KEPT = RULES["k"][1]
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+@st.cache_resource(show_spinner=False)
+def memory_budget() -> MemoryBudget:
+    """The server's one memory budget (:mod:`embedviz.budget`): every large allocation reserves its bytes
+    here first. Its limit is ``EMBEDVIZ_MEMORY_LIMIT_MB``, else the container's or the machine's memory.
+
+    When a request does not fit, caches give way before it is refused, cheapest to rebuild first: built
+    figures and finished runs, GPT-2's loaded tables, the reference PCA, then the token and position
+    tables of every setting (the current one is rebuilt on the next rerun if it was among them)."""
+    budget = MemoryBudget.from_environment()
+    budget.add_evictor("figures and finished runs", _evict_figures)
+    budget.add_evictor("GPT-2's tables", _evict_gpt2)
+    budget.add_evictor("reference PCA", lambda: reference_pca.clear())
+    budget.add_evictor("token and position tables", lambda: clear_tables())
+    return budget
+
+
+def _evict_figures() -> None:
+    animations().clear()
+    projection_of.clear()
+    random_side.clear()
+    random_curve.clear()
+
+
+def _evict_gpt2() -> None:
+    gpt2_tables().clear()
+    gpt2_neighbours.clear()
 
 
 def _drawn_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
@@ -184,12 +212,6 @@ def toy_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
 
 
 @st.cache_resource(show_spinner=False)
-def finished_runs() -> Registry[TrainKey, TrainResult]:
-    """Finished training runs of every visitor: the last two."""
-    return Registry(max_entries=2)
-
-
-@st.cache_resource(show_spinner=False)
 def animations() -> Registry[tuple, go.Figure]:
     """Built animation figures (slow to build: docs/performance.md), by run, camera and language."""
     return Registry(max_entries=4)
@@ -230,7 +252,7 @@ def random_side(spec: EmbeddingSpec, text: str) -> tuple[EmbeddingResult, Projec
     return embedding_of(spec, text), projection_of(spec, text, "sentence")
 
 
-# Finished training runs, built animations and GPT-2's loaded tables are kept in a Registry held by
+# Built animations and GPT-2's loaded tables are kept in a Registry held by
 # st.cache_resource, not in an st.cache_* function of their own: a value enters only when it is complete
 # (a run that was stopped half-way must not be shared), and it is produced by long code that draws
 # progress on the page while it runs. A cached function can only keep its own return value.
@@ -263,3 +285,12 @@ class Registry(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda queue: queue.close())
+def train_queue() -> TrainQueue:
+    """The server's one line of training runs (:mod:`embedviz.train_queue`): as many at once as cores
+    (``EMBEDVIZ_TRAINING_WORKERS``), each reserving its memory in :func:`memory_budget`, the 8 newest
+    results kept, one torch thread per worker (two threads per run cost 10x the CPU under load). Clearing
+the cache closes it (its workers end)."""
+    return TrainQueue(budget=memory_budget(), keep=8, worker_setup=lambda: torch.set_num_threads(1))
