@@ -215,10 +215,15 @@ class MemoryBudget:
         rss: Callable[[], int] = resident_bytes,
         release: Callable[[], None] = release_freed_memory,
         source: str = "given",
+        floor: int = 0,
     ) -> None:
+        """``floor``: resident bytes no evictor can free (e.g. the process with its modules loaded); a
+        request larger than the limit leaves above it is refused at once, without emptying caches in
+        vain (0: always ask the evictors)."""
         self.limit = limit
         self.source = source
         self.margin = margin
+        self.floor = floor
         self._rss = rss
         self._release = release
         self._reserved = 0
@@ -274,7 +279,10 @@ class MemoryBudget:
         if nbytes < 0:
             raise ValueError(f"cannot reserve {nbytes} bytes")
         with self._lock:
-            available = self._make_room(nbytes)
+            if nbytes > self.limit - self.margin - self.floor - self._reserved:
+                available = self.available()  # no cache can make room: leave them all in place
+            else:
+                available = self._make_room(nbytes)
             if nbytes > available:
                 largest = largest_dim(*table, available) if table else None
                 raise MemoryBudgetExceeded(what, nbytes, available, self.limit, largest)

@@ -84,9 +84,10 @@ def downloads(result: EmbeddingResult, projection: Projection, camera: str) -> N
         Download("html", "-3d.html", "text/html", ":material/view_in_ar:", page),
     )
     for column, button in zip(st.columns(len(buttons)), buttons, strict=True):
+        needed = export.peak_bytes(button.name, result.n_tokens, result.dim)
         column.download_button(
             t(f"export.{button.name}"),
-            data=button.build,
+            data=cache.budgeted(button.build, needed, f"the {button.name} download"),
             file_name=stem + button.suffix,
             mime=button.mime,
             key=f"export-{button.name}",
