@@ -16,6 +16,9 @@ How a request is judged
 * **used**: the process's resident memory now (``/proc/self/statm``) plus what others have reserved
   and not yet released (their allocation may not have happened yet).
 * **margin**: kept free for the short-lived allocations nobody reserves (a figure's JSON, a PCA).
+* **floor** (optional): resident memory no evictor can free (the process with its modules loaded). A
+  request larger than ``limit - margin - floor - reserved`` cannot fit whatever gives way: it is
+  refused at once and every cache stays.
 
 A request fits when ``used + needed <= limit - margin``. If it does not, the registered *evictors*
 (callables that free a cache, e.g. the tables of other settings) are asked one after another, until it
