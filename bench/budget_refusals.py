@@ -8,7 +8,8 @@ Usage::
 Starts the server from the checkout as the README does (``bench/server_proc.py``) with
 ``EMBEDVIZ_MEMORY_LIMIT_MB``, then sends three groups of visitors at the same moment (threads, one websocket
 each, Streamlit's own protocol via ``st_client.py``): ordinary visitors at the default settings, visitors
-of a ``?dim=2048`` link in English, and the same in German. Every visitor opens the page and reruns it
+of a ``?dim=2048`` link in English, the same in German, and visitors who each ask for tables of their own
+dim (62-76 MB each). Every visitor opens the page and reruns it
 ``--rounds`` times. Printed: per group, the budget messages seen (each different text once), whether the
 sentence's tokens were on every page, exceptions; and the server's peak RSS (kernel ``VmHWM``) next to
 the limit. Nothing is asserted: the tests are in tests/test_app_budget.py.
@@ -28,7 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from server_proc import Server, peak_rss_mb
 from st_client import Visitor
 
-GROUPS = {"default": "", "dim=2048 (en)": "dim=2048", "dim=2048 (de)": "dim=2048&lang=de"}
+#: Query string of each group's visitor number i. "own dims": every visitor asks for tables of its own
+#: (dim 300 + 8 i, 62-76 MB each) at the same moment: only some fit at once, so they take turns
+#: through the budget's reservations and evictions.
+GROUPS = {
+    "default": lambda i: "",
+    "dim=2048 (en)": lambda i: "dim=2048",
+    "dim=2048 (de)": lambda i: "dim=2048&lang=de",
+    "own dims": lambda i: f"dim={300 + 8 * i}&seed={1000 + i}",
+}
 #: The budget's messages (embedviz/ui/strings/budget.py), in both languages.
 MESSAGE = re.compile(r"(?:dim [\d.,]+ (?:needs|braucht)|This needs|Das braucht)[^\n]*")
 CHIPS = 'data-token-id="'
@@ -80,9 +89,9 @@ def main() -> None:
         )
         lock = threading.Lock()
         threads = [
-            threading.Thread(target=visit, args=(server.url, query, args.rounds, seen, lock, group))
+            threading.Thread(target=visit, args=(server.url, query(i), args.rounds, seen, lock, group))
             for group, query in GROUPS.items()
-            for _ in range(args.visitors)
+            for i in range(args.visitors)
         ]
         for thread in threads:
             thread.start()
