@@ -220,9 +220,9 @@ class MemoryBudget:
         source: str = "given",
         floor: int = 0,
     ) -> None:
-        """``floor``: resident bytes no evictor can free (e.g. the process with its modules loaded); a
-        request larger than the limit leaves above it is refused at once, without emptying caches in
-        vain (0: always ask the evictors)."""
+        """``floor``: resident bytes no evictor can free (e.g. the process with its modules loaded). A
+        request larger than ``limit - margin - floor - reserved`` is judged without asking the
+        evictors, so no cache is emptied in vain (0: always ask them when short)."""
         self.limit = limit
         self.source = source
         self.margin = margin
