@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tracemalloc
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 import tiktoken
@@ -152,6 +153,20 @@ def test_other_visitors_notice_nothing(
     assert token_builds == [(DEFAULTS.dim, DEFAULTS.seed)]  # built once, kept through the refusal
 
 
+def test_a_refusal_half_way_through_a_view_is_shown_not_raised(
+    limited: Callable[[int], MemoryBudget], monkeypatch: pytest.MonkeyPatch, plain_gpt2: tiktoken.Encoding
+) -> None:
+    """The tables can be let go and refused again between two uses in one run (another visitor's
+    request made them give way): the page says so in the visitor's language, after what it showed.
+    Here the neighbours section asks for tables that do not fit, as if its own had been let go."""
+    limited(HEADROOM)
+    monkeypatch.setattr(cache, "neighbours_of", lambda spec, _: cache.tables_of(replace(spec, dim=2048)))
+    at = open_page(lang="de")
+    assert re.fullmatch(REFUSALS["de"] + " Wählen Sie .*", errors(at)[-1]), errors(at)
+    assert chip_ids(at) == plain_gpt2.encode(DEFAULTS.text)
+    assert at.get("plotly_chart")  # the sections before the neighbours were drawn
+
+
 def test_gpt2_tables_ask_the_budget_first(
     limited: Callable[[int], MemoryBudget], monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
@@ -196,28 +211,32 @@ def token_builds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
 def test_caches_give_way_before_a_request_is_refused(
     limited: Callable[[int], MemoryBudget], token_builds: list[tuple[int, int]]
 ) -> None:
-    budget = limited(240 * MB)
+    default = EmbeddingSpec()  # 53 MB, in use by the rest of the class
+    budget = limited(240 * MB + DEFAULTS.dim * per_dim())
     large, small = EmbeddingSpec(dim=1024, seed=1), EmbeddingSpec(dim=300, seed=2)  # 210 MB, 62 MB
+    cache.tables_of(default)
     cache.tables_of(large)
     assert budget.available() < 300 * per_dim()  # the small pair fits only if the large one gives way
-    cache.tables_of(small)  # fits: the large tables were let go (by the budget: they sit in another cache)
+    cache.tables_of(small)  # fits: the large table was let go first (by the budget: another cache)...
+    cache.tables_of(default)  # ... and the class's small table stayed
     cache.tables_of(small)
-    cache.tables_of(large)  # ... so asking for them again draws them again
-    assert token_builds == [(1024, 1), (300, 2), (1024, 1)]
+    cache.tables_of(large)  # asking for the large one again draws it again
+    assert token_builds == [(256, 123), (1024, 1), (300, 2), (1024, 1)]
 
     # A training run's reservation makes the tables give way too; a table that cannot fit next to it,
     # even with every cache empty, is refused at once, saying what fits now.
-    with budget.reserve(200 * MB, "a training run"), pytest.raises(Refused) as refusal:
+    run = 200 * MB + DEFAULTS.dim * per_dim()
+    with budget.reserve(run, "a training run"), pytest.raises(Refused) as refusal:
         cache.tables_of(EmbeddingSpec(dim=300, seed=3))
     assert token_builds[-1] == (1024, 1)  # nothing drawn
-    room = 240 * MB - 200 * MB  # the headroom less the reservation
+    room = 40 * MB  # the headroom less the reservation
     assert abs(refusal.value.largest_dim - room // per_dim()) <= 20 * MB // per_dim(), (
         refusal.value.largest_dim
     )
     assert refusal.value.needed == 300 * per_dim() and isinstance(refusal.value, EmbedvizError)
     assert str(refusal.value).startswith("dim 300 needs 62 MB; this server has room for up to dim ")
     cache.tables_of(large)
-    assert token_builds[-1] == (1024, 1) and len(token_builds) == 4  # it had given way to the run
+    assert token_builds[-1] == (1024, 1) and len(token_builds) == 5  # it had given way to the run
     assert budget.reserved == 0
 
 
@@ -227,10 +246,11 @@ def test_evictors_are_asked_cheapest_first() -> None:
         names = [name for name, _ in cache.memory_budget()._evictors]
     finally:
         cache.memory_budget.clear()
-    assert names[:4] == [
+    assert names[:5] == [
         "figures and finished runs",
         "GPT-2's tables",
         "reference PCA",
+        "the large token table",
         "token and position tables",
     ]
 

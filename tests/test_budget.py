@@ -288,9 +288,8 @@ def test_a_request_above_the_floor_empties_no_cache() -> None:
         700 * MiB, margin=50 * MiB, rss=lambda: rss["now"], release=lambda: None, floor=450 * MiB
     )
     budget.add_evictor("tables", evict)
-    with pytest.raises(MemoryBudgetExceeded) as refusal:
-        with budget.reserve(201 * MiB, "dim 2,048", table=(50_257, 1024)):
-            pass
+    with pytest.raises(MemoryBudgetExceeded) as refusal, budget.reserve(201 * MiB, "dim 2,048"):
+        pass
     assert evicted == [] and refusal.value.available == 50 * MiB  # 700 - 50 - 600, nothing freed
     with budget.reserve(200 * MiB, "dim 1,024"):
         assert evicted == ["tables"]

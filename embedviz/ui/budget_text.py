@@ -58,3 +58,10 @@ class Refused(MemoryBudgetExceeded):
 def refused(error: MemoryBudgetExceeded, dim: int | None = None, lang: str | None = None) -> Refused:
     """``error`` with its message in ``lang`` (default: the current visitor's language)."""
     return Refused(error, refusal_text(error, lang or language(), dim))
+
+
+def shown(error: MemoryBudgetExceeded) -> str:
+    """The message to show for ``error``: as it is if already written for the visitor, else in the
+    visitor's language (a refusal that reached the page from anywhere, e.g. a table evicted and refused
+    again half-way through a run)."""
+    return str(error) if isinstance(error, Refused) else refusal_text(error, language())

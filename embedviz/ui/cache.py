@@ -64,8 +64,9 @@ def memory_budget() -> MemoryBudget:
     here first. Its limit is ``EMBEDVIZ_MEMORY_LIMIT_MB``, else the container's or the machine's memory.
 
     When a request does not fit, caches give way before it is refused, cheapest to rebuild first: built
-    figures and finished runs, GPT-2's loaded tables, the reference PCA, then the token and position
-    tables of every setting (the current one is rebuilt on the next rerun if it was among them).
+    figures and finished runs, GPT-2's loaded tables, the reference PCA, the one large token table,
+    then the token and position tables of every setting (the current one is rebuilt on the next rerun
+    if it was among them).
     Made on the first large request, so the resident memory then (the process with its modules, no
     table yet) is its ``floor``: a request that would not fit even above it is refused at once, and
     the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
@@ -73,6 +74,7 @@ def memory_budget() -> MemoryBudget:
     budget.add_evictor("figures and finished runs", _evict_figures)
     budget.add_evictor("GPT-2's tables", _evict_gpt2)
     budget.add_evictor("reference PCA", lambda: reference_pca.clear())
+    budget.add_evictor("the large token table", lambda: _large_token_table.clear())
     budget.add_evictor("token and position tables", lambda: clear_tables())
     return budget
 
@@ -152,8 +154,10 @@ def tables_of(spec: EmbeddingSpec) -> tuple[TokenTable, torch.nn.Embedding]:
             token_table(n_vocab, spec.dim, spec.seed, spec.context_length),
             position_table(n_vocab, spec.dim, spec.seed, spec.context_length),
         )
-    except MemoryBudgetExceeded as error:
-        raise refused(error, dim=spec.dim) from None
+    except MemoryBudgetExceeded as error:  # say what the pair needs, whichever of the two was refused
+        needed = table_bytes(n_vocab, spec.dim, spec.context_length)
+        pair = MemoryBudgetExceeded(error.what, needed, error.available, error.limit, error.largest_dim)
+        raise refused(pair, dim=spec.dim) from None
 
 
 def embedding_of(spec: EmbeddingSpec, text: str) -> EmbeddingResult:
