@@ -68,11 +68,13 @@ def main() -> None:
     parser.add_argument("--limit-mb", type=float, default=690.0)
     parser.add_argument("--visitors", type=int, default=8, help="per group")
     parser.add_argument("--rounds", type=int, default=3, help="reruns after each visitor's first page")
+    parser.add_argument("--log", type=Path, help="write the server's output here")
     args = parser.parse_args()
 
     server = Server(
         args.checkout.resolve(),
         streamlit=args.streamlit,
+        log_path=args.log,
         env={"EMBEDVIZ_MEMORY_LIMIT_MB": str(args.limit_mb)},
     )
     server.start()

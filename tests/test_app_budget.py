@@ -216,9 +216,10 @@ def test_caches_give_way_before_a_request_is_refused(
     large, small = EmbeddingSpec(dim=1024, seed=1), EmbeddingSpec(dim=300, seed=2)  # 210 MB, 62 MB
     cache.tables_of(default)
     cache.tables_of(large)
+    cache.tables_of(default)  # the class keeps using its tables: the large ones are used least recently
     assert budget.available() < 300 * per_dim()  # the small pair fits only if the large one gives way
-    cache.tables_of(small)  # fits: the large table was let go first (by the budget: another cache)...
-    cache.tables_of(default)  # ... and the class's small table stayed
+    cache.tables_of(small)  # fits: the least recently used tables were let go...
+    cache.tables_of(default)  # ... and the class's tables stayed
     cache.tables_of(small)
     cache.tables_of(large)  # asking for the large one again draws it again
     assert token_builds == [(256, 123), (1024, 1), (300, 2), (1024, 1)]
@@ -246,11 +247,11 @@ def test_evictors_are_asked_cheapest_first() -> None:
         names = [name for name, _ in cache.memory_budget()._evictors]
     finally:
         cache.memory_budget.clear()
-    assert names[:5] == [
+    assert names[: 4 + cache.LRU_EVICTIONS] == [
         "figures and finished runs",
         "GPT-2's tables",
         "reference PCA",
-        "the large token table",
+        *["the least recently used tables"] * cache.LRU_EVICTIONS,
         "token and position tables",
     ]
 

@@ -13,6 +13,7 @@ themselves.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -64,9 +65,9 @@ def memory_budget() -> MemoryBudget:
     here first. Its limit is ``EMBEDVIZ_MEMORY_LIMIT_MB``, else the container's or the machine's memory.
 
     When a request does not fit, caches give way before it is refused, cheapest to rebuild first: built
-    figures and finished runs, GPT-2's loaded tables, the reference PCA, the one large token table,
-    then the token and position tables of every setting (the current one is rebuilt on the next rerun
-    if it was among them).
+    figures and finished runs, GPT-2's loaded tables, the reference PCA, then the tables of one setting
+    after another, least recently used first (so the class's common setting stays longest), then all
+    tables (a setting in use is drawn again on its next rerun).
     Made on the first large request, so the resident memory then (the process with its modules, no
     table yet) is its ``floor``: a request that would not fit even above it is refused at once, and
     the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
@@ -74,7 +75,8 @@ def memory_budget() -> MemoryBudget:
     budget.add_evictor("figures and finished runs", _evict_figures)
     budget.add_evictor("GPT-2's tables", _evict_gpt2)
     budget.add_evictor("reference PCA", lambda: reference_pca.clear())
-    budget.add_evictor("the large token table", lambda: _large_token_table.clear())
+    for _ in range(LRU_EVICTIONS):
+        budget.add_evictor("the least recently used tables", _evict_least_recently_used)
     budget.add_evictor("token and position tables", lambda: clear_tables())
     return budget
 
@@ -132,10 +134,40 @@ def position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> to
 
 
 def clear_tables() -> None:
-    """Forget every cached token and position table (tests; nothing in the app needs it)."""
+    """Forget every cached token and position table (the budget's last evictor, and tests)."""
     _small_token_table.clear()
     _large_token_table.clear()
     position_table.clear()
+    with _last_used_lock:
+        _last_used.clear()
+
+
+#: When each setting's pair of tables, (n_vocab, dim, seed, context_length), was last asked for.
+_last_used: dict[tuple[int, int, int, int], float] = {}
+_last_used_lock = threading.Lock()
+#: Settings whose tables the budget lets go one by one, least recently used first, before all of them.
+LRU_EVICTIONS = 6
+
+
+def _note_use(key: tuple[int, int, int, int]) -> None:
+    with _last_used_lock:
+        _last_used[key] = time.monotonic()
+
+
+def _evict_least_recently_used() -> None:
+    """Let go of the position table of the setting used longest ago, and of its token table unless
+    another context length still uses it."""
+    with _last_used_lock:
+        if not _last_used:
+            return
+        key = min(_last_used, key=_last_used.__getitem__)
+        del _last_used[key]
+        shared = any(other[:3] == key[:3] for other in _last_used)
+    n_vocab, dim, seed, context_length = key
+    position_table.clear(n_vocab, dim, seed, context_length)
+    if not shared:
+        small = n_vocab * dim * 4 <= SMALL_TABLE_BYTES
+        (_small_token_table if small else _large_token_table).clear(n_vocab, dim, seed)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -150,7 +182,7 @@ def tables_of(spec: EmbeddingSpec) -> tuple[TokenTable, torch.nn.Embedding]:
     the visitor's language and says which dim would fit right now (:mod:`embedviz.ui.budget_text`)."""
     n_vocab = spec.check()
     try:
-        return (
+        tables = (
             token_table(n_vocab, spec.dim, spec.seed, spec.context_length),
             position_table(n_vocab, spec.dim, spec.seed, spec.context_length),
         )
@@ -158,6 +190,8 @@ def tables_of(spec: EmbeddingSpec) -> tuple[TokenTable, torch.nn.Embedding]:
         needed = table_bytes(n_vocab, spec.dim, spec.context_length)
         pair = MemoryBudgetExceeded(error.what, needed, error.available, error.limit, error.largest_dim)
         raise refused(pair, dim=spec.dim) from None
+    _note_use((n_vocab, spec.dim, spec.seed, spec.context_length))
+    return tables
 
 
 def embedding_of(spec: EmbeddingSpec, text: str) -> EmbeddingResult:
