@@ -337,6 +337,19 @@ def test_a_download_reserves_its_bytes_and_is_refused_in_the_pages_language(
         too_big()
 
 
+def test_a_download_that_cannot_fit_now_is_disabled_and_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """30 MB above the floor: the CSV and zip of a short sentence at dim 8 (about 1 MB each while built)
+    can be made, the standalone HTML page (plotly.js inside, about 40 MB) cannot, and the page says so."""
+    budget = MemoryBudget(100 * MB, margin=0, rss=lambda: 70 * MB, release=lambda: None, floor=70 * MB)
+    monkeypatch.setattr(cache, "memory_budget", lambda: budget)
+    at = open_page(dim=8)
+    buttons = {b.key: b.proto.disabled for b in at.get("download_button")}
+    assert buttons == {"export-csv": False, "export-projector": False, "export-html": True}, buttons
+    needed = export.peak_bytes("html", len(chip_ids(at)), 8)
+    message = f"This needs {number(needed / MB, 'en')} MB, but only 30 MB of this server's memory are free"
+    assert any(c.value.startswith(message) for c in at.caption), [c.value for c in at.caption]
+
+
 @pytest.mark.parametrize(
     ("kind", "n_words", "dim"), [("csv", 60, 256), ("projector", 60, 256), ("html", 60, 64)]
 )

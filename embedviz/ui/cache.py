@@ -45,7 +45,7 @@ from embedviz.projection import Projection, fit_reference, project
 from embedviz.tokenizer import Token, tokenize
 from embedviz.training import TrainResult
 from embedviz.training_runs import TrainKey
-from embedviz.ui.budget_text import refused
+from embedviz.ui.budget_text import refusal_text, refused
 from embedviz.ui.i18n import language
 from embedviz.ui.state import RULES, Settings
 
@@ -313,6 +313,19 @@ def reserved(
     except MemoryBudgetExceeded as error:
         raise refused(error, lang=lang) from None
     return held
+
+
+def refusal_for(nbytes: int, what: str) -> str | None:
+    """The visitor's message if ``nbytes`` could not be had now even with every cache empty (what
+    others reserved and the process itself hold stay), else None: a download button is then disabled
+    and says why, before anyone clicks (a refused click only gets Streamlit's "Failed to generate
+    file")."""
+    budget = memory_budget()
+    room = budget.limit - budget.margin - budget.floor - budget.reserved
+    if nbytes <= room:
+        return None
+    available = min(room, budget.available())
+    return refusal_text(MemoryBudgetExceeded(what, nbytes, available, budget.limit), language())
 
 
 def budgeted(build: Callable[[], bytes], nbytes: int, what: str) -> Callable[[], bytes]:
