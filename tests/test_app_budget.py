@@ -248,7 +248,7 @@ def test_evictors_are_asked_cheapest_first() -> None:
     finally:
         cache.memory_budget.clear()
     assert names[: 4 + cache.LRU_EVICTIONS] == [
-        "figures and finished runs",
+        "built figures and projections",
         "GPT-2's tables",
         "reference PCA",
         *["the least recently used tables"] * cache.LRU_EVICTIONS,

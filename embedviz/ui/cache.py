@@ -43,8 +43,7 @@ from embedviz.neighbours import nearest_neighbours
 from embedviz.pretrained import LoadedGpt2, PositionCurve, curve_of
 from embedviz.projection import Projection, fit_reference, project
 from embedviz.tokenizer import Token, tokenize
-from embedviz.training import TrainResult
-from embedviz.training_runs import TrainKey
+from embedviz.train_queue import TrainQueue
 from embedviz.ui.budget_text import refusal_text, refused
 from embedviz.ui.i18n import language
 from embedviz.ui.state import RULES, Settings
@@ -65,14 +64,14 @@ def memory_budget() -> MemoryBudget:
     here first. Its limit is ``EMBEDVIZ_MEMORY_LIMIT_MB``, else the container's or the machine's memory.
 
     When a request does not fit, caches give way before it is refused, cheapest to rebuild first: built
-    figures and finished runs, GPT-2's loaded tables, the reference PCA, then the tables of one setting
+    figures and projections, GPT-2's loaded tables, the reference PCA, then the tables of one setting
     after another, least recently used first (so the class's common setting stays longest), then all
     tables (a setting in use is drawn again on its next rerun).
     Made on the first large request, so the resident memory then (the process with its modules, no
     table yet) is its ``floor``: a request that would not fit even above it is refused at once, and
     the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
     budget = MemoryBudget.from_environment(floor=resident_bytes())
-    budget.add_evictor("figures and finished runs", _evict_figures)
+    budget.add_evictor("built figures and projections", _evict_figures)
     budget.add_evictor("GPT-2's tables", _evict_gpt2)
     budget.add_evictor("reference PCA", lambda: reference_pca.clear())
     for _ in range(LRU_EVICTIONS):
@@ -83,7 +82,6 @@ def memory_budget() -> MemoryBudget:
 
 def _evict_figures() -> None:
     animations().clear()
-    finished_runs().clear()
     projection_of.clear()
     random_side.clear()
     random_curve.clear()
@@ -272,12 +270,6 @@ def toy_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
 
 
 @st.cache_resource(show_spinner=False)
-def finished_runs() -> Registry[TrainKey, TrainResult]:
-    """Finished training runs of every visitor: the last two."""
-    return Registry(max_entries=2)
-
-
-@st.cache_resource(show_spinner=False)
 def animations() -> Registry[tuple, go.Figure]:
     """Built animation figures (slow to build: docs/performance.md), by run, camera and language."""
     return Registry(max_entries=4)
@@ -364,7 +356,7 @@ def random_side(spec: EmbeddingSpec, text: str) -> tuple[EmbeddingResult, Projec
     return embedding_of(spec, text), projection_of(spec, text, "sentence")
 
 
-# Finished training runs, built animations and GPT-2's loaded tables are kept in a Registry held by
+# Built animations and GPT-2's loaded tables are kept in a Registry held by
 # st.cache_resource, not in an st.cache_* function of their own: a value enters only when it is complete
 # (a run that was stopped half-way must not be shared), and it is produced by long code that draws
 # progress on the page while it runs. A cached function can only keep its own return value.
@@ -397,3 +389,12 @@ class Registry(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda queue: queue.close())
+def train_queue() -> TrainQueue:
+    """The server's one line of training runs (:mod:`embedviz.train_queue`): as many at once as cores
+    (``EMBEDVIZ_TRAINING_WORKERS``), each reserving its memory in :func:`memory_budget`, the 8 newest
+    results kept, one torch thread per worker (two threads per run cost 10x the CPU under load). Clearing
+the cache closes it (its workers end)."""
+    return TrainQueue(budget=memory_budget(), keep=8, worker_setup=lambda: torch.set_num_threads(1))
