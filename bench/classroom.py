@@ -11,6 +11,8 @@ views (the segmented control ``view``) or goes to the training view and presses 
 it checks that the page it got back holds *its own* tokens (the chips' ``data-token-id`` in order, or the
 training view's token list) and that no exception was shown. With ``--hostile`` every student arrives
 through a tampered link (``dim=2048``, huge seeds, garbage: the values of ``tests/test_app_hostile.py``).
+Under a memory limit a ``dim=2048`` page shows the memory budget's refusal: the training view then
+has no token list and no Train button; such pages are counted as ``refused_by_budget``, not as errors.
 A student whose websocket is closed by the server (a replica behind a proxy died) reconnects once, as the
 frontend does, and gets a fresh page (message kind ``reconnect``); ``--sessions FILE`` writes one JSON
 line per session a student opens (its number, the proxy's routing cookie, the replica, the session id).
@@ -42,6 +44,7 @@ import collections
 import json
 import os
 import random
+import re
 import signal
 import sys
 import time
@@ -81,6 +84,15 @@ HOSTILE_LINKS = (
 )
 #: Messages still waiting for their run when the class ended, by kind (not errors, not in the timings).
 UNFINISHED: collections.Counter[str] = collections.Counter()
+#: Pages that showed the memory budget's refusal instead of the student's tokens (a tampered ``dim=2048``
+#: under a memory limit), by view: the page's expected answer, so not errors; the Train presses skipped
+#: because the training view was refused count as "train".
+REFUSED: collections.Counter[str] = collections.Counter()
+#: The budget's English messages (embedviz/ui/strings/budget.py).
+BUDGET_REFUSAL = re.compile(
+    r"needs [\d,]+ MB(; this server has room for up to dim|, but this server's memory is full)"
+    r"|MB of this server's memory are free"
+)
 #: What a dead server looks like to a student: its socket closed or reset. The frontend reconnects then.
 CONNECTION_LOST = (websocket.WebSocketConnectionClosedException, ConnectionError)
 
@@ -107,6 +119,7 @@ class Student(User):
         self.number = Student.count
         self.rng = random.Random(f"{self.seed}-{self.number}")
         self.sent = 0
+        self.refused = False
         self.view = "pipeline"
         self.sentence = ""
         self.in_flight: str | None = None
@@ -174,6 +187,9 @@ class Student(User):
 
     def _check(self, run: Run) -> Exception | None:
         """The page must hold this student's own tokens (the sentence it typed last)."""
+        self.refused = BUDGET_REFUSAL.search(run.body) is not None
+        if self.refused:
+            REFUSED[self.view] += 1
         if not self.sentence:
             return None
         tokens = tokenize(self.sentence)
@@ -184,7 +200,7 @@ class Student(User):
                 where = f"session {run.session_id[:8]}, link {self.visitor.query_string[:60]!r}"
                 return ProtocolError(f"chips {got[:8]} are not my tokens {want[:8]} ({where})")
             return None
-        if self.view == "train":
+        if self.view == "train" and not self.refused:  # refused: the view says why, instead of its tokens
             body = run.body
             missing = [
                 f"{i}: {token.display}"
@@ -221,6 +237,9 @@ class Student(User):
         if not self.sentence:
             self._new_sentence()
             self._send("type", self.visitor.rerun)
+        if self.refused and "button:" + self.train_label not in self.visitor.widget_ids:
+            REFUSED["train"] += 1  # the view said why there is no Train button
+            return
         self._send("train", lambda: self.visitor.click(self.train_label))
 
 
@@ -317,6 +336,7 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     report["error_count"] = len(errors)
     report["errors_by_student"] = dict(by_student)
     report["unfinished_at_end"] = dict(UNFINISHED)
+    report["refused_by_budget"] = dict(REFUSED)
     report["load_generator_cpu_s"] = round(cpu_seconds(os.getpid()) - own_before, 2)
     if pid:
         report["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 2)

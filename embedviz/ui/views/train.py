@@ -448,9 +448,10 @@ def load_with_progress(source: tuple[str | None, str]) -> tuple[LoadedGpt2 | Non
             loaded = registry.get(source)
             if loaded is None:
                 endpoint, cache_dir = source
-                loaded = loaded_gpt2(
-                    load_with_ranges(endpoint=endpoint, cache_dir=cache_dir, on_progress=on_progress)
-                )
+                with cache.reserved(cache.GPT2_LOAD_BYTES, "GPT-2's tables"):  # refused: a message
+                    loaded = loaded_gpt2(
+                        load_with_ranges(endpoint=endpoint, cache_dir=cache_dir, on_progress=on_progress)
+                    )
                 registry.put(source, loaded)
         except EmbedvizError as error:  # PretrainedUnavailableError: no network, offline, a bad file
             failure = str(error)
