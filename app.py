@@ -13,7 +13,9 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import streamlit as st
 
-from embedviz.ui import controls, presenter, state
+from embedviz.errors import MemoryBudgetExceeded
+from embedviz.ui import controls, presenter, state, style
+from embedviz.ui.budget_text import shown
 from embedviz.ui.i18n import md_code, t
 from embedviz.ui.startup import tune_process
 from embedviz.ui.views import batches, pipeline, seed, train, word_order
@@ -21,6 +23,7 @@ from embedviz.ui.views import batches, pipeline, seed, train, word_order
 tune_process()  # once per server process: see embedviz/ui/startup.py
 
 st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide")
+style.apply()  # contrast and focus CSS the theme cannot set (embedviz/ui/style.py)
 settings, notices = state.load()
 controls.sidebar(settings.presenter)
 if settings.presenter:
@@ -32,11 +35,14 @@ for notice in notices:
 st.segmented_control(
     t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
 )
-{
-    "pipeline": pipeline.render,
-    "seed": seed.render,
-    "batches": batches.render,
-    "order": word_order.render,
-    "train": train.render,
-}[settings.view](settings)
+try:
+    {
+        "pipeline": pipeline.render,
+        "seed": seed.render,
+        "batches": batches.render,
+        "order": word_order.render,
+        "train": train.render,
+    }[settings.view](settings)
+except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
+    st.error(shown(error))
 state.save()

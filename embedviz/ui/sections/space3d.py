@@ -10,6 +10,7 @@ from embedviz.embeddings import EmbeddingResult
 from embedviz.figures.space import MAX_LABELLED_TOKENS, space_figure
 from embedviz.figures.style import CAMERAS
 from embedviz.projection import N_COMPONENTS, Projection
+from embedviz.ui.chart_text import describe, space_text
 from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
 from embedviz.ui.state import FITS
@@ -62,6 +63,7 @@ def render(result: EmbeddingResult, projection: Projection, camera: str, marker_
         required=True,
         format_func=lambda c: t(f"space.camera.{c}"),
     )
+    describe(space_text(projection, result.n_tokens, result.dim))
     figure = figure_for(result, projection, camera, marker_scale)
     plotly_host(
         with_point_ids(figure, space_point_ids(result.token_ids)), key="space3d", camera_revision=camera

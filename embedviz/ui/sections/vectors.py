@@ -11,6 +11,7 @@ from embedviz.embeddings import EmbeddingResult
 from embedviz.explain import worked_sum
 from embedviz.figures.vectors import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
 from embedviz.tokenizer import get_encoding
+from embedviz.ui.chart_text import describe, heatmap_text
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.plotly_host import plotly_host
@@ -59,6 +60,7 @@ def vector_block(
                 dim=dim,
             )
         )
+    describe(heatmap_text(t(f"space.legend.{key}"), values))
     # Mounted once and updated in place (issue 13): a new sentence does not remount the three heatmaps.
     plotly_host(heatmap(values, labels, x_title=t("vectors.dimension")), key=f"heatmap-{key}")
     # With all dimensions shown, these tables are the largest part of the page (1,024 x 768 numbers).
