@@ -49,12 +49,22 @@ def figure_spec(chart: object) -> dict:
     return _decode(json.loads(chart.proto.spec))
 
 
+def plotly_hosts(at: AppTest) -> list:
+    """The page's Plotly hosts (``embedviz.ui.plotly_host``: the pipeline's heatmaps and 3D view)."""
+    return [host for host in at.get("bidi_component") if host.proto.component_name == "embedviz.plotly_host"]
+
+
+def chart_ids(at: AppTest) -> list[str]:
+    """Element ids of every Plotly chart on the page, ``st.plotly_chart`` or Plotly host, sorted."""
+    return sorted(chart.proto.id for chart in [*at.get("plotly_chart"), *plotly_hosts(at)])
+
+
 def chart_by_key(at: AppTest, key: str) -> dict:
     """The decoded figure of the plotly chart (or Plotly host) whose key is ``key``."""
     for chart in at.get("plotly_chart"):
         if chart.proto.id.endswith(key) or key in chart.proto.id:
             return figure_spec(chart)
-    for host in at.get("bidi_component"):  # embedviz.ui.plotly_host: the figure travels in its data
-        if key in host.proto.id and host.proto.component_name == "embedviz.plotly_host":
+    for host in plotly_hosts(at):  # the figure travels in the host's data
+        if key in host.proto.id:
             return _decode(json.loads(json.loads(host.proto.json)["figure"]))
     raise AssertionError(f"no plotly chart with key {key!r}")

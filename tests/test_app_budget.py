@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import pytest
 import tiktoken
-from apptest_utils import APP, ON_DEMAND
+from apptest_utils import APP, ON_DEMAND, chart_ids
 from streamlit.testing.v1 import AppTest
 
 from embedviz import export
@@ -135,7 +135,7 @@ def test_a_table_too_large_is_refused_in_the_visitors_language(
     else:
         at = open_page(dim=512, lang=lang)
     assert not at.exception and not errors(at), errors(at)
-    assert at.get("plotly_chart"), "no charts after a dim that fits"
+    assert chart_ids(at), "no charts after a dim that fits"
 
 
 def test_other_visitors_notice_nothing(
@@ -148,8 +148,7 @@ def test_other_visitors_notice_nothing(
     assert any("needs 420 MB" in e for e in errors(refused))
     after = open_page()
     assert not errors(before) and not errors(after)
-    charts = lambda at: sorted(c.proto.id for c in at.get("plotly_chart"))  # noqa: E731
-    assert charts(after) == charts(before) and charts(after)
+    assert chart_ids(after) == chart_ids(before) and chart_ids(after)
     assert token_builds == [(DEFAULTS.dim, DEFAULTS.seed)]  # built once, kept through the refusal
 
 
@@ -164,7 +163,7 @@ def test_a_refusal_half_way_through_a_view_is_shown_not_raised(
     at = open_page(lang="de")
     assert re.fullmatch(REFUSALS["de"] + " Wählen Sie .*", errors(at)[-1]), errors(at)
     assert chip_ids(at) == plain_gpt2.encode(DEFAULTS.text)
-    assert at.get("plotly_chart")  # the sections before the neighbours were drawn
+    assert chart_ids(at)  # the sections before the neighbours were drawn
 
 
 def test_gpt2_tables_ask_the_budget_first(

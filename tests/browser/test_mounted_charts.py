@@ -64,7 +64,7 @@ def wait_drawn(page: Page, n: int) -> None:
                return false;
              const drawn = gd._fullData[0], sent = gd.data[0];
              const glided = !sent.ids  // (st.plotly_chart's figure has no ids and no glide)
-               || (sent.ids.length === n && +drawn.x[n - 1] === +sent.x[n - 1]);
+               || (sent.ids.length === n && !gd.dataset.gliding);
              return drawn.x.length === n && glided && hm._fullData[0].z.length === n;
            }""",
         arg=[SPACE, HEATMAPS[2], n],

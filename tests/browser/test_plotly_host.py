@@ -170,12 +170,13 @@ def glide_samples(page: Page, text: str, n_tokens: int) -> tuple[float, float, l
     old = page.evaluate(f"() => +document.querySelector('{GD}')._fullData[1].x[0]")
     page.evaluate(SAMPLE_JS)
     edit(page, text, n_tokens)
-    page.wait_for_function(f"(old) => +document.querySelector('{GD}')._fullData[1].x[0] !== old", arg=old)
-    page.wait_for_timeout(0)
-    new = page.evaluate(f"() => +document.querySelector('{GD}').data[1].x[0]")
+    # Moved, and no glide running (data-gliding is set from the glide's first frame to its last).
     page.wait_for_function(
-        f"(v) => Math.abs(+document.querySelector('{GD}')._fullData[1].x[0] - v) < 1e-6", arg=new
+        f"(old) => {{ const gd = document.querySelector('{GD}');"
+        " return +gd._fullData[1].x[0] !== old && !gd.dataset.gliding; }",
+        arg=old,
     )
+    new = page.evaluate(f"() => +document.querySelector('{GD}')._fullData[1].x[0]")
     samples = page.evaluate("() => { cancelAnimationFrame(window.__sampling); return window.__xs; }")
     return old, new, samples
 
