@@ -16,6 +16,10 @@ from embedviz.projection import Projection
 
 #: Above this many tokens the 3D view drops its text labels (hover still names every point).
 MAX_LABELLED_TOKENS = 40
+#: Text sizes in px, for a classroom projector: labels of the points, and axes, ticks and legend
+#: (at least 16 px on a 1080p screen; Plotly draws 3D text at this pixel size whatever the zoom).
+LABEL_SIZE = 18
+TEXT_SIZE = 16
 
 
 def points_trace(
@@ -44,7 +48,7 @@ def points_trace(
         name=name,
         text=labels if any(labels) else None,
         textposition="top center",
-        textfont={"size": 15, "color": color},
+        textfont={"size": LABEL_SIZE, "color": color},
         hovertext=hover,
         hoverinfo="text" if hovertemplate is None else None,
         customdata=customdata,
@@ -67,7 +71,7 @@ def space_figure(
     *,
     camera: str = "default",
     marker_scale: float = 1.0,
-    height: int = 640,
+    height: int | None = 640,
 ) -> go.Figure:
     """The 3D view: token vectors, position vectors and input embeddings in one PCA space, with a line
     from each token point to its input point (that displacement is the position vector).
@@ -75,6 +79,10 @@ def space_figure(
     ``first_values[kind]`` holds each point's first vector components for the hover; ``names`` the legend
     names for "token", "position", "input", "arrow" and the hover word "position" ("pos"). Repeated
     tokens share one token point (drawn once per occurrence, labelled once).
+
+    Only the token points carry a text label: with "p4" and "cat·2" next to every word, the labels of a
+    short sentence piled up in the middle of the view. The dashed line leads from a word to its input
+    point; hovering any point names it (word, id, position, first values).
     """
     n = len(token_labels)
     labelled = n <= MAX_LABELLED_TOKENS
@@ -100,8 +108,7 @@ def space_figure(
     size = round(7 * marker_scale)
     # Outlined only while labelled (outline=labelled): at 1,024 tokens the rings cost the browser more
     # CPU per redraw than the rest of the chart (docs/performance.md).
-    position_text = [f"p{i}" if labelled else "" for i in range(n)]
-    input_text = [f"{safe[i]}·{i}" if labelled else "" for i in range(n)]
+    hover_only = [""] * n
     traces = [
         points_trace(
             projection.token_points,
@@ -117,7 +124,7 @@ def space_figure(
             projection.position_points,
             "position",
             names["position"],
-            position_text,
+            hover_only,
             symbol="square",
             size=round(size * 0.8),
             outline=labelled,
@@ -127,7 +134,7 @@ def space_figure(
             projection.input_points,
             "input",
             names["input"],
-            input_text,
+            hover_only,
             symbol="circle",
             size=size,
             outline=labelled,
@@ -156,19 +163,21 @@ def segments_trace(
     )
 
 
-def scene_figure(traces: list, ratio: np.ndarray, *, camera: str = "default", height: int = 640) -> go.Figure:
+def scene_figure(
+    traces: list, ratio: np.ndarray, *, camera: str = "default", height: int | None = 640
+) -> go.Figure:
     """A 3D figure of PCA points: axes titled with the variance each keeps, a preset camera, a legend
-    on top."""
+    on top. ``height=None`` leaves the height to the chart's box (presenter mode sizes it to the screen)."""
     axes = {
         f"{axis}axis": {"title": {"text": f"PC{i + 1} ({ratio[i]:.1%})"}, "backgroundcolor": "#f8fafc"}
         for i, axis in enumerate("xyz")
     }
     figure = go.Figure(traces)
     figure.update_layout(
-        font=FONT,
+        font={**FONT, "size": TEXT_SIZE},
         height=height,
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        legend={"orientation": "h", "y": 1.02, "x": 0, "font": {"size": 15}},
+        legend={"orientation": "h", "y": 1.02, "x": 0, "font": {"size": TEXT_SIZE}},
         scene={**axes, "camera": CAMERAS.get(camera, CAMERAS["default"]), "aspectmode": "cube"},
         # Keep the user's camera, zoom and legend toggles across reruns; a new preset resets the camera.
         uirevision=f"embedviz-{camera}",

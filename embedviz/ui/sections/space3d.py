@@ -29,6 +29,7 @@ def figure_for(
     camera: str,
     marker_scale: float = 1.0,
     names: dict[str, str] | None = None,
+    height: int | None = 640,
 ):
     """The 3D figure for a result. Pass ``names`` (from :func:`legend_names`) to build it outside a
     Streamlit run, e.g. when a download button asks for the file."""
@@ -45,11 +46,18 @@ def figure_for(
         names or legend_names(),
         camera=camera,
         marker_scale=marker_scale,
+        height=height,
     )
 
 
-def render(result: EmbeddingResult, projection: Projection, camera: str, marker_scale: float = 1.0) -> None:
-    """Draw section 5."""
+def render(
+    result: EmbeddingResult,
+    projection: Projection,
+    camera: str,
+    marker_scale: float = 1.0,
+    height: int | None = 640,
+) -> None:
+    """Draw section 5 (``height=None``: the chart's box decides, as on a presenter slide)."""
     st.header(t("space.title"), anchor="space")
     st.markdown(t("space.intro", dim=result.dim))
     left, right = st.columns(2)
@@ -62,7 +70,9 @@ def render(result: EmbeddingResult, projection: Projection, camera: str, marker_
         format_func=lambda c: t(f"space.camera.{c}"),
     )
     st.plotly_chart(
-        figure_for(result, projection, camera, marker_scale), key="space3d", config={"displaylogo": False}
+        figure_for(result, projection, camera, marker_scale, height=height),
+        key="space3d",
+        config={"displaylogo": False},
     )
     ratio = projection.explained_variance_ratio
     st.caption(t("space.variance", total=float(ratio.sum()), points=3 * result.n_tokens, dim=result.dim))
