@@ -20,8 +20,10 @@ from embedviz.ui.views import batches, pipeline, seed, train, word_order
 
 tune_process()  # once per server process: see embedviz/ui/startup.py
 
-st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide")
 settings, notices = state.load()
+# Slides want the whole screen: presenter mode folds the sidebar away (its arrow opens it again).
+sidebar = "collapsed" if settings.presenter else "auto"
+st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide", initial_sidebar_state=sidebar)
 controls.sidebar(settings.presenter)
 if settings.presenter:  # slides: no title, the view switch in the sidebar (see embedviz/ui/presenter.py)
     presenter.apply_style()

@@ -31,7 +31,7 @@ def test_each_slide_shows_its_stage_alone(step: int):
     assert [h for h in headings(at) if h in STAGE_HEADINGS] == [STAGE_HEADINGS[step]]
     assert not at.title  # no page title on a slide: the stage is the title
     assert at.text_input(key="text").value == "Today the cat sat on the mat"  # still editable
-    assert any(f"Step {step + 1} of 5:" in c.value for c in at.caption)
+    assert any(f"Step {step + 1} of 5:" in m.value for m in at.markdown)
 
 
 def test_back_and_next_answer_clicker_and_arrow_keys():
@@ -76,7 +76,7 @@ def test_3d_labels_only_on_token_points_and_large():
     hover only; every text of the view is at least 16 px."""
     figure = chart_by_key(run_app(), "space3d")
     token, position, inputs = figure["data"][:3]
-    assert list(token["text"]) == ["Today", "␣the", "␣cat", "␣sat", "␣on", "", "␣mat"]
+    assert list(token["text"]) == ["Today", "the", "cat", "sat", "on", "", "mat"]
     assert token["textfont"]["size"] >= 16
     for trace in (position, inputs):
         assert "text" not in trace or not any(trace["text"])

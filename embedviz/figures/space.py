@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from embedviz.figures.labels import label_positions
 from embedviz.figures.style import CAMERAS, COLORS, FONT, compact, plain
 from embedviz.projection import Projection
 
@@ -34,6 +35,7 @@ def points_trace(
     customdata: np.ndarray | None = None,
     hovertemplate: str | None = None,
     outline: bool = True,
+    textposition: str | list[str] = "top center",
 ) -> go.Scatter3d:
     """One set of 3D points, in the colour of its ``kind`` (or ``color``). The hover shows ``hover``, or
     ``hovertemplate`` filled from ``customdata`` (numbers travel as compact binary arrays, not text).
@@ -47,7 +49,7 @@ def points_trace(
         mode="markers+text" if any(labels) else "markers",
         name=name,
         text=labels if any(labels) else None,
-        textposition="top center",
+        textposition=textposition,
         textfont={"size": LABEL_SIZE, "color": color},
         hovertext=hover,
         hoverinfo="text" if hovertemplate is None else None,
@@ -90,8 +92,20 @@ def space_figure(
     seen: set[int] = set()
     token_text = []
     for label, token_id in zip(safe, token_ids, strict=True):
-        token_text.append(label if labelled and token_id not in seen else "")
+        word = label.replace("␣", " ").strip() or label  # "␣the" reads "the" next to its point
+        token_text.append(word if labelled and token_id not in seen else "")
         seen.add(token_id)
+    size = round(7 * marker_scale)
+    others = np.concatenate([projection.position_points, projection.input_points])
+    sides = label_positions(
+        projection.token_points,
+        token_text,
+        CAMERAS.get(camera, CAMERAS["default"]),
+        others=others,
+        height=height or 640,
+        size=LABEL_SIZE,
+        marker=size,
+    )
 
     # Per point: id, position and the first values as numbers; the template writes them out in the browser.
     ids_and_positions = np.stack([np.asarray(token_ids, dtype=np.float32), np.arange(n, dtype=np.float32)], 1)
@@ -105,7 +119,6 @@ def space_figure(
         customdata = np.concatenate([ids_and_positions, first_values[kind].astype(np.float32)], axis=1)
         return {"hover": safe, "customdata": customdata, "hovertemplate": template}
 
-    size = round(7 * marker_scale)
     # Outlined only while labelled (outline=labelled): at 1,024 tokens the rings cost the browser more
     # CPU per redraw than the rest of the chart (docs/performance.md).
     hover_only = [""] * n
@@ -118,6 +131,7 @@ def space_figure(
             symbol="diamond",
             size=size,
             outline=labelled,
+            textposition=sides,
             **hover("token"),
         ),
         points_trace(

@@ -22,23 +22,22 @@ STAGES = ("tokens", "token", "position", "input", "space")
 HIDDEN_KEYS = ((1, "PageDown"), (1, "Down"), (-1, "PageUp"), (-1, "Up"))
 VISIBLE_KEYS = {1: "Right", -1: "Left"}
 #: The 3D chart's height on a slide: the screen below the step bar, the heading and the chart's controls,
-#: but never less than 60% of the screen (then the heading scrolls away a little on a very short screen).
-CHART_HEIGHT = "max(60vh, calc(100vh - 21rem))"
-#: Big type (every size in Streamlit is relative to the root font), less padding, the hidden key buttons,
-#: and the chart filling the slide. On a short projector (1280x720) the type is a bit smaller and the
-#: 3D view's introduction is left to the teacher.
+#: but never less than 60% of the screen.
+CHART_HEIGHT = "max(60vh, calc(100vh - 19rem))"
+#: Big type (every size in Streamlit is relative to the root font), less padding (the thin, see-through
+#: header lets clicks through to the step bar under it except on its own buttons), the hidden key buttons,
+#: the chart filling the slide, and the 3D view's introduction left to the teacher. On a short projector
+#: (1280x720) the type is a bit smaller.
 STYLE = f"""<style>
 html {{ font-size: 21px; }}
-[data-testid="stSidebar"] {{ min-width: 260px; max-width: 300px; }}
-[data-testid="stMainBlockContainer"] {{ max-width: 1700px; padding-top: 1.2rem; padding-bottom: 1rem; }}
-[data-testid="stHeader"] {{ height: 2.2rem; background: transparent; }}
+[data-testid="stMainBlockContainer"] {{ max-width: 1800px; padding-top: 1rem; padding-bottom: 1rem; }}
+[data-testid="stHeader"] {{ height: 2rem; background: transparent; }}
+[data-testid="stHeader"], [data-testid="stHeader"] * {{ pointer-events: none; }}
+[data-testid="stHeader"] button, [data-testid="stHeader"] a {{ pointer-events: auto; }}
 .st-key-ev-presenter-keys {{ display: none; }}
 .st-key-space3d .embedviz-plotly-host {{ height: {CHART_HEIGHT}; }}
-@media (max-height: 900px) {{
-  html {{ font-size: 17px; }}
-  [data-testid="stMainBlockContainer"] {{ padding-top: 0.6rem; }}
-  .stElementContainer:has(#space) + .stElementContainer {{ display: none; }}
-}}
+.stElementContainer:has(#space) + .stElementContainer {{ display: none; }}
+@media (max-height: 900px) {{ html {{ font-size: 17px; }} }}
 </style>"""
 MARKER_SCALE = 1.6
 
@@ -68,10 +67,10 @@ def _button(direction: int, step: int, shortcut: str, key: str | None = None) ->
 
 
 def step_bar(step: int) -> DeltaGenerator:
-    """Back | the middle | Next, and where we are ('Step 3 of 5: Position embeddings') under the middle.
+    """One row: Back | 'Step 3 of 5: Position embeddings' | the sentence | Next.
 
-    Returns the middle column, for the sentence box."""
-    back, middle, forward = st.columns([1, 6, 1], vertical_alignment="top")
+    Returns the sentence's column."""
+    back, where, sentence, forward = st.columns([1, 2.2, 5, 1], vertical_alignment="center")
     with back:
         _button(-1, step, VISIBLE_KEYS[-1])
     with forward:
@@ -79,9 +78,7 @@ def step_bar(step: int) -> DeltaGenerator:
     with st.container(key="ev-presenter-keys"):
         for direction, key in HIDDEN_KEYS:
             _button(direction, step, key, key=f"ev-presenter-{key.lower()}")
-    where = middle.container()
-    middle_rest = middle.container()
-    where.caption(
+    where.markdown(
         f"**{t('presenter.step', step=step + 1, total=len(STAGES))}** {t(f'presenter.stage.{STAGES[step]}')}"
     )
-    return middle_rest
+    return sentence
