@@ -38,6 +38,7 @@ html {{ font-size: 21px; }}
 .st-key-space3d .embedviz-plotly-host {{ height: {CHART_HEIGHT}; }}
 .stElementContainer:has(#space) + .stElementContainer {{ display: none; }}
 @media (max-height: 900px) {{ html {{ font-size: 17px; }} }}
+@media (max-width: 640px) {{ [data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }} }}
 </style>"""
 MARKER_SCALE = 1.6
 
