@@ -8,6 +8,15 @@ The sentence box is a one-line ``st.text_input`` with ``live=``: it commits afte
 typing, so the tokens and the 3D view follow the typing without Enter. Streamlit 1.67's ``st.text_area``
 has no ``live=``. The pause, :data:`LIVE_PAUSE`, was measured (issue 13): 250 ms commits about once per
 word at 110 ms per key (11 runs for the default sentence), 150 ms twice as often, 400 ms waits longer.
+
+Known limit, the browser's history: every committed sentence changes the link (``state.save`` ->
+``st.query_params``), and Streamlit 1.67's frontend *pushes* a history entry for every query-string change
+the script makes (``handlePageInfoChanged`` in its bundle: ``pushState``, ``replaceState`` only while it
+replays a Back/Forward). Only widgets bound with ``bind="query-params"`` update the URL with
+``replaceState`` (``updateUrlParam``). Measured: a five-word sentence typed with a pause after each word
+left five history entries. Binding ``text`` would avoid them but gives up what ``state.py`` explains (an
+over-long sentence kept out of the link, the sentence kept in the link on the other views), so it is not
+done here.
 """
 
 from __future__ import annotations
