@@ -23,11 +23,10 @@ Two safety rules, because the sentence is anybody's text:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from tiktoken_ext.openai_public import ENDOFTEXT, r50k_pat_str
 
-from embedviz.embeddings import EmbeddingResult
+from embedviz.embeddings import EmbeddingSpec
 
 #: How many dimensions of each vector the script prints by default (the page's tables show 8).
 SHOWN_DIMS = 8
@@ -35,19 +34,6 @@ SHOWN_DIMS = 8
 LITERAL_WIDTH = 72
 #: What the online script's comment tells a reader to put in place of the ranks path.
 SHIPPED_RANKS_HINT = "gpt2.tiktoken"
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """The settings the numbers depend on, for callers that have no :class:`EmbeddingResult` (tests,
-    notebooks). A result carries the same fields, so :func:`python_source` takes either."""
-
-    text: str
-    encoding: str = "gpt2"
-    dim: int = 256
-    seed: int = 123
-    context_length: int = 1024
-    positional: str = "learned"
 
 
 def string_literal(text: str, width: int = LITERAL_WIDTH) -> str:
@@ -142,14 +128,14 @@ def position_lines(positional: str) -> list[str]:
     raise ValueError(f"Unknown positional mode {positional!r}")
 
 
-def _settings_lines(settings: Recipe | EmbeddingResult) -> list[str]:
+def _settings_lines(text: str, spec: EmbeddingSpec) -> list[str]:
     lines = [
-        f"text = {string_literal(settings.text)}",
-        f"dim = {settings.dim}  # numbers per vector",
-        f"seed = {settings.seed}",
+        f"text = {string_literal(text)}",
+        f"dim = {spec.dim}  # numbers per vector",
+        f"seed = {spec.seed}",
     ]
-    if settings.positional == "learned":
-        lines.append(f"context_length = {settings.context_length}  # rows of the position table")
+    if spec.positional == "learned":
+        lines.append(f"context_length = {spec.context_length}  # rows of the position table")
     return lines
 
 
@@ -163,26 +149,30 @@ _SHOW_FUNCTION = [
 
 
 def python_source(
-    settings: Recipe | EmbeddingResult, *, ranks_path: str | None = None, shown_dims: int = SHOWN_DIMS
+    text: str,
+    spec: EmbeddingSpec = EmbeddingSpec(),  # noqa: B008 (frozen, so one shared default is safe)
+    *,
+    ranks_path: str | None = None,
+    shown_dims: int = SHOWN_DIMS,
 ) -> str:
     """A complete, runnable script that prints the token ids and the first ``shown_dims`` numbers of the
-    token, position and input vectors for ``settings``, the way embedviz computes and shows them.
+    token, position and input vectors of ``text`` with ``spec``, the way embedviz computes and shows them.
 
     ``ranks_path`` (for "gpt2" only) makes the script build the tokenizer from a local ranks file
     instead of ``tiktoken.get_encoding("gpt2")``, so it runs with no network at all.
     """
     lines = [
-        f"# embedviz: reproduce this page's numbers ({settings.encoding}, dim {settings.dim}, "
-        f"seed {settings.seed}, {settings.positional} positions).",
+        f"# embedviz: reproduce this page's numbers ({spec.encoding}, dim {spec.dim}, "
+        f"seed {spec.seed}, {spec.positional} positions).",
         "# Needs only: pip install torch tiktoken",
         "import tiktoken",
         "import torch",
         "",
-        *_settings_lines(settings),
+        *_settings_lines(text, spec),
         f"shown = {shown_dims}  # how many numbers of each vector to print",
         "",
         "# 1. Tokens: text -> token ids",
-        *tokenizer_lines(settings.encoding, ranks_path),
+        *tokenizer_lines(spec.encoding, ranks_path),
         f"ids = enc.encode(text, allowed_special={{{_literal(ENDOFTEXT)}}}, disallowed_special=())",
         "n = len(ids)",
         'print("token ids:", ids)',
@@ -193,7 +183,7 @@ def python_source(
         "tok = torch.nn.Embedding(enc.n_vocab, dim)",
         "token_vectors = tok(torch.tensor(ids, dtype=torch.long))",
         "",
-        *position_lines(settings.positional),
+        *position_lines(spec.positional),
         "",
         "# 4. The model's input: token vector + position vector, element by element",
         "input_embeddings = token_vectors + position_vectors",
@@ -210,4 +200,4 @@ def python_source(
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["SHOWN_DIMS", "Recipe", "python_source", "string_literal"]
+__all__ = ["SHOWN_DIMS", "python_source", "string_literal"]

@@ -171,20 +171,31 @@ class EmbeddingResult:
     shape ``(n_tokens, dim)``; ``input_embeddings == token_vectors + position_vectors`` exactly."""
 
     text: str
-    encoding: str
-    dim: int
-    seed: int
-    context_length: int
-    positional: str
+    spec: EmbeddingSpec  # the settings the result was computed with
     tokens: list[Token]
     token_vectors: torch.Tensor
     position_vectors: torch.Tensor
     input_embeddings: torch.Tensor
 
     @property
-    def spec(self) -> EmbeddingSpec:
-        """The settings the result was computed with."""
-        return EmbeddingSpec(self.encoding, self.dim, self.seed, self.context_length, self.positional)
+    def encoding(self) -> str:
+        return self.spec.encoding
+
+    @property
+    def dim(self) -> int:
+        return self.spec.dim
+
+    @property
+    def seed(self) -> int:
+        return self.spec.seed
+
+    @property
+    def context_length(self) -> int:
+        return self.spec.context_length
+
+    @property
+    def positional(self) -> str:
+        return self.spec.positional
 
     @property
     def token_ids(self) -> list[int]:
@@ -216,11 +227,7 @@ def embed_tokens(
     positions = position_vectors(spec.positional, len(tokens), position_table)
     return EmbeddingResult(
         text=text,
-        encoding=spec.encoding,
-        dim=spec.dim,
-        seed=spec.seed,
-        context_length=spec.context_length,
-        positional=spec.positional,
+        spec=spec,
         tokens=tokens,
         token_vectors=token_vectors,
         position_vectors=positions,

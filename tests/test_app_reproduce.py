@@ -8,7 +8,8 @@ from apptest_utils import run_app
 from streamlit.testing.v1 import AppTest
 
 import embedviz
-from embedviz.codegen import Recipe, python_source
+from embedviz.codegen import python_source
+from embedviz.embeddings import EmbeddingSpec
 from embedviz.ui.sections.reproduce import file_stem
 
 DEFAULT = "Today the cat sat on the mat"
@@ -31,7 +32,7 @@ def test_code_block_is_the_generated_script_for_the_settings():
     at = run_app(opened=OPEN)
     assert not at.exception
     assert TITLE["en"] in [h.value for h in at.header]
-    assert python_blocks(at) == [python_source(Recipe(DEFAULT))]
+    assert python_blocks(at) == [python_source(DEFAULT)]
     source = python_blocks(at)[0]
     assert "seed = 123" in source and "dim = 256  # numbers per vector" in source
 
@@ -43,7 +44,7 @@ def test_code_block_follows_the_controls():
     assert not at.exception
     (source,) = python_blocks(at)
     assert source == python_source(
-        Recipe('say "hi"\\n', dim=5, seed=9, positional="sinusoidal"), shown_dims=5
+        'say "hi"\\n', EmbeddingSpec(dim=5, seed=9, positional="sinusoidal"), shown_dims=5
     )
     assert "text = 'say \"hi\"\\\\n'" in source  # the sentence as a Python literal
 
@@ -56,7 +57,7 @@ def test_code_and_downloads_wait_until_opened():
     assert python_blocks(at) == [] and downloads(at) == {}
     at.session_state["open-reproduce"] = True
     at.run()
-    assert python_blocks(at) == [python_source(Recipe(DEFAULT))]
+    assert python_blocks(at) == [python_source(DEFAULT)]
     assert set(downloads(at)) == set(DOWNLOADS)
 
 

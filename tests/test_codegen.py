@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import embedviz
-from embedviz.codegen import SHOWN_DIMS, Recipe, python_source, string_literal
-from embedviz.embeddings import MAX_SEED
+from embedviz.codegen import SHOWN_DIMS, python_source, string_literal
+from embedviz.embeddings import MAX_SEED, EmbeddingSpec
 from embedviz.tokenizer import GPT2_RANKS_PATH
 
 DEFAULT = "Today the cat sat on the mat"
@@ -35,12 +35,12 @@ HOSTILE = (
 LONG = ("The quick brown fox jumps over the lazy dog. " * 4 + "\n\n") * 2 + "Last line, no newline"
 
 CASES = {
-    "defaults": Recipe(DEFAULT),
-    "dim1-learned-tight-context": Recipe("Hi there", dim=1, seed=0, context_length=2),
-    "dim768-sinusoidal-max-seed": Recipe(HOSTILE, dim=768, seed=MAX_SEED, positional="sinusoidal"),
-    "hostile-none": Recipe(HOSTILE, dim=3, seed=7, positional="none"),
-    "one-token-odd-dim-sinusoidal": Recipe("x", dim=5, seed=1, positional="sinusoidal"),
-    "long-multiline-learned": Recipe(LONG, dim=16, seed=42, context_length=128),
+    "defaults": ((DEFAULT, EmbeddingSpec())),
+    "dim1-learned-tight-context": ("Hi there", EmbeddingSpec(dim=1, seed=0, context_length=2)),
+    "dim768-sinusoidal-max-seed": (HOSTILE, EmbeddingSpec(dim=768, seed=MAX_SEED, positional="sinusoidal")),
+    "hostile-none": (HOSTILE, EmbeddingSpec(dim=3, seed=7, positional="none")),
+    "one-token-odd-dim-sinusoidal": ("x", EmbeddingSpec(dim=5, seed=1, positional="sinusoidal")),
+    "long-multiline-learned": (LONG, EmbeddingSpec(dim=16, seed=42, context_length=128)),
 }
 KINDS = {
     "token vectors": "token_vectors",
@@ -90,33 +90,38 @@ def as_printed(vectors: torch.Tensor, shown: int) -> list[list[str]]:
     return [[f"{value:.4f}" for value in row] for row in vectors[:, :shown].tolist()]
 
 
+#: A case: the text and the settings of the page.
+Recipe = tuple[str, EmbeddingSpec]
+
+
 def assert_matches_app(stdout: str, recipe: Recipe, shown: int = SHOWN_DIMS) -> None:
+    text, spec = recipe
     expected = embedviz.embed(
-        recipe.text,
-        encoding=recipe.encoding,
-        dim=recipe.dim,
-        seed=recipe.seed,
-        context_length=recipe.context_length,
-        positional=recipe.positional,
+        text,
+        encoding=spec.encoding,
+        dim=spec.dim,
+        seed=spec.seed,
+        context_length=spec.context_length,
+        positional=spec.positional,
     )
     printed = parse_output(stdout)
     assert printed["ids"] == expected.token_ids
     assert printed["tokens"] == [embedviz.decode([i]) for i in expected.token_ids]
-    assert printed["shown"] == (min(shown, recipe.dim), recipe.dim)
+    assert printed["shown"] == (min(shown, spec.dim), spec.dim)
     for name in KINDS.values():
         assert printed[name] == as_printed(getattr(expected, name), shown), name
-    assert printed["shape"] == f"torch.Size([{expected.n_tokens}, {recipe.dim}])"
+    assert printed["shape"] == f"torch.Size([{expected.n_tokens}, {spec.dim}])"
 
 
 @pytest.mark.parametrize("recipe", CASES.values(), ids=CASES.keys())
 def test_offline_script_prints_the_apps_numbers(recipe: Recipe, tmp_path: Path) -> None:
-    source = python_source(recipe, ranks_path=str(GPT2_RANKS_PATH))
+    source = python_source(*recipe, ranks_path=str(GPT2_RANKS_PATH))
     assert_matches_app(run_script(source, tmp_path), recipe)
 
 
 def test_all_dimensions_can_be_printed(tmp_path: Path) -> None:
-    recipe = Recipe("dog bites man", dim=12, seed=5)
-    source = python_source(recipe, ranks_path=str(GPT2_RANKS_PATH), shown_dims=12)
+    recipe = ("dog bites man", EmbeddingSpec(dim=12, seed=5))
+    source = python_source(*recipe, ranks_path=str(GPT2_RANKS_PATH), shown_dims=12)
     assert_matches_app(run_script(source, tmp_path), recipe, shown=12)
 
 
@@ -125,7 +130,7 @@ def test_online_script_runs_when_get_encoding_works(tmp_path: Path) -> None:
     function is replaced by the shipped file (tiktoken's official GPT-2 has the same ranks, pattern and
     special token); every other line runs exactly as a teacher would paste it."""
     recipe = CASES["hostile-none"]
-    source = python_source(recipe)
+    source = python_source(*recipe)
     assert 'enc = tiktoken.get_encoding("gpt2")' in source
     stub = (
         "import tiktoken\n"
@@ -155,7 +160,7 @@ def follow_the_offline_comment(source: str) -> str:
 def test_the_offline_comment_works(tmp_path: Path) -> None:
     """The page's script says: copy embedviz/assets/gpt2.tiktoken next to the notebook and use the
     commented lines instead of get_encoding. Doing exactly that gives the app's numbers."""
-    source = python_source(CASES["defaults"])
+    source = python_source(*CASES["defaults"])
     code = [line for line in source.splitlines() if not line.startswith("#")]
     assert 'enc = tiktoken.get_encoding("gpt2")  # downloads the vocabulary once' in code
     assert "load_tiktoken_bpe" not in "\n".join(code)
@@ -166,16 +171,16 @@ def test_the_offline_comment_works(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("encoding", ["r50k_base", "p50k_base", "cl100k_base", "o200k_base"])
 def test_other_encodings_use_get_encoding(encoding: str) -> None:
-    source = python_source(Recipe(DEFAULT, encoding=encoding))
+    source = python_source(DEFAULT, EmbeddingSpec(encoding=encoding))
     assert f'enc = tiktoken.get_encoding("{encoding}")' in source
     assert "gpt2.tiktoken" not in source
     with pytest.raises(ValueError, match="only supported"):
-        python_source(Recipe(DEFAULT, encoding=encoding), ranks_path="x.tiktoken")
+        python_source(DEFAULT, EmbeddingSpec(encoding=encoding), ranks_path="x.tiktoken")
 
 
 @pytest.mark.parametrize("positional", ["learned", "sinusoidal", "none"])
 def test_the_seed_contract_is_written_out(positional: str) -> None:
-    source = python_source(Recipe(DEFAULT, dim=3, seed=9, context_length=4, positional=positional))
+    source = python_source(DEFAULT, EmbeddingSpec(dim=3, seed=9, context_length=4, positional=positional))
     lines = source.splitlines()
     for line in (
         "seed = 9",
@@ -204,7 +209,7 @@ def test_the_seed_contract_is_written_out(positional: str) -> None:
 
 
 def test_special_token_is_read_like_the_app() -> None:
-    source = python_source(Recipe(DEFAULT))
+    source = python_source(DEFAULT)
     assert 'allowed_special={"<|endoftext|>"}, disallowed_special=()' in source
 
 
@@ -223,9 +228,9 @@ def without_text(tree: ast.Module) -> str:
 def test_any_text_becomes_one_safe_literal(text: str) -> None:
     """Whatever the sentence, the script parses, its ``text`` is exactly the sentence, and apart from
     that one literal the script is the same as for a plain sentence (the text cannot add code)."""
-    tree = ast.parse(python_source(Recipe(text)))
+    tree = ast.parse(python_source(text))
     assert ast.literal_eval(text_assignment(tree).value) == text
-    assert without_text(tree) == without_text(ast.parse(python_source(Recipe("plain"))))
+    assert without_text(tree) == without_text(ast.parse(python_source("plain")))
     assert ast.literal_eval(string_literal(text)) == text
 
 

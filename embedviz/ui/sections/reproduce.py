@@ -40,7 +40,7 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
         if section is None:  # closed: no code generated, no download prepared on this rerun
             return
         with section:
-            st.code(python_source(result, shown_dims=shown), language="python")
+            st.code(python_source(result.text, result.spec, shown_dims=shown), language="python")
             st.caption(t("repro.offline" if result.encoding == "gpt2" else "repro.download"))
             projection = cache.projection_of(settings.spec, settings.text, settings.fit)
             downloads(result, projection, settings.camera)
