@@ -13,7 +13,9 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import streamlit as st
 
-from embedviz.ui import controls, presenter, state
+from embedviz.errors import MemoryBudgetExceeded
+from embedviz.ui import controls, presenter, state, style
+from embedviz.ui.budget_text import shown
 from embedviz.ui.i18n import md_code, t
 from embedviz.ui.startup import tune_process
 from embedviz.ui.views import batches, pipeline, seed, train, word_order
@@ -24,6 +26,7 @@ settings, notices = state.load()
 # Slides want the whole screen: presenter mode folds the sidebar away (its arrow opens it again).
 sidebar = "collapsed" if settings.presenter else "auto"
 st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide", initial_sidebar_state=sidebar)
+style.apply()  # contrast and focus CSS the theme cannot set (embedviz/ui/style.py)
 controls.sidebar(settings.presenter)
 if settings.presenter:  # slides: no title, the view switch in the sidebar (see embedviz/ui/presenter.py)
     presenter.apply_style()
@@ -35,11 +38,14 @@ for notice in notices:
 (st.sidebar if settings.presenter else st).segmented_control(
     t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
 )
-{
-    "pipeline": pipeline.render,
-    "seed": seed.render,
-    "batches": batches.render,
-    "order": word_order.render,
-    "train": train.render,
-}[settings.view](settings)
+try:
+    {
+        "pipeline": pipeline.render,
+        "seed": seed.render,
+        "batches": batches.render,
+        "order": word_order.render,
+        "train": train.render,
+    }[settings.view](settings)
+except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
+    st.error(shown(error))
 state.save()

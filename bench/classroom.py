@@ -11,6 +11,11 @@ views (the segmented control ``view``) or goes to the training view and presses 
 it checks that the page it got back holds *its own* tokens (the chips' ``data-token-id`` in order, or the
 training view's token list) and that no exception was shown. With ``--hostile`` every student arrives
 through a tampered link (``dim=2048``, huge seeds, garbage: the values of ``tests/test_app_hostile.py``).
+Under a memory limit a ``dim=2048`` page shows the memory budget's refusal: the training view then
+has no token list and no Train button; such pages are counted as ``refused_by_budget``, not as errors.
+A student whose websocket is closed by the server (a replica behind a proxy died) reconnects once, as the
+frontend does, and gets a fresh page (message kind ``reconnect``); ``--sessions FILE`` writes one JSON
+line per session a student opens (its number, the proxy's routing cookie, the replica, the session id).
 
 The server is started from ``--checkout`` exactly as the README starts it (its ``.venv``, its config), or
 ``--url`` names a running one (127.0.0.1 / localhost only). Before the class, ``--visitors`` new visitors
@@ -44,17 +49,19 @@ import signal
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import websocket
 from server_proc import Server, cpu_seconds, peak_rss_mb, thread_schedstats
 from st_client import ProtocolError, Run, Visitor, local_base
 from visitor_cost import measure
 
 from embedviz.tokenizer import tokenize
 from embedviz.training_runs import MAX_TRACKED_TOKENS
-from embedviz.ui.state import VIEWS
+from embedviz.ui.state import VIEWS, parse
 
 HARD_KILL_GRACE = 60.0
 #: Words students type: each student's sentence is made of these plus its own number, so pages differ.
@@ -77,7 +84,17 @@ HOSTILE_LINKS = (
 )
 #: Messages still waiting for their run when the class ended, by kind (not errors, not in the timings).
 UNFINISHED: collections.Counter[str] = collections.Counter()
-CHIP_ID = re.compile(r'data-token-id="(\d+)"')
+#: Pages that showed the memory budget's refusal instead of the student's tokens (a tampered ``dim=2048``
+#: under a memory limit), by view: the page's expected answer, so not errors; the Train presses skipped
+#: because the training view was refused count as "train".
+REFUSED: collections.Counter[str] = collections.Counter()
+#: The budget's English messages (embedviz/ui/strings/budget.py).
+BUDGET_REFUSAL = re.compile(
+    r"needs [\d,]+ MB(; this server has room for up to dim|, but this server's memory is full)"
+    r"|MB of this server's memory are free"
+)
+#: What a dead server looks like to a student: its socket closed or reset. The frontend reconnects then.
+CONNECTION_LOST = (websocket.WebSocketConnectionClosedException, ConnectionError)
 
 
 class Student(User):
@@ -94,6 +111,7 @@ class Student(User):
     message_timeout: float = 60.0
     train_label: str = "Train"
     seed: int = 0
+    sessions_file: Path | None = None
     count = 0
 
     def on_start(self) -> None:
@@ -101,12 +119,22 @@ class Student(User):
         self.number = Student.count
         self.rng = random.Random(f"{self.seed}-{self.number}")
         self.sent = 0
+        self.refused = False
         self.view = "pipeline"
         self.sentence = ""
         self.in_flight: str | None = None
         link = self.rng.choice(self.links)
         self.visitor = Visitor(self.base, query_string=link, timeout=self.message_timeout)
-        self._send("first_run", self.visitor.connect, check=False)
+        self._send("first_run", lambda: self._opened("first_run", self.visitor.connect()), check=False)
+
+    def _opened(self, kind: str, run: Run) -> Run:
+        """Note a new session in ``--sessions`` (one JSON line) and pass the run on."""
+        if self.sessions_file is not None:
+            line = {"student": self.number, "kind": kind, "route": self.visitor.route, "t": time.time()}
+            line |= {"replica": self.visitor.replica, "session": run.session_id}
+            with self.sessions_file.open("a") as out:
+                out.write(json.dumps(line) + "\n")
+        return run
 
     def on_stop(self) -> None:
         if self.in_flight is not None:  # Locust stopped this student while it waited for a run
@@ -138,23 +166,41 @@ class Student(User):
             response_time=(run.seconds if run else time.perf_counter() - started) * 1000,
             response_length=len(run.text) if run else 0,
             exception=error,
-            context={},
+            context={"student": self.number},
         )
+        if isinstance(error, CONNECTION_LOST) and name != "reconnect":
+            return self._send("reconnect", self._reconnect)
         if error is not None and self.visitor.ws is None:
             raise StopUser()
         return run
 
+    def _reconnect(self) -> Run:
+        """A new socket and a fresh session. Its page is the one of the student's link (the URL, which the
+        app writes after every run): the last sentence and view that finished a run, not a message lost
+        with the dead server. The student goes on from there, as a student in front of the page would."""
+        run = self._opened("reconnect", self.visitor.reconnect())
+        linked, _ = parse(dict(parse_qsl(self.visitor.query_string)))
+        self.sentence, self.view = linked.text, linked.view
+        self.visitor.set_text("text", linked.text)
+        self.visitor.set_choice("view", self.visitor.options("view")[VIEWS.index(linked.view)])
+        return run
+
     def _check(self, run: Run) -> Exception | None:
         """The page must hold this student's own tokens (the sentence it typed last)."""
+        self.refused = BUDGET_REFUSAL.search(run.body) is not None
+        if self.refused:
+            REFUSED[self.view] += 1
         if not self.sentence:
             return None
         tokens = tokenize(self.sentence)
         if self.view == "pipeline":
-            rows = [t for t in run.text if "ev-chips" in t]
-            got = [int(i) for i in CHIP_ID.findall(rows[0])] if rows else []
+            got = run.token_ids()
             want = [token.id for token in tokens]
-            return None if got == want else ProtocolError(f"chips {got[:8]} are not my tokens {want[:8]}")
-        if self.view == "train":
+            if got != want:
+                where = f"session {run.session_id[:8]}, link {self.visitor.query_string[:60]!r}"
+                return ProtocolError(f"chips {got[:8]} are not my tokens {want[:8]} ({where})")
+            return None
+        if self.view == "train" and not self.refused:  # refused: the view says why, instead of its tokens
             body = run.body
             missing = [
                 f"{i}: {token.display}"
@@ -191,6 +237,9 @@ class Student(User):
         if not self.sentence:
             self._new_sentence()
             self._send("type", self.visitor.rerun)
+        if self.refused and "button:" + self.train_label not in self.visitor.widget_ids:
+            REFUSED["train"] += 1  # the view said why there is no Train button
+            return
         self._send("train", lambda: self.visitor.click(self.train_label))
 
 
@@ -253,11 +302,18 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     Class.message_timeout = args.message_timeout
     Class.train_label = args.train_label
     Class.seed = args.seed
+    Class.sessions_file = args.sessions
     environment = Environment(user_classes=[Class], events=locust.events)
     errors: list[str] = []
-    environment.events.request.add_listener(
-        lambda exception=None, name="", **_: exception is not None and errors.append(f"{name}: {exception}")
-    )
+    by_student: collections.Counter[int] = collections.Counter()
+
+    def note_error(exception=None, name="", context=None, **_) -> None:
+        if exception is not None:
+            student = (context or {}).get("student", 0)
+            errors.append(f"{name} (student {student}): {exception}")
+            by_student[student] += 1
+
+    environment.events.request.add_listener(note_error)
     cpu_before = cpu_seconds(pid) if pid else None
     own_before = cpu_seconds(os.getpid())  # the load generator's own CPU: if it nears 1 s/s, it is the limit
     waits: dict[int, tuple[float, float]] = {}
@@ -278,7 +334,9 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     report["messages"] = percentiles(environment)
     report["errors"] = errors[:20]
     report["error_count"] = len(errors)
+    report["errors_by_student"] = dict(by_student)
     report["unfinished_at_end"] = dict(UNFINISHED)
+    report["refused_by_budget"] = dict(REFUSED)
     report["load_generator_cpu_s"] = round(cpu_seconds(os.getpid()) - own_before, 2)
     if pid:
         report["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 2)
@@ -308,6 +366,7 @@ def main() -> int:
     parser.add_argument("--streamlit", type=Path, help="another streamlit than CHECKOUT/.venv/bin/streamlit")
     parser.add_argument("--log", type=Path, help="write the server's output here")
     parser.add_argument("--json", type=Path, help="also write the report here")
+    parser.add_argument("--sessions", type=Path, help="append one JSON line per session a student opens")
     args = parser.parse_args()
     random.seed(args.seed)  # Locust picks each student's next task with the random module
 

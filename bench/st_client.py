@@ -8,12 +8,22 @@ connection, not one Chromium. :class:`Visitor` keeps the widget values the way t
 rerun sends them all; a widget left out falls back to its default) and learns each widget's id from the
 deltas (``delta.new_element.<widget>.id``; a keyed widget's id ends in ``-<key>``).
 
+Like a browser tab it first GETs the page (through a cookie jar, so a sticky proxy such as
+``deploy/nginx.conf.template`` can set its routing cookie), then opens the websocket with those cookies;
+``reconnect()`` does what the frontend does when its socket drops: a new socket, the same cookies, the
+page again. Behind the proxy, ``replica`` is the replica that holds the session (nginx's
+``X-Embedviz-Replica`` header on the websocket handshake). When the app writes ``st.query_params`` the
+visitor's query string follows, as the browser's address bar does, so a reconnect asks for the same page.
+
 Only 127.0.0.1 / localhost are allowed: this is a load generator, it must not be pointed at anyone else.
 """
 
 from __future__ import annotations
 
+import http.cookiejar
+import re
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -28,6 +38,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost")
 #: means another run follows.
 FINAL_STATUSES = {0, 2, 3}
 SUCCESS = 0
+CHIP_ID = re.compile(r'class="ev-chip" data-token-id="(\d+)"')
 
 
 class ProtocolError(RuntimeError):
@@ -42,6 +53,11 @@ def local_base(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def last_upstream(addresses: str) -> str:
+    """nginx's $upstream_addr lists every replica it tried ("a, b" when a failed): the last one served."""
+    return addresses.split(", ")[-1]
+
+
 @dataclass
 class Run:
     """What one script run sent back: its elements' text (for checks), widget protos and timing."""
@@ -50,10 +66,16 @@ class Run:
     status: int
     text: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
+    session_id: str = ""  # Streamlit's session id, from the run's new_session message
 
     @property
     def body(self) -> str:
         return "\n".join(self.text)
+
+    def token_ids(self) -> list[int]:
+        """The ids on the token chips of the pipeline view (section 1), in order; [] if not shown."""
+        chips = next((text for text in self.text if 'class="ev-chips"' in text), "")
+        return [int(found) for found in CHIP_ID.findall(chips)]
 
 
 @dataclass
@@ -68,12 +90,38 @@ class Visitor:
     widget_ids: dict[str, str] = field(default_factory=dict)  # key (or element id) -> id
     widget_protos: dict[str, object] = field(default_factory=dict)  # key -> last widget proto seen
     values: dict[str, WidgetState] = field(default_factory=dict)  # id -> state sent with every rerun
+    cookies: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+    replica: str = ""  # the X-Embedviz-Replica header of the websocket handshake ('' without the proxy)
+    session_id: str = ""  # Streamlit's session id, from the last new_session message
 
-    def connect(self) -> Run:
-        """Open the websocket and run the script once, as a new tab does."""
+    def get(self, path: str = "/") -> tuple[int, str]:
+        """A plain HTTP request through the visitor's cookie jar; returns (status, replica header)."""
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        with opener.open(local_base(self.base_url) + path, timeout=self.timeout) as response:
+            response.read()
+            return response.status, last_upstream(response.headers.get("X-Embedviz-Replica", ""))
+
+    @property
+    def route(self) -> str:
+        """The sticky proxy's routing cookie (``evroute``), '' before the proxy set one."""
+        return next((c.value for c in self.cookies if c.name == "evroute"), "")
+
+    def connect(self, load_page: bool = True) -> Run:
+        """Load the page (unless ``load_page`` is False), open the websocket and run the script once."""
+        if load_page:
+            self.get("/" + (f"?{self.query_string}" if self.query_string else ""))
         url = local_base(self.base_url).replace("http", "ws", 1) + "/_stcore/stream"
-        self.ws = websocket.create_connection(url, timeout=self.timeout)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.cookies) or None
+        self.ws = websocket.create_connection(url, timeout=self.timeout, cookie=cookie)
+        self.replica = last_upstream((self.ws.getheaders() or {}).get("x-embedviz-replica", ""))
+        self.page_hash = ""
         return self.rerun()
+
+    def reconnect(self) -> Run:
+        """What the frontend does when its socket drops: a new socket with the same cookies and widget
+        values; the server answers with a fresh session."""
+        self.close()
+        return self.connect(load_page=False)
 
     def close(self) -> None:
         if self.ws is not None:
@@ -130,6 +178,9 @@ class Visitor:
             except websocket.WebSocketTimeoutException as error:
                 self.close()  # the late run's messages would be taken for the next one's: start over
                 raise ProtocolError(f"no script_finished within {self.timeout:.0f} s") from error
+            if frame == "":  # websocket-client's answer to a close frame
+                self.close()
+                raise websocket.WebSocketConnectionClosedException("the server closed the websocket")
             if isinstance(frame, str):
                 raise ProtocolError("text frame from the server")
             msg = ForwardMsg()
@@ -137,6 +188,9 @@ class Visitor:
             kind = msg.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = msg.new_session.page_script_hash or self.page_hash
+                run.session_id = self.session_id = msg.new_session.initialize.session_id
+            elif kind == "page_info_changed":  # the app wrote st.query_params: the browser's URL follows
+                self.query_string = msg.page_info_changed.query_string
             elif kind == "delta":
                 self._note_delta(msg, run)
             elif kind == "script_finished" and msg.script_finished in FINAL_STATUSES:

@@ -5,15 +5,18 @@ Run from the repository root::
     /work/main/.venv/bin/python bench/train_queue.py                    # 30 runs, one seed each
     /work/main/.venv/bin/python bench/train_queue.py --runs 1           # one run alone
     /work/main/.venv/bin/python bench/train_queue.py --vary sentence    # same tables, 30 sentences
-    /work/main/.venv/bin/python bench/train_queue.py --steps 100 --threads 0 --workers 1
+    /work/main/.venv/bin/python bench/train_queue.py --source verdict --steps 150
+    /work/main/.venv/bin/python bench/train_queue.py --threads 0 --workers 1
 
 Each run is what the page's Train button asks for with the app's defaults (``TrainKey`` of dim 256,
-context 1,024, 150 steps, "The Verdict"; ``config_for`` as the view uses it). ``--vary seed`` (default)
-gives every student a seed of their own, so each run also draws its own seeded tables (what the page's
-table cache cannot share); ``--vary sentence`` shares one pair of tables. Every run goes through
+context 1,024, 100 steps, the lesson corpus; the view's own job, :func:`embedviz.training_runs.run_job`,
+which keeps what the page shows, the lesson's gaps and maps included, and its memory request,
+:func:`embedviz.training_runs.run_bytes`). ``--vary seed`` (default) gives every student a seed of their
+own, so each run also draws its own seeded tables when it starts (the page's table cache keeps three);
+``--vary sentence`` shares one pair of tables. Every run goes through
 :class:`embedviz.train_queue.TrainQueue` with a :class:`embedviz.budget.MemoryBudget` (the process's
 limit: ``EMBEDVIZ_MEMORY_LIMIT_MB``, the container's or the machine's), ``--threads`` torch threads per
-worker (``torch.set_num_threads`` is per thread under OpenMP).
+worker (``torch.set_num_threads`` is per thread under OpenMP), as ``ui/cache.train_queue()`` sets it up.
 
 Prints: when each run finished (seconds after all were submitted), the first and the last, the
 process's CPU seconds (user + system, from ``/proc/self/stat`` via ``os.times``), the peak RSS sampled
@@ -34,16 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch
 
-from embedviz.budget import MemoryBudget, release_freed_memory, resident_bytes, training_bytes
+from embedviz.budget import MemoryBudget, release_freed_memory, resident_bytes
 from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table, table_bytes
+from embedviz.lesson import DEFAULT_SENTENCE
 from embedviz.tokenizer import encode
 from embedviz.train_queue import TrainQueue
-from embedviz.training import train
-from embedviz.training_runs import TrainKey, config_for, without_shared_table
+from embedviz.training_runs import TrainKey, run_bytes, run_job
 
-SENTENCE = "I had always thought Jack Gisburn rather a cheap genius"
 N_VOCAB = 50_257
-TEXT_TOKENS = 1_416  # different tokens of "The Verdict" (the compact table's rows)
 
 
 class PeakRss:
@@ -82,7 +83,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--workers", type=int, default=0, help="0: the queue's default (cores)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads per worker (0: torch's)")
-    parser.add_argument("--steps", type=int, default=150)
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--source", choices=("lesson", "verdict", "verdict+sentence"), default="lesson")
     parser.add_argument("--dim", type=int, default=256)
     parser.add_argument("--vary", choices=("seed", "sentence"), default="seed")
     parser.add_argument("--trim", action="store_true", help="malloc_trim after every run")
@@ -95,37 +97,39 @@ def main() -> None:
     if args.vary == "sentence":
         token = build_token_table(N_VOCAB, args.dim, 123)
         shared = (token, build_position_table(token, 1024))
-    ids = {}
+
+    def tables(spec: EmbeddingSpec):
+        """The shared pair, or (a seed of its own) tables drawn when the run starts, dropped with it."""
+        if shared is not None:
+            return shared
+        token = build_token_table(N_VOCAB, spec.dim, spec.seed)
+        return token, build_position_table(token, spec.context_length)
 
     def job_for(key: TrainKey):
-        def job(control):
-            tables = shared
-            if tables is None:  # a seed of its own: its own tables, dropped with the run
-                token = build_token_table(N_VOCAB, key.dim, key.seed)
-                tables = (token, build_position_table(token, key.context_length))
-            sentence = ids.setdefault(key.sentence, encode(key.sentence))
-            result = train(config_for(key), sentence, tables=tables, on_step=control.on_step)
-            kept = without_shared_table(result)  # what the page shows, not the model or the table
-            del result, tables
-            if args.trim:
-                release_freed_memory()
-            return kept
+        job = run_job(key, encode(key.sentence), tables)
+        if not args.trim:
+            return job
 
-        return job
+        def trimmed(control):
+            try:
+                return job(control)
+            finally:
+                release_freed_memory()
+
+        return trimmed
 
     keys = [
         TrainKey(
             spec=EmbeddingSpec(dim=args.dim, seed=123 + i if args.vary == "seed" else 123),
             steps=args.steps,
-            source="verdict",
-            sentence=SENTENCE if args.vary == "seed" else f"{SENTENCE} number {i}",
+            source=args.source,
+            sentence=DEFAULT_SENTENCE if args.vary == "seed" else f"{DEFAULT_SENTENCE} Number {i}.",
         )
         for i in range(args.runs)
     ]
-    first = config_for(keys[0])
     own_tables = table_bytes(N_VOCAB, args.dim, 1024) if args.vary == "seed" else 0
     print(
-        f"{args.runs} runs ({args.vary} differs), {args.steps} steps, dim {args.dim}, "
+        f"{args.runs} runs ({args.vary} differs), {args.source}, {args.steps} steps, dim {args.dim}, "
         f"{queue.workers} workers x {args.threads or torch.get_num_threads()} torch threads"
         f"{', malloc_trim after each run' if args.trim else ''}; "
         f"budget {budget.limit / 2**20:,.0f} MiB ({budget.source}); "
@@ -139,7 +143,7 @@ def main() -> None:
             key,
             job_for(key),
             steps=key.steps,
-            nbytes=training_bytes(first, TEXT_TOKENS, first_run=i == 0) + own_tables,
+            nbytes=run_bytes(key, len(encode(key.sentence))) + own_tables,
             what=f"Training run {i}",
         )
         for i, key in enumerate(keys)
@@ -149,10 +153,11 @@ def main() -> None:
     finished, failed = [], []
     for i, ticket in enumerate(tickets):
         try:
-            result = ticket.result(timeout=3600)
+            run = ticket.result(timeout=3600)
             finished.append(time.perf_counter() - started)
-            losses = f"{result.losses[0]:.2f} -> {result.losses[-1]:.2f}"
-            print(f"  run {i:>2}: done at {finished[-1]:6.1f} s, loss {losses}")
+            losses = f"{run.result.losses[0]:.2f} -> {run.result.losses[-1]:.2f}"
+            gap = f", gap {run.lesson.before.gap:.3f} -> {run.lesson.after.gap:.3f}" if run.lesson else ""
+            print(f"  run {i:>2}: done at {finished[-1]:6.1f} s, loss {losses}{gap}")
         except Exception as error:  # a refused or failed run: counted and shown, the others go on
             failed.append(f"run {i}: {error}")
     cpu = cpu_seconds() - cpu_before

@@ -16,6 +16,9 @@ How a request is judged
 * **used**: the process's resident memory now (``/proc/self/statm``) plus what others have reserved
   and not yet released (their allocation may not have happened yet).
 * **margin**: kept free for the short-lived allocations nobody reserves (a figure's JSON, a PCA).
+* **floor** (optional): resident memory no evictor can free (the process with its modules loaded). A
+  request larger than ``limit - margin - floor - reserved`` cannot fit whatever gives way: it is
+  refused at once and every cache stays.
 
 A request fits when ``used + needed <= limit - margin``. If it does not, the registered *evictors*
 (callables that free a cache, e.g. the tables of other settings) are asked one after another, until it
@@ -215,10 +218,15 @@ class MemoryBudget:
         rss: Callable[[], int] = resident_bytes,
         release: Callable[[], None] = release_freed_memory,
         source: str = "given",
+        floor: int = 0,
     ) -> None:
+        """``floor``: resident bytes no evictor can free (e.g. the process with its modules loaded). A
+        request larger than ``limit - margin - floor - reserved`` is judged without asking the
+        evictors, so no cache is emptied in vain (0: always ask them when short)."""
         self.limit = limit
         self.source = source
         self.margin = margin
+        self.floor = floor
         self._rss = rss
         self._release = release
         self._reserved = 0
@@ -274,7 +282,10 @@ class MemoryBudget:
         if nbytes < 0:
             raise ValueError(f"cannot reserve {nbytes} bytes")
         with self._lock:
-            available = self._make_room(nbytes)
+            if nbytes > self.limit - self.margin - self.floor - self._reserved:
+                available = self.available()  # no cache can make room: leave them all in place
+            else:
+                available = self._make_room(nbytes)
             if nbytes > available:
                 largest = largest_dim(*table, available) if table else None
                 raise MemoryBudgetExceeded(what, nbytes, available, self.limit, largest)

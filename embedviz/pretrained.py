@@ -435,7 +435,7 @@ def pretrained_result(random: EmbeddingResult, gpt2: PretrainedEmbeddings) -> Em
     position_vectors = gpt2.position_embeddings[: random.n_tokens]
     return replace(
         random,
-        dim=int(token_vectors.shape[1]),
+        spec=replace(random.spec, dim=int(token_vectors.shape[1])),
         token_vectors=token_vectors,
         position_vectors=position_vectors,
         input_embeddings=token_vectors + position_vectors,

@@ -37,6 +37,11 @@ def run_batches(**params: object) -> AppTest:
     return at
 
 
+def batch_text_html(at: AppTest) -> str:
+    """The body of the st.html element that shows the text cut into windows (the page has others)."""
+    return next(h.proto.body for h in at.get("html") if 'class="ev-batch"' in h.proto.body)
+
+
 def page_text(at: AppTest) -> str:
     """Every markdown, caption, code, info and error text on the page, one per line."""
     parts = [e.value for kind in ("markdown", "caption", "code", "info", "error") for e in getattr(at, kind)]
@@ -104,9 +109,9 @@ def test_overlap_and_gap_are_named(stride: int, lang: str, expected: str) -> Non
 
 
 def test_gap_tokens_are_struck_through_and_overlaps_striped() -> None:
-    gap = run_batches(stride=6).get("html")[0].proto.body
+    gap = batch_text_html(run_batches(stride=6))
     assert 'class="skip"' in gap and "repeating-linear-gradient" not in gap
-    overlap = run_batches(stride=2).get("html")[0].proto.body
+    overlap = batch_text_html(run_batches(stride=2))
     assert "repeating-linear-gradient" in overlap and 'class="skip"' not in overlap
 
 
@@ -149,7 +154,7 @@ def test_own_text_is_escaped() -> None:
     """HTML in the user's text reaches the page as text: escaped, and readable again once unescaped."""
     text = "<b>bold</b> <script>alert(1)</script> and some more words to make windows"
     at = run_batches(batch_source="own", batch_text=text, batch_size=2, max_length=10)
-    body = at.get("html")[0].proto.body
+    body = batch_text_html(at)
     assert "<b>" not in body and "<script>" not in body
     excerpt = body.split('<div class="ev-batch"', 1)[1].split(">", 1)[1]
     excerpt = re.sub(r'<span class="(mark|cut)"[^>]*>[^<]*</span>', "", excerpt)

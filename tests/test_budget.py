@@ -272,3 +272,24 @@ def test_training_estimate_covers_parameters_adam_and_the_first_run() -> None:
     assert estimate >= 16 * tiny_gpt_parameters(config, 1_416)  # values, gradients, two Adam moments
     assert 20 * MiB <= estimate <= 80 * MiB  # measured peak growth 15-21 MiB (see the docstring)
     assert training_bytes(config, 1_416, first_run=True) > estimate + 100 * MiB
+
+
+def test_a_request_above_the_floor_empties_no_cache() -> None:
+    """With ``floor`` (memory no evictor can free), a request that could not fit even with every cache
+    empty is refused at once; one that could is let in after the caches gave way."""
+    rss = {"now": 600 * MiB}
+    evicted: list[str] = []
+
+    def evict() -> None:
+        evicted.append("tables")
+        rss["now"] = 450 * MiB
+
+    budget = MemoryBudget(
+        700 * MiB, margin=50 * MiB, rss=lambda: rss["now"], release=lambda: None, floor=450 * MiB
+    )
+    budget.add_evictor("tables", evict)
+    with pytest.raises(MemoryBudgetExceeded) as refusal, budget.reserve(201 * MiB, "dim 2,048"):
+        pass
+    assert evicted == [] and refusal.value.available == 50 * MiB  # 700 - 50 - 600, nothing freed
+    with budget.reserve(200 * MiB, "dim 1,024"):
+        assert evicted == ["tables"]

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from bench.replicas_proc import find_nginx
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -99,7 +100,7 @@ def test_dockerfile_runs_as_non_root_with_a_health_check() -> None:
 
 @pytest.fixture
 def nginx() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    found = find_nginx()
     if found is None:
         if os.environ.get("CI"):
             pytest.fail("nginx is required: apt-get install -y nginx")

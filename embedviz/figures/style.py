@@ -11,10 +11,10 @@ import html
 import numpy as np
 
 #: One colour per kind of vector (and the grey of the arrows between them).
-COLORS = {"token": "#1d4ed8", "position": "#d97706", "input": "#c026d3", "arrow": "#475569"}
+COLORS = {"token": "#1d4ed8", "position": "#b45309", "input": "#9f1239", "arrow": "#475569"}
 #: Token chips and batch windows: saturated colours with white text, readable on a washed-out projector.
 #: Same token id -> same colour.
-PALETTE = ("#1d4ed8", "#b45309", "#047857", "#b91c1c", "#6d28d9", "#0e7490", "#a21caf", "#3f6212")
+PALETTE = ("#1d4ed8", "#065f46", "#991b1b", "#0e7490", "#1e3a8a", "#be185d", "#0f766e", "#c2410c")
 #: Word order: one colour per sentence (A and B).
 SENTENCE_COLOURS = {"A": "#0f766e", "B": "#b91c1c"}
 #: Training: the loss curve, and the dashed line of a model that only guesses (uniform over the vocabulary).

@@ -13,7 +13,10 @@ themselves.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -23,6 +26,7 @@ import torch
 from sklearn.decomposition import PCA
 
 from embedviz import windows
+from embedviz.budget import MemoryBudget, resident_bytes
 from embedviz.dataloader import load_verdict
 from embedviz.embeddings import (
     EmbeddingResult,
@@ -32,14 +36,16 @@ from embedviz.embeddings import (
     build_token_table,
     embed_tokens,
     position_vectors,
+    table_bytes,
 )
-from embedviz.errors import EmbedvizError
+from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
 from embedviz.neighbours import nearest_neighbours
 from embedviz.pretrained import LoadedGpt2, PositionCurve, curve_of
 from embedviz.projection import Projection, fit_reference, project
 from embedviz.tokenizer import Token, tokenize
-from embedviz.training import TrainResult
-from embedviz.training_runs import TrainKey
+from embedviz.train_queue import TrainQueue
+from embedviz.ui.budget_text import refusal_text, refused
+from embedviz.ui.i18n import language
 from embedviz.ui.state import RULES, Settings
 
 #: Token tables up to this size (GPT-2 up to 333 dims) are "small": three are kept, and one larger table.
@@ -52,42 +58,114 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-def _drawn_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
-    """Every token table of the app is drawn here, the one large allocation a visitor can ask for.
-    The process's memory budget is to be asked HERE, before drawing (the position table, at most 8,192
-    rows, is drawn right after from the same seed and is small next to it)."""
-    return build_token_table(n_vocab, dim, seed)
+@st.cache_resource(show_spinner=False)
+def memory_budget() -> MemoryBudget:
+    """The server's one memory budget (:mod:`embedviz.budget`): every large allocation reserves its bytes
+    here first. Its limit is ``EMBEDVIZ_MEMORY_LIMIT_MB``, else the container's or the machine's memory.
+
+    When a request does not fit, caches give way before it is refused, cheapest to rebuild first: built
+    figures and projections, GPT-2's loaded tables, the reference PCA, then the tables of one setting
+    after another, least recently used first (so the class's common setting stays longest), then all
+    tables (a setting in use is drawn again on its next rerun).
+    Made on the first large request, so the resident memory then (the process with its modules, no
+    table yet) is its ``floor``: a request that would not fit even above it is refused at once, and
+    the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
+    budget = MemoryBudget.from_environment(floor=resident_bytes())
+    budget.add_evictor("built figures and projections", _evict_figures)
+    budget.add_evictor("GPT-2's tables", _evict_gpt2)
+    budget.add_evictor("reference PCA", lambda: reference_pca.clear())
+    for _ in range(LRU_EVICTIONS):
+        budget.add_evictor("the least recently used tables", _evict_least_recently_used)
+    budget.add_evictor("token and position tables", lambda: clear_tables())
+    return budget
 
 
+def _evict_figures() -> None:
+    animations().clear()
+    projection_of.clear()
+    random_side.clear()
+    random_curve.clear()
+
+
+def _evict_gpt2() -> None:
+    gpt2_tables().clear()
+    gpt2_neighbours.clear()
+
+
+def _drawn_token_table(n_vocab: int, dim: int, seed: int, context_length: int) -> TokenTable:
+    """Every token table of the app is drawn here, the one large allocation a visitor can ask for, after
+    the memory budget agreed: it reserves the token table and the position table that is drawn right
+    after it (``context_length`` rows), so a refusal can say which dim would fit. Only a cache miss
+    gets here; a refusal raises MemoryBudgetExceeded, which Streamlit does not cache."""
+    needed = table_bytes(n_vocab, dim, context_length)
+    with memory_budget().reserve(needed, f"dim {dim:,}", table=(n_vocab, context_length)):
+        return build_token_table(n_vocab, dim, seed)
+
+
+# ``_context_length`` starts with "_": Streamlit leaves it out of the key (it only sizes the reservation).
 @st.cache_resource(max_entries=3, show_spinner="Building the token embedding table…")
-def _small_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
-    return _drawn_token_table(n_vocab, dim, seed)
+def _small_token_table(n_vocab: int, dim: int, seed: int, _context_length: int = 0) -> TokenTable:
+    return _drawn_token_table(n_vocab, dim, seed, _context_length)
 
 
 @st.cache_resource(max_entries=1, show_spinner="Building the token embedding table…")
-def _large_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+def _large_token_table(n_vocab: int, dim: int, seed: int, _context_length: int = 0) -> TokenTable:
     _large_token_table.clear()  # let go of the previous large table before drawing the next one
-    return _drawn_token_table(n_vocab, dim, seed)
+    return _drawn_token_table(n_vocab, dim, seed, _context_length)
 
 
-def token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+def token_table(n_vocab: int, dim: int, seed: int, context_length: int = 0) -> TokenTable:
     """The seeded token table, built once and shared by every visitor; never modify it. Keyed by what
-    it depends on only, so specs that differ in context length or positional mode share one table."""
+    it depends on only, so specs that differ in context length or positional mode share one table
+    (``context_length`` only sizes the budget's reservation on a miss)."""
     cache = _small_token_table if n_vocab * dim * 4 <= SMALL_TABLE_BYTES else _large_token_table
-    return cache(n_vocab, dim, seed)
+    return cache(n_vocab, dim, seed, context_length)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
-    """The learned position table drawn right after :func:`token_table`."""
-    return build_position_table(token_table(n_vocab, dim, seed), context_length)
+    """The learned position table drawn right after :func:`token_table` (reserved on a miss)."""
+    tokens = token_table(n_vocab, dim, seed, context_length)
+    needed = table_bytes(0, dim, context_length)
+    with memory_budget().reserve(needed, f"dim {dim:,}", table=(n_vocab, context_length)):
+        return build_position_table(tokens, context_length)
 
 
 def clear_tables() -> None:
-    """Forget every cached token and position table (tests; nothing in the app needs it)."""
+    """Forget every cached token and position table (the budget's last evictor, and tests)."""
     _small_token_table.clear()
     _large_token_table.clear()
     position_table.clear()
+    with _last_used_lock:
+        _last_used.clear()
+
+
+#: When each setting's pair of tables, (n_vocab, dim, seed, context_length), was last asked for.
+_last_used: dict[tuple[int, int, int, int], float] = {}
+_last_used_lock = threading.Lock()
+#: Settings whose tables the budget lets go one by one, least recently used first, before all of them.
+LRU_EVICTIONS = 6
+
+
+def _note_use(key: tuple[int, int, int, int]) -> None:
+    with _last_used_lock:
+        _last_used[key] = time.monotonic()
+
+
+def _evict_least_recently_used() -> None:
+    """Let go of the position table of the setting used longest ago, and of its token table unless
+    another context length still uses it."""
+    with _last_used_lock:
+        if not _last_used:
+            return
+        key = min(_last_used, key=_last_used.__getitem__)
+        del _last_used[key]
+        shared = any(other[:3] == key[:3] for other in _last_used)
+    n_vocab, dim, seed, context_length = key
+    position_table.clear(n_vocab, dim, seed, context_length)
+    if not shared:
+        small = n_vocab * dim * 4 <= SMALL_TABLE_BYTES
+        (_small_token_table if small else _large_token_table).clear(n_vocab, dim, seed)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -98,12 +176,20 @@ def tokens_of(text: str, encoding: str) -> list[Token]:
 
 def tables_of(spec: EmbeddingSpec) -> tuple[TokenTable, torch.nn.Embedding]:
     """The (cached) token and position tables of ``spec``; raises EmbedvizError if it is refused.
-    The one place the page checks a spec (``spec.check()``)."""
+    The one place the page checks a spec (``spec.check()``). A refusal of the memory budget comes in
+    the visitor's language and says which dim would fit right now (:mod:`embedviz.ui.budget_text`)."""
     n_vocab = spec.check()
-    return (
-        token_table(n_vocab, spec.dim, spec.seed),
-        position_table(n_vocab, spec.dim, spec.seed, spec.context_length),
-    )
+    try:
+        tables = (
+            token_table(n_vocab, spec.dim, spec.seed, spec.context_length),
+            position_table(n_vocab, spec.dim, spec.seed, spec.context_length),
+        )
+    except MemoryBudgetExceeded as error:  # say what the pair needs, whichever of the two was refused
+        needed = table_bytes(n_vocab, spec.dim, spec.context_length)
+        pair = MemoryBudgetExceeded(error.what, needed, error.available, error.limit, error.largest_dim)
+        raise refused(pair, dim=spec.dim) from None
+    _note_use((n_vocab, spec.dim, spec.seed, spec.context_length))
+    return tables
 
 
 def embedding_of(spec: EmbeddingSpec, text: str) -> EmbeddingResult:
@@ -184,12 +270,6 @@ def toy_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
 
 
 @st.cache_resource(show_spinner=False)
-def finished_runs() -> Registry[TrainKey, TrainResult]:
-    """Finished training runs of every visitor: the last two."""
-    return Registry(max_entries=2)
-
-
-@st.cache_resource(show_spinner=False)
 def animations() -> Registry[tuple, go.Figure]:
     """Built animation figures (slow to build: docs/performance.md), by run, camera and language."""
     return Registry(max_entries=4)
@@ -205,6 +285,52 @@ def gpt2_tables() -> Registry[tuple[str | None, str], LoadedGpt2]:
 def gpt2_lock() -> threading.Lock:
     """Held while GPT-2's tables load, so that two runs never load them at the same time."""
     return threading.Lock()
+
+
+#: What loading GPT-2 small's tables costs at its peak: wte + wpe as float32 ((50,257 + 1,024) x 768 x 4
+#: bytes, 158 MB), twice: the file is memory-mapped (its pages count as resident) while they are copied.
+GPT2_LOAD_BYTES = 2 * (50_257 + 1_024) * 768 * 4
+
+
+def reserved(
+    nbytes: int, what: str, lang: str | None = None, budget: MemoryBudget | None = None
+) -> ExitStack:
+    """``nbytes`` of the memory budget, held until the returned context ends: ``with reserved(...):``
+    around a large allocation that is not a table (GPT-2's tables, a download). A refusal raises
+    :class:`~embedviz.ui.budget_text.Refused` (an EmbedvizError in the visitor's language, or ``lang``)
+    at once, before anything is allocated."""
+    held = ExitStack()
+    try:
+        held.enter_context((budget or memory_budget()).reserve(nbytes, what))
+    except MemoryBudgetExceeded as error:
+        raise refused(error, lang=lang) from None
+    return held
+
+
+def refusal_for(nbytes: int, what: str) -> str | None:
+    """The visitor's message if ``nbytes`` could not be had now even with every cache empty (what
+    others reserved and the process itself hold stay), else None: a download button is then disabled
+    and says why, before anyone clicks (a refused click only gets Streamlit's "Failed to generate
+    file")."""
+    budget = memory_budget()
+    room = budget.limit - budget.margin - budget.floor - budget.reserved
+    if nbytes <= room:
+        return None
+    available = min(room, budget.available())
+    return refusal_text(MemoryBudgetExceeded(what, nbytes, available, budget.limit), language())
+
+
+def budgeted(build: Callable[[], bytes], nbytes: int, what: str) -> Callable[[], bytes]:
+    """``build`` (a download, run on click on a thread without a Streamlit session) that first reserves
+    ``nbytes`` of the memory budget. Budget and language are taken now, in the page's run; a refusal
+    raises Refused in the visitor's language (Streamlit then says the file could not be made)."""
+    budget, lang = memory_budget(), language()
+
+    def budgeted_build() -> bytes:
+        with reserved(nbytes, what, lang, budget):
+            return build()
+
+    return budgeted_build
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -230,7 +356,7 @@ def random_side(spec: EmbeddingSpec, text: str) -> tuple[EmbeddingResult, Projec
     return embedding_of(spec, text), projection_of(spec, text, "sentence")
 
 
-# Finished training runs, built animations and GPT-2's loaded tables are kept in a Registry held by
+# Built animations and GPT-2's loaded tables are kept in a Registry held by
 # st.cache_resource, not in an st.cache_* function of their own: a value enters only when it is complete
 # (a run that was stopped half-way must not be shared), and it is produced by long code that draws
 # progress on the page while it runs. A cached function can only keep its own return value.
@@ -263,3 +389,12 @@ class Registry(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda queue: queue.close())
+def train_queue() -> TrainQueue:
+    """The server's one line of training runs (:mod:`embedviz.train_queue`): as many at once as cores
+    (``EMBEDVIZ_TRAINING_WORKERS``), each reserving its memory in :func:`memory_budget`, the 8 newest
+    results kept, one torch thread per worker (two threads per run cost 10x the CPU under load). Clearing
+the cache closes it (its workers end)."""
+    return TrainQueue(budget=memory_budget(), keep=8, worker_setup=lambda: torch.set_num_threads(1))

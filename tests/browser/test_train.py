@@ -1,5 +1,7 @@
-"""The view "Training & GPT-2" in a real browser: train, play the animation, move its slider, stop a
-long run, and GPT-2's tables (first unreachable, then found in the cache folder).
+"""The view "Training & GPT-2" in a real browser: train (through the server's training queue: the page
+redraws the progress by itself and shows the result when the run is over), play the animation, move its
+slider, stop a long run, the default lesson run with its figures, and GPT-2's tables (first unreachable,
+then found in the cache folder).
 
 This module starts its own ``streamlit run app.py`` with ``EMBEDVIZ_GPT2_ENDPOINT`` pointing at a port on
 127.0.0.1 where nothing listens and an empty ``HF_HOME``, so that no test ever reaches the real Hugging
@@ -86,11 +88,11 @@ def press(page: Page, name: str, **wait: object) -> None:
 
 
 def test_train_then_play_and_slide(new_page: Callable[..., Page], server: StreamlitServer) -> None:
-    page = open_train(new_page, server, "&train_steps=20&dim=16")
+    page = open_train(new_page, server, "&train_steps=20&dim=16&train_source=verdict")
     expect(page.get_by_text("Press Train to start")).to_be_visible()
-    press(page, "Train", timeout_ms=TRAIN_SECONDS)
+    button(page, "Train").click()
+    expect(page.get_by_text("Trained 20 steps in")).to_be_visible(timeout=TRAIN_SECONDS)
     no_exception(page)
-    expect(page.get_by_text("Trained 20 steps in")).to_be_visible()
     chart = page.locator(ANIMATION)
     expect(chart.locator(".gl-container canvas")).to_have_count(1, timeout=30_000)
     current = chart.locator(".slider-container .slider-currentvalue, .slider-container text").first
@@ -113,20 +115,34 @@ def test_stop_keeps_the_partial_run(new_page: Callable[..., Page], server: Strea
     progress = page.locator('[data-testid="stProgress"]')
     expect(progress).to_contain_text("Step", timeout=60_000)  # some steps are done
     button(page, "Stop").click()
-    wait_idle(page, timeout_ms=TRAIN_SECONDS)
+    expect(page.get_by_text("Stopped at step")).to_be_visible(timeout=TRAIN_SECONDS)
     no_exception(page)
-    expect(page.get_by_text("Stopped at step")).to_be_visible()
     expect(page.locator(ANIMATION)).to_be_visible()
     expect(button(page, "Stop")).to_be_disabled()
 
 
 def test_phone_in_german(new_page: Callable[..., Page], server: StreamlitServer) -> None:
-    page = open_train(new_page, server, "&train_steps=20&dim=16&lang=de", **PHONE)
+    page = open_train(new_page, server, "&train_steps=20&dim=16&train_source=verdict&lang=de", **PHONE)
     press(page, "Trainieren", timeout_ms=TRAIN_SECONDS)  # trained by the first test: shown at once
     no_exception(page)
     expect(page.get_by_text("Schon früher trainiert")).to_be_visible()
     expect(page.locator(ANIMATION).get_by_text("▶ Abspielen")).to_be_visible()
     screenshot(page, "train-phone-390x844-de")
+
+
+def test_the_default_run_shows_the_lesson(new_page: Callable[..., Page], server: StreamlitServer) -> None:
+    """The page's defaults (the lesson, 100 steps, dim 256): Train, then the lesson's two figures."""
+    page = open_train(new_page, server, "")
+    button(page, "Train").click()
+    expect(page.get_by_text("Trained 100 steps in")).to_be_visible(timeout=TRAIN_SECONDS)
+    no_exception(page)
+    expect(page.get_by_text("Tokens used alike end up alike")).to_be_visible()
+    for key in ("train_lesson", "train_lesson_map"):
+        expect(page.locator(f".st-key-{key} .main-svg").first).to_be_visible(timeout=30_000)
+    expect(page.locator(".st-key-train_lesson")).to_contain_text("words of different groups")
+    expect(page.locator(ANIMATION + " .gl-container canvas")).to_have_count(1, timeout=30_000)
+    expect(button(page, "Use the lesson's sentence")).to_be_visible()
+    screenshot(page, "train-lesson-desktop-1920x1080")
 
 
 def test_gpt2_unreachable_then_from_the_cache(

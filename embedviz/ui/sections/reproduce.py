@@ -83,10 +83,15 @@ def downloads(result: EmbeddingResult, projection: Projection, camera: str) -> N
         *((projector,) if result.dim >= PROJECTOR_MIN_DIM else ()),  # it refuses one-number vectors
         Download("html", "-3d.html", "text/html", ":material/view_in_ar:", page),
     )
+    refusals: dict[str, None] = {}  # the memory budget's messages, each once
     for column, button in zip(st.columns(len(buttons)), buttons, strict=True):
+        needed = export.peak_bytes(button.name, result.n_tokens, result.dim)
+        refusal = cache.refusal_for(needed, f"the {button.name} download")
+        if refusal is not None:
+            refusals[refusal] = None
         column.download_button(
             t(f"export.{button.name}"),
-            data=button.build,
+            data=cache.budgeted(button.build, needed, f"the {button.name} download"),
             file_name=stem + button.suffix,
             mime=button.mime,
             key=f"export-{button.name}",
@@ -94,7 +99,10 @@ def downloads(result: EmbeddingResult, projection: Projection, camera: str) -> N
             on_click="ignore",  # downloading changes nothing on the page: no rerun
             icon=button.icon,
             width="stretch",
+            disabled=refusal is not None,  # it could not be made now: the caption below says why
         )
+    for refusal in refusals:
+        st.caption(refusal)
     if result.dim < PROJECTOR_MIN_DIM:
         st.caption(t("export.projector_too_few_dims", min_dim=PROJECTOR_MIN_DIM))
     st.caption(t("export.png"))

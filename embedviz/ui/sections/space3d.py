@@ -10,6 +10,7 @@ from embedviz.embeddings import EmbeddingResult
 from embedviz.figures.space import MAX_LABELLED_TOKENS, space_figure
 from embedviz.figures.style import CAMERAS
 from embedviz.projection import N_COMPONENTS, Projection
+from embedviz.ui.chart_text import describe, space_text
 from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.state import FITS
 
@@ -69,6 +70,7 @@ def render(
         required=True,
         format_func=lambda c: t(f"space.camera.{c}"),
     )
+    describe(space_text(projection, result.n_tokens, result.dim))
     st.plotly_chart(
         figure_for(result, projection, camera, marker_scale, height=height),
         key="space3d",

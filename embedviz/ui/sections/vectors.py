@@ -11,6 +11,7 @@ from embedviz.embeddings import EmbeddingResult
 from embedviz.explain import worked_sum
 from embedviz.figures.vectors import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
 from embedviz.tokenizer import get_encoding
+from embedviz.ui.chart_text import describe, heatmap_text
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
 
@@ -58,6 +59,7 @@ def vector_block(
                 dim=dim,
             )
         )
+    describe(heatmap_text(t(f"space.legend.{key}"), values))
     st.plotly_chart(
         heatmap(values, labels, x_title=t("vectors.dimension")),
         key=f"heatmap-{key}",

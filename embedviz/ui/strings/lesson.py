@@ -1,5 +1,5 @@
 """Strings of the training lesson "tokens used alike end up alike" ("lesson." and the "lesson" choice of
-the training text). Not shown yet: the train view will use them when it offers the lesson corpus."""
+the training text), shown by the train view after a run on the lesson corpus (ui/sections/lesson.py)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
     "train.source.lesson": (

@@ -17,14 +17,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "train.section": ("1 · Watch them learn", "1 · Beim Lernen zusehen"),
     "train.intro": (
         "Token embeddings start random, and they are trainable parameters. Here a tiny GPT-style model "
-        "learns to predict the next token of a story, and its embedding layer is exactly this page's token "
-        "table and position table (seed {seed}, {dim} dimensions): **step 0 is exactly the random numbers "
-        "the other views show**, and training continues from them. The model reads GPT-2 tokens in windows "
-        "of {window} with learned positions, through one transformer block {width} numbers wide (a wider "
-        "table is first projected down); only the rows of tokens that occur in the training text and the "
-        "positions 0–{window_last} can change.",
+        "learns to predict the next token of a training text, and its embedding layer is exactly this "
+        "page's token table and position table (seed {seed}, {dim} dimensions): **step 0 is exactly the "
+        "random numbers the other views show**, and training continues from them. The model reads GPT-2 "
+        "tokens in windows of {window} with learned positions, through one transformer block {width} "
+        "numbers wide (a wider table is first projected down); only the rows of tokens that occur in the "
+        "training text and the positions 0–{window_last} can change.",
         "Token-Embeddings werden zufällig initialisiert, und sie sind trainierbare Parameter. Hier lernt ein "
-        "winziges Modell im Stil von GPT, das nächste Token einer Geschichte vorherzusagen, und seine "
+        "winziges Modell im Stil von GPT, das nächste Token eines Trainingstexts vorherzusagen, und seine "
         "Embedding-Schicht ist genau die Token-Tabelle und die Positionstabelle dieser Seite (Seed {seed}, "
         "{dim} Dimensionen): **Schritt 0 sind genau die Zufallszahlen, die die anderen Ansichten zeigen**, "
         "und das Training macht von dort aus weiter. Das Modell liest GPT-2-Tokens in Fenstern von {window} "
@@ -34,10 +34,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "train.steps": ("Training steps", "Trainingsschritte"),
     "train.steps_help": (
-        "Each step shows the model 8 windows of text and nudges all its parameters once. The default 150 "
-        "steps take a few seconds.",
+        "Each step shows the model 8 windows of text and nudges all its parameters once. The default 100 "
+        "steps take about a second of a free core.",
         "Jeder Schritt zeigt dem Modell 8 Textfenster und verschiebt alle seine Parameter ein wenig. Die "
-        "voreingestellten 150 Schritte dauern einige Sekunden.",
+        "voreingestellten 100 Schritte brauchen etwa eine Sekunde eines freien Rechenkerns.",
     ),
     "train.source": ("Training text", "Trainingstext"),
     "train.source.verdict": ("The story (The Verdict)", "Die Geschichte (The Verdict)"),
@@ -94,9 +94,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Alle {n} Tokens des Satzes kommen im Trainingstext vor, also bewegt das Training jedes von ihnen.",
     ),
     "train.untrained": (
-        "{n} of the sentence's {total} tokens never appear in the story, so nothing trains them: {names} "
-        "keep their random vectors.",
-        "{n} der {total} Tokens des Satzes kommen in der Geschichte nie vor, also trainiert sie nichts: "
+        "{n} of the sentence's {total} tokens never appear in the training text, so nothing trains them: "
+        "{names} keep their random vectors.",
+        "{n} der {total} Tokens des Satzes kommen im Trainingstext nie vor, also trainiert sie nichts: "
         "{names} behalten ihre zufälligen Vektoren.",
     ),
     "train.quoted": ("“{token}”", "„{token}“"),
@@ -223,5 +223,31 @@ STRINGS: dict[str, tuple[str, str]] = {
         "vectors.",
         "Die Positions-Embeddings von GPT-2 bilden einen glatten Pfad: GPT-2 hat gelernt, benachbarten "
         "Positionen ähnliche Vektoren zu geben.",
+    ),
+    # The server's training queue (embedviz.train_queue) as the page shows it.
+    "train.queued": (
+        "Waiting in line: place {place} of the server's training runs · about {seconds} s until yours is "
+        "done. Runs take turns on the server's cores; you can keep looking at the page.",
+        "In der Warteschlange: Platz {place} der Trainingsläufe des Servers · noch etwa {seconds} s, bis "
+        "Ihrer fertig ist. Die Läufe wechseln sich auf den Rechenkernen des Servers ab; Sie können sich "
+        "die Seite weiter ansehen.",
+    ),
+    "train.running": (
+        "Step {step} of {steps} · loss {loss} · about {seconds} s left",
+        "Schritt {step} von {steps} · Verlust {loss} · noch etwa {seconds} s",
+    ),
+    "train.failed": ("The training run failed: {message}", "Der Trainingslauf ist fehlgeschlagen: {message}"),
+    "train.refused": (
+        "The server has no memory for this training run right now: it needs {needed} MB, {available} MB "
+        "are free (limit {limit} MB). Press **Train** again in a moment, when other runs are done, or "
+        "choose fewer dimensions.",
+        "Der Server hat gerade keinen Speicher für diesen Trainingslauf: Er braucht {needed} MB, frei sind "
+        "{available} MB (Grenze {limit} MB). Drücken Sie gleich noch einmal **Trainieren**, wenn andere "
+        "Läufe fertig sind, oder wählen Sie weniger Dimensionen.",
+    ),
+    "train.use_lesson_sentence": ("Use the lesson's sentence", "Den Satz der Lektion verwenden"),
+    "train.use_lesson_sentence_help": (
+        "Puts a sentence with two words of every group (animals, colours, numbers, days) into the text box.",
+        "Setzt einen Satz mit zwei Wörtern jeder Gruppe (Tiere, Farben, Zahlen, Wochentage) ins Textfeld.",
     ),
 }

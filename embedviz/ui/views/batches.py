@@ -43,7 +43,7 @@ TEXT_STYLE = """<style>
 .ev-batch{font-family:Georgia,'Times New Roman',serif;font-size:1.15rem;line-height:2.2;white-space:pre-wrap;
   border:1px solid #e2e8f0;border-radius:8px;padding:10px 14px;max-height:460px;overflow-y:auto;}
 .ev-batch .win{padding-bottom:var(--lanes,5px);}
-.ev-batch .skip{color:#94a3b8;text-decoration:line-through;}
+.ev-batch .skip{color:#64748b;text-decoration:line-through;}
 .ev-batch .mark{display:inline-block;min-width:1.3em;margin-right:2px;padding:0 4px;border-radius:4px;
   color:#fff;font:700 0.72em/1.5 'Source Sans Pro',Arial,sans-serif;text-align:center;vertical-align:super;}
 .ev-batch .cut{color:#64748b;font:italic 0.85em 'Source Sans Pro',Arial,sans-serif;}

@@ -2,24 +2,22 @@
 
 Two sections, sharing the sentence, the selected token, k and the camera (one row of controls on top):
 
-1. **Watch them learn.** The Train button trains :mod:`embedviz.training`'s tiny GPT, whose embedding
-   layers start as copies of the page's cached tables (never the tables themselves). While it runs, a
-   progress bar, a status line and the loss curve are redrawn a few times a second. Afterwards: the
-   loss, an animation of the sentence's vectors in one fixed 3D space, the selected token's numbers at
-   step 0 and at the end, and its nearest neighbours before and after.
+1. **Watch them learn.** The Train button asks the server's training queue for a run of
+   :mod:`embedviz.training`'s tiny GPT (:mod:`embedviz.ui.sections.train_queue`: place in line, estimate
+   and progress drawn live, Stop, shared and kept runs). Its embedding layers start as copies of the
+   page's cached tables (never the tables themselves). The default text is the built-in lesson
+   (:mod:`embedviz.lesson`), whose figures show that tokens used alike end up alike
+   (:mod:`embedviz.ui.sections.lesson`). Afterwards: the loss, an animation of the sentence's vectors in
+   one fixed 3D space, the selected token's numbers at step 0 and at the end, and its nearest neighbours
+   before and after.
 2. **GPT-2's trained embeddings.** With ``tables=gpt2``, GPT-2 small's ``wte`` and ``wpe`` are read once
    (:func:`embedviz.pretrained.load_with_ranges`) and shown next to random tables of the same size.
 
-How Stop works: a click on any button during a run starts a new run of the script right away (Streamlit's
-"fast reruns") and asks the running one to stop at its next ``st.*`` call, by raising an exception there.
-Here that call is a progress update inside training's ``on_step``. :class:`Interruptible` catches the
-exception, asks training to stop (``on_step`` returns False) and re-raises it once the partial result is
-kept in a plain dict of this visitor's session state; the new run waits for that hand-over (an
-``Event``) and shows "stopped at step N".
+While GPT-2's file loads, a click starts a new run of the script right away (Streamlit's "fast reruns")
+and asks the running one to stop at its next ``st.*`` call, by raising an exception there (here a
+progress update): :class:`Interruptible` keeps the load going and re-raises the exception once the
+loaded tables are kept, and the new run waits for that load (a lock) and takes its result.
 
-What is kept: finished runs in a registry shared by all visitors (two runs), keyed by every setting the
-run depends on, so a rerun or another visitor with the same settings sees the result at once. A stopped
-run is kept for its visitor only. Kept results hold no reference to the page's cached tables.
 GPT-2's tables are kept once per server (one entry, 158 MB). ``EMBEDVIZ_GPT2_ENDPOINT`` points the
 loader at another server than the Hugging Face Hub (tests use a local one); ``HF_HOME`` sets the cache.
 """
@@ -28,7 +26,6 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -57,39 +54,28 @@ from embedviz.tokenizer import MAX_CHARS
 from embedviz.training_runs import (
     MAX_TRACKED_TOKENS,
     TRAIN_SOURCES,
+    PageRun,
     TrainKey,
     config_for,
     tracked_ids,
-    training_text,
     untrained_positions,
-    without_shared_table,
 )
 from embedviz.ui import cache
 from embedviz.ui.i18n import language, md_literal, t
+from embedviz.ui.sections import lesson as lesson_ui
 from embedviz.ui.sections import neighbours as neighbours_ui
-from embedviz.ui.sections import space3d, vectors
+from embedviz.ui.sections import space3d, train_queue, vectors
 from embedviz.ui.state import RULES, TABLES, Settings
 
-#: Redraw the progress bar and status line at most this often, the live loss curve at most this often
-#: (seconds): a few small messages per second, not one per step.
+#: Redraw GPT-2's loading progress bar at most this often (seconds).
 PROGRESS_SECONDS = 0.25
-CHART_SECONDS = 1.0
 #: Environment variable: another server than the Hugging Face Hub for GPT-2's file (tests, mirrors).
 ENDPOINT_VARIABLE = "EMBEDVIZ_GPT2_ENDPOINT"
-#: Session state: this visitor's training, {"running": Event set when it is over, "key": TrainKey and
-#: "result": the kept TrainResult of a stopped run}.
-RUN = "_train_run"
-#: How long a new run waits for the run it interrupted to hand over a stopped training (seconds).
-HANDOVER_SECONDS = 30.0
+TRAIN_BUTTON = "train_start"  # the Train button's key: True in the run its click starts
 GPT2_ERROR = "_gpt2_error"  # session state: (source, message) of this visitor's failed GPT-2 load
 STEPS_RANGE = RULES["train_steps"]
 LOSS_CONFIG = {"displayModeBar": False}  # a 2D curve needs no tools; they covered its labels on a phone
 K_RANGE = neighbours_ui.K_RANGE
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Shared, bounded stores
-# ---------------------------------------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -195,9 +181,10 @@ def train_key(settings: Settings) -> TrainKey:
 
 
 def train_section(settings: Settings, spec: EmbeddingSpec, sentence: EmbeddingResult, index: int) -> None:
-    """Section 1: explanation, controls, live training, and the result."""
+    """Section 1: explanation, controls, the run through the queue, and its result."""
     st.subheader(t("train.section"), anchor="learn")
-    config = config_for(train_key(settings))
+    key = train_key(settings)
+    config = config_for(key)
     st.markdown(
         t(
             "train.intro",
@@ -213,97 +200,37 @@ def train_section(settings: Settings, spec: EmbeddingSpec, sentence: EmbeddingRe
     right.radio(
         t("train.source"), TRAIN_SOURCES, key="train_source", format_func=lambda s: t(f"train.source.{s}")
     )
+    if st.session_state.get(TRAIN_BUTTON):
+        # Train was clicked. Submitted here, not in a callback: a callback's arguments are those of the
+        # previous run, and a sentence typed just before the click would not be in them.
+        train_queue.submit(key, tracked_ids(sentence.token_ids, key.spec.context_length))
+    active = train_queue.is_active(key)
     buttons = st.container(horizontal=True)
-    clicked = buttons.button(t("train.start"), type="primary", icon=":material/play_arrow:")
-    buttons.button(t("train.stop"), icon=":material/stop:", disabled=not clicked, help=t("train.stop_help"))
+    buttons.button(
+        t("train.start"),
+        key=TRAIN_BUTTON,
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=active,
+    )
+    buttons.button(
+        t("train.stop"),
+        icon=":material/stop:",
+        on_click=train_queue.stop,
+        disabled=not active,
+        help=t("train.stop_help"),
+    )
+    if settings.train_source == "lesson":
+        with buttons:
+            lesson_ui.sentence_button(settings.text)
 
-    key = train_key(settings)
-    tables = cache.tables_of(spec)
-    ids = tracked_ids(sentence.token_ids, key.spec.context_length)
-    result, origin = current_result(key, clicked, ids, tables)
-    if result is None:
-        st.info(t("train.press"), icon=":material/school:")
+    run, origin = train_queue.outcome(key)
+    if run is None:
+        if origin == "":
+            st.info(t("train.press"), icon=":material/school:")
         return
-    show_result(settings, key, sentence, result, origin, tables[0].layer.weight, index)
-
-
-def current_result(
-    key: TrainKey, clicked: bool, sentence_ids: list[int], tables: tuple
-) -> tuple[training.TrainResult | None, str]:
-    """The run to show and where it comes from: "before" (finished earlier, by anyone), "now" (trained
-    in this run), "stopped" (this visitor's stopped run) or None."""
-    box = st.session_state.setdefault(RUN, {})
-    running = box.get("running")
-    if running is not None and not running.is_set():
-        # A click started this run while the previous one still trains: Streamlit has asked it to stop
-        # at its next progress update. It hands over what it learned; wait for that.
-        with st.spinner(t("train.stopping")):
-            running.wait(HANDOVER_SECONDS)
-    result = cache.finished_runs().get(key)
-    if result is not None:
-        return result, "before"
-    if clicked:
-        result = train_live(key, sentence_ids, tables, box)
-        return result, "now"
-    if box.get("key") == key:
-        return box["result"], "stopped"
-    return None, ""
-
-
-def train_live(
-    key: TrainKey, sentence_ids: list[int], tables: tuple, box: dict
-) -> training.TrainResult | None:
-    """Train with live progress; keep the result (shared when finished, in ``box`` when stopped).
-    Returns the finished result, or None after an error (shown here)."""
-    slot = st.empty()
-    live = slot.container()
-    bar = live.progress(0.0, text=t("train.starting"))
-    chart = live.empty()
-    guard = Interruptible()
-    # Texts are looked up now: t() reads the session state, and that, too, is where Streamlit stops a
-    # script after a click. During training only `guard.draw` may touch Streamlit.
-    status, texts = t("train.status"), loss_texts()
-    losses: list[float] = []
-    started = time.perf_counter()
-
-    def on_step(info: training.StepInfo) -> bool:
-        if info.loss is not None:
-            losses.append(info.loss)
-        last = info.step == info.steps
-        if losses and guard.due("progress", PROGRESS_SECONDS, force=last):
-            line = status.format(
-                step=info.step, steps=info.steps, loss=losses[-1], seconds=time.perf_counter() - started
-            )
-            guard.draw(lambda: bar.progress(info.step / info.steps, text=line))
-        if losses and guard.due("chart", CHART_SECONDS, force=last):
-            figure = loss_figure(losses, texts, 0)
-            guard.draw(lambda: chart.plotly_chart(figure, config=LOSS_CONFIG))
-        return guard.interruption is None
-
-    # After an interruption any st.* call (session state included) may raise it again, and the next
-    # run may already be waiting: so only plain objects are touched until `handed_over` is set.
-    handed_over, runs = threading.Event(), cache.finished_runs()
-    box["running"] = handed_over
-    kept, failure = None, ""
-    try:
-        result = training.train(
-            config_for(key), sentence_ids, training_text(key), tables=tables, on_step=on_step
-        )
-        kept = without_shared_table(result)
-        if kept.steps_done < key.steps:
-            box.update(key=key, result=kept)
-        else:
-            runs.put(key, kept)
-    except EmbedvizError as error:
-        failure = str(error)
-    finally:
-        handed_over.set()
-    guard.finish()  # a click during training: Streamlit goes on with the next run from here
-    if kept is None:
-        slot.error(failure)
-        return None
-    slot.empty()
-    return kept
+    seeded = cache.tables_of(spec)[0].layer.weight
+    show_result(settings, key, sentence, run, origin, seeded, index)
 
 
 def quoted(text: str) -> str:
@@ -319,12 +246,14 @@ def show_result(
     settings: Settings,
     key: TrainKey,
     sentence: EmbeddingResult,
-    result: training.TrainResult,
+    run: PageRun,
     origin: str,
     seeded: torch.Tensor,
     index: int,
 ) -> None:
-    """A finished or stopped run: how it went, the animation, numbers and nearest neighbours."""
+    """A finished or stopped run: how it went, the lesson, the animation, numbers and nearest
+    neighbours."""
+    result = run.result
     message = t(
         f"train.done.{origin}", steps=result.config.steps, done=result.steps_done, seconds=result.seconds
     )
@@ -345,7 +274,17 @@ def show_result(
     with right:
         show_untrained(settings, sentence, result)
         show_numbers(sentence, result, index)
-    show_animation(settings, key, sentence, result)
+    if run.lesson is None:
+        show_animation(settings, key, sentence, result)
+    else:
+        st.markdown(f"#### {t('lesson.title')}")
+        st.markdown(t("lesson.intro"))
+        animation, lesson = st.columns([3, 2], gap="large")
+        with animation:
+            show_animation(settings, key, sentence, result)
+        with lesson:
+            lesson_ui.gap_figure(run.lesson, result.steps_done)
+        lesson_ui.maps(run.lesson, result.steps_done)
     show_neighbours(result, seeded, sentence.token_ids[index], settings.k)
 
 
@@ -407,6 +346,7 @@ def show_animation(
             camera=settings.camera,
         )
         cache.animations().put(cache_key, figure)
+    # TODO(issue 13): plotly_host(figure, key="train_animation") once embedviz.ui.plotly_host is on main.
     st.plotly_chart(figure, key="train_animation", config={"displaylogo": False})
     st.caption(t("train.animation_caption", frames=len(result.snapshots), every=result.config.snapshot_every))
 
@@ -508,9 +448,10 @@ def load_with_progress(source: tuple[str | None, str]) -> tuple[LoadedGpt2 | Non
             loaded = registry.get(source)
             if loaded is None:
                 endpoint, cache_dir = source
-                loaded = loaded_gpt2(
-                    load_with_ranges(endpoint=endpoint, cache_dir=cache_dir, on_progress=on_progress)
-                )
+                with cache.reserved(cache.GPT2_LOAD_BYTES, "GPT-2's tables"):  # refused: a message
+                    loaded = loaded_gpt2(
+                        load_with_ranges(endpoint=endpoint, cache_dir=cache_dir, on_progress=on_progress)
+                    )
                 registry.put(source, loaded)
         except EmbedvizError as error:  # PretrainedUnavailableError: no network, offline, a bad file
             failure = str(error)

@@ -1,0 +1,22 @@
+"""Strings a screen reader reads in place of the charts (embedviz/ui/chart_text.py)."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "a11y.heatmap": (
+        "Chart: a heatmap of the {what}, {rows:,} rows (tokens) by {cols:,} columns (dimensions). Blue cells "
+        "are negative, red positive, white near 0; the values run from {low:.4f} to {high:.4f}. The table "
+        "“Exact numbers” below has every number.",
+        "Diagramm: eine Heatmap der {what}, {rows:,} Zeilen (Tokens) mal {cols:,} Spalten (Dimensionen). "
+        "Blaue Zellen sind negativ, rote positiv, weiße nahe 0; die Werte reichen von {low:.4f} bis "
+        "{high:.4f}. Die Tabelle „Genaue Zahlen“ darunter enthält alle Zahlen.",
+    ),
+    "a11y.space": (
+        "3D chart: {n:,} token vectors (diamonds), {n:,} position vectors (squares) and {n:,} input "
+        "embeddings (circles), reduced by PCA from {dim:,} to 3 dimensions, with a dashed line from each "
+        "token vector to its input embedding. The three axes keep {first:.1%}, {second:.1%} and "
+        "{third:.1%} of the variance, {total:.1%} together.",
+        "3D-Diagramm: {n:,} Token-Vektoren (Rauten), {n:,} Positionsvektoren (Quadrate) und {n:,} "
+        "Eingabe-Embeddings (Kreise), per PCA von {dim:,} auf 3 Dimensionen reduziert, mit einer "
+        "gestrichelten Linie von jedem Token-Vektor zu seinem Eingabe-Embedding. Die drei Achsen behalten "
+        "{first:.1%}, {second:.1%} und {third:.1%} der Varianz, zusammen {total:.1%}.",
+    ),
+}
