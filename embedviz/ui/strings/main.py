@@ -33,6 +33,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notice.unknown": ("Unknown setting {name} ignored.", "Unbekannte Einstellung {name} ignoriert."),
     "app.sentence": ("Sentence", "Satz"),
     "app.sentence_help": (
+        "Type any text (up to {max_chars:,} characters). Press Ctrl+Enter or click outside to update.",
+        "Beliebiger Text (bis {max_chars:,} Zeichen). Strg+Enter oder außerhalb klicken zum Aktualisieren.",
+    ),
+    "app.sentence_help_live": (
         "Type any text (up to {max_chars:,} characters). The page follows as you type.",
         "Beliebiger Text (bis {max_chars:,} Zeichen). Die Seite folgt beim Tippen.",
     ),

@@ -37,7 +37,7 @@ def sentence_box(*, compact: bool = False) -> None:
         t("app.sentence"),
         key="text",
         live=LIVE_PAUSE,
-        help=t("app.sentence_help", max_chars=MAX_CHARS),
+        help=t("app.sentence_help_live", max_chars=MAX_CHARS),
         label_visibility="collapsed" if compact else "visible",
     )
     if not state.fits_in_link(st.session_state["text"]):
