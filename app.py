@@ -22,17 +22,20 @@ from embedviz.ui.views import batches, pipeline, seed, train, word_order
 
 tune_process()  # once per server process: see embedviz/ui/startup.py
 
-st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide")
-style.apply()  # contrast and focus CSS the theme cannot set (embedviz/ui/style.py)
 settings, notices = state.load()
+# Slides want the whole screen: presenter mode folds the sidebar away (its arrow opens it again).
+sidebar = "collapsed" if settings.presenter else "auto"
+st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide", initial_sidebar_state=sidebar)
+style.apply()  # contrast and focus CSS the theme cannot set (embedviz/ui/style.py)
 controls.sidebar(settings.presenter)
-if settings.presenter:
+if settings.presenter:  # slides: no title, the view switch in the sidebar (see embedviz/ui/presenter.py)
     presenter.apply_style()
-st.title(t("app.title"))
-st.markdown(t("app.subtitle"))
+else:
+    st.title(t("app.title"))
+    st.markdown(t("app.subtitle"))
 for notice in notices:
-    st.warning(t("app.notice", notice=md_code(notice)), icon="⚠️")  # a link is untrusted text
-st.segmented_control(
+    st.warning(t("app.notice", notice=md_code(t(notice[0], **notice[1]))), icon="⚠️")  # untrusted text
+(st.sidebar if settings.presenter else st).segmented_control(
     t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
 )
 try:

@@ -52,8 +52,8 @@ def test_default_page_follows_the_seed_order(plain_gpt2):
         "4 · Input embedding = token + position",
         "5 · The 3D view",
     ]
-    assert at.text_area(key="text").label == "Sentence"
-    assert at.text_area(key="text").value == DEFAULT
+    assert at.text_input(key="text").label == "Sentence"
+    assert at.text_input(key="text").value == DEFAULT
     ids = plain_gpt2.encode(DEFAULT)
     assert chip_ids(at) == ids
     assert any(f"{len(DEFAULT)} characters → {len(ids)} tokens" in m.value for m in at.markdown)
@@ -170,7 +170,7 @@ def test_dim_1_pads_the_3d_view():
 )
 def test_empty_and_too_long_text(text, message):
     at = run_app()
-    at.text_area(key="text").set_value(text).run()
+    at.text_input(key="text").set_value(text).run()
     assert not at.exception
     shown = [e.value for e in at.error] + [i.value for i in at.info]
     assert any(message in m for m in shown), shown
@@ -180,7 +180,7 @@ def test_empty_and_too_long_text(text, message):
 @pytest.mark.parametrize("text", ["hi", "hi there", "<|endoftext|>", "😀", " "])
 def test_one_and_two_tokens(text, plain_gpt2):
     at = run_app()
-    at.text_area(key="text").set_value(text).run()
+    at.text_input(key="text").set_value(text).run()
     assert not at.exception
     assert chip_ids(at) == plain_gpt2.encode(text, allowed_special={"<|endoftext|>"})
 
@@ -217,7 +217,7 @@ def test_memory_budget_is_refused_with_a_message(monkeypatch):
 def test_xss_sentence_is_text():
     payload = "<img src=x onerror=alert(1)>"
     at = run_app()
-    at.text_area(key="text").set_value(payload).run()
+    at.text_input(key="text").set_value(payload).run()
     assert not at.exception
     body = next(h.proto.body for h in at.get("html") if "ev-chips" in h.proto.body)
     assert "<img" not in body
@@ -236,7 +236,8 @@ def test_long_sentences_draw_plain_points(plain_gpt2, words: int, labelled: bool
     traces = chart_by_key(run_app(text=text), "space3d")["data"][:3]
     for trace in traces:
         assert trace["marker"]["line"]["width"] == (1 if labelled else 0)
-        assert any(trace.get("text") or []) == labelled
+    assert any(traces[0].get("text") or []) == labelled  # only token points carry labels
+    assert not any(traces[1].get("text") or []) and not any(traces[2].get("text") or [])
 
 
 def test_tampered_url_is_reset_with_notices():
@@ -254,7 +255,7 @@ def test_shared_link_restores_the_view():
         text="man bites dog", dim=16, seed=7, positional="sinusoidal", context_length=64, fit="reference"
     )
     assert not at.exception and not at.warning
-    assert at.text_area(key="text").value == "man bites dog"
+    assert at.text_input(key="text").value == "man bites dog"
     assert at.number_input(key="dim").value == 16
     assert at.number_input(key="seed").value == 7
     assert at.radio(key="positional").value == "sinusoidal"
@@ -279,7 +280,7 @@ def test_german_page():
     at = run_app(lang="de")
     assert not at.exception
     assert headers(at)[:2] == ["1 · Tokens", "2 · Token-Embeddings"]
-    assert at.text_area(key="text").label == "Satz"
+    assert at.text_input(key="text").label == "Satz"
 
 
 def test_warm_rerun_builds_no_table_and_tokenizes_nothing(monkeypatch):

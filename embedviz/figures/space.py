@@ -11,11 +11,16 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from embedviz.figures.labels import label_positions
 from embedviz.figures.style import CAMERAS, COLORS, FONT, compact, plain
 from embedviz.projection import Projection
 
 #: Above this many tokens the 3D view drops its text labels (hover still names every point).
 MAX_LABELLED_TOKENS = 40
+#: Text sizes in px, for a classroom projector: labels of the points, and axes, ticks and legend
+#: (at least 16 px on a 1080p screen; Plotly draws 3D text at this pixel size whatever the zoom).
+LABEL_SIZE = 18
+TEXT_SIZE = 16
 
 
 def points_trace(
@@ -30,6 +35,7 @@ def points_trace(
     customdata: np.ndarray | None = None,
     hovertemplate: str | None = None,
     outline: bool = True,
+    textposition: str | list[str] = "top center",
 ) -> go.Scatter3d:
     """One set of 3D points, in the colour of its ``kind`` (or ``color``). The hover shows ``hover``, or
     ``hovertemplate`` filled from ``customdata`` (numbers travel as compact binary arrays, not text).
@@ -43,8 +49,8 @@ def points_trace(
         mode="markers+text" if any(labels) else "markers",
         name=name,
         text=labels if any(labels) else None,
-        textposition="top center",
-        textfont={"size": 15, "color": color},
+        textposition=textposition,
+        textfont={"size": LABEL_SIZE, "color": color},
         hovertext=hover,
         hoverinfo="text" if hovertemplate is None else None,
         customdata=customdata,
@@ -67,7 +73,7 @@ def space_figure(
     *,
     camera: str = "default",
     marker_scale: float = 1.0,
-    height: int = 640,
+    height: int | None = 640,
 ) -> go.Figure:
     """The 3D view: token vectors, position vectors and input embeddings in one PCA space, with a line
     from each token point to its input point (that displacement is the position vector).
@@ -75,6 +81,10 @@ def space_figure(
     ``first_values[kind]`` holds each point's first vector components for the hover; ``names`` the legend
     names for "token", "position", "input", "arrow" and the hover word "position" ("pos"). Repeated
     tokens share one token point (drawn once per occurrence, labelled once).
+
+    Only the token points carry a text label: with "p4" and "cat·2" next to every word, the labels of a
+    short sentence piled up in the middle of the view. The dashed line leads from a word to its input
+    point; hovering any point names it (word, id, position, first values).
     """
     n = len(token_labels)
     labelled = n <= MAX_LABELLED_TOKENS
@@ -82,8 +92,20 @@ def space_figure(
     seen: set[int] = set()
     token_text = []
     for label, token_id in zip(safe, token_ids, strict=True):
-        token_text.append(label if labelled and token_id not in seen else "")
+        word = label.replace("␣", " ").strip() or label  # "␣the" reads "the" next to its point
+        token_text.append(word if labelled and token_id not in seen else "")
         seen.add(token_id)
+    size = round(7 * marker_scale)
+    others = np.concatenate([projection.position_points, projection.input_points])
+    sides = label_positions(
+        projection.token_points,
+        token_text,
+        CAMERAS.get(camera, CAMERAS["default"]),
+        others=others,
+        height=height or 640,
+        size=LABEL_SIZE,
+        marker=size,
+    )
 
     # Per point: id, position and the first values as numbers; the template writes them out in the browser.
     ids_and_positions = np.stack([np.asarray(token_ids, dtype=np.float32), np.arange(n, dtype=np.float32)], 1)
@@ -97,11 +119,9 @@ def space_figure(
         customdata = np.concatenate([ids_and_positions, first_values[kind].astype(np.float32)], axis=1)
         return {"hover": safe, "customdata": customdata, "hovertemplate": template}
 
-    size = round(7 * marker_scale)
     # Outlined only while labelled (outline=labelled): at 1,024 tokens the rings cost the browser more
     # CPU per redraw than the rest of the chart (docs/performance.md).
-    position_text = [f"p{i}" if labelled else "" for i in range(n)]
-    input_text = [f"{safe[i]}·{i}" if labelled else "" for i in range(n)]
+    hover_only = [""] * n
     traces = [
         points_trace(
             projection.token_points,
@@ -111,13 +131,14 @@ def space_figure(
             symbol="diamond",
             size=size,
             outline=labelled,
+            textposition=sides,
             **hover("token"),
         ),
         points_trace(
             projection.position_points,
             "position",
             names["position"],
-            position_text,
+            hover_only,
             symbol="square",
             size=round(size * 0.8),
             outline=labelled,
@@ -127,7 +148,7 @@ def space_figure(
             projection.input_points,
             "input",
             names["input"],
-            input_text,
+            hover_only,
             symbol="circle",
             size=size,
             outline=labelled,
@@ -156,19 +177,21 @@ def segments_trace(
     )
 
 
-def scene_figure(traces: list, ratio: np.ndarray, *, camera: str = "default", height: int = 640) -> go.Figure:
+def scene_figure(
+    traces: list, ratio: np.ndarray, *, camera: str = "default", height: int | None = 640
+) -> go.Figure:
     """A 3D figure of PCA points: axes titled with the variance each keeps, a preset camera, a legend
-    on top."""
+    on top. ``height=None`` leaves the height to the chart's box (presenter mode sizes it to the screen)."""
     axes = {
         f"{axis}axis": {"title": {"text": f"PC{i + 1} ({ratio[i]:.1%})"}, "backgroundcolor": "#f8fafc"}
         for i, axis in enumerate("xyz")
     }
     figure = go.Figure(traces)
     figure.update_layout(
-        font=FONT,
+        font={**FONT, "size": TEXT_SIZE},
         height=height,
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        legend={"orientation": "h", "y": 1.02, "x": 0, "font": {"size": 15}},
+        legend={"orientation": "h", "y": 1.02, "x": 0, "font": {"size": TEXT_SIZE}},
         scene={**axes, "camera": CAMERAS.get(camera, CAMERAS["default"]), "aspectmode": "cube"},
         # Keep the user's camera, zoom and legend toggles across reruns; a new preset resets the camera.
         uirevision=f"embedviz-{camera}",

@@ -8,8 +8,10 @@ The language is the ``lang`` setting, so ``?lang=de`` in a shared link opens the
 from __future__ import annotations
 
 import importlib
+import numbers
 import pkgutil
 import re
+import string
 
 import streamlit as st
 
@@ -35,11 +37,28 @@ def language() -> str:
     return "de" if st.session_state.get("lang") == "de" else "en"
 
 
+class _GermanNumbers(string.Formatter):
+    """``str.format`` with German separators for numbers: ``{n:,}`` gives 100.000, ``{x:.1f}`` 0,5.
+    Only number fields change; text values (a sentence, a link's value) are inserted as they are."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):  # numpy numbers too
+            return text.translate(_SWAP_SEPARATORS)
+        return text
+
+
+_SWAP_SEPARATORS = str.maketrans({",": ".", ".": ","})
+_GERMAN = _GermanNumbers()
+
+
 def t(key: str, **values: object) -> str:
-    """The UI text for ``key`` in the current language, with ``{placeholders}`` filled in."""
+    """The UI text for ``key`` in the current language, with ``{placeholders}`` filled in (numbers in
+    German prose with German separators: 1.024 Tokens, 45,3%)."""
     english, german = STRINGS[key]
-    text = german if language() == "de" else english
-    return text.format(**values) if values else text
+    if language() == "de":
+        return _GERMAN.format(german, **values) if values else german
+    return english.format(**values) if values else english
 
 
 def md_code(text: str) -> str:

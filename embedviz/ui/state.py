@@ -115,7 +115,12 @@ MAX_LINK_VALUE = 8_000
 FIELD_NAMES = tuple(f.name for f in fields(Settings))
 
 
-def _parse_value(name: str, raw: str) -> tuple[object, str | None]:
+#: A notice about a value of the link that was changed: a key of the ``notice.*`` UI strings and its
+#: values. The page words it in its language when it shows it (:func:`embedviz.ui.i18n.t`).
+Notice = tuple[str, dict[str, object]]
+
+
+def _parse_value(name: str, raw: str) -> tuple[object, Notice | None]:
     """One query value -> (value, notice or None). Never raises."""
     default = getattr(DEFAULTS, name)
     rule = RULES.get(name, ())
@@ -125,29 +130,31 @@ def _parse_value(name: str, raw: str) -> tuple[object, str | None]:
             return True, None
         if raw.lower() in ("0", "false", "no", "off", ""):
             return False, None
-        return default, f"{name}={shown!r} is not true/false; using {default}."
+        return default, ("notice.bool", {"name": name, "raw": repr(shown), "default": default})
     if isinstance(default, int):
         try:
             value = int(raw.strip())
         except ValueError:
-            return default, f"{name}={shown!r} is not a whole number; using the default {default}."
+            return default, ("notice.int", {"name": name, "raw": repr(shown), "default": default})
         low, high = rule
         if value < low or value > high:  # reset, not clamp: ?dim=999999999 must not build the largest table
-            return default, f"{name}={shown} is outside {low:,}–{high:,}; using the default {default:,}."
+            notice = {"name": name, "raw": shown, "low": low, "high": high, "default": default}
+            return default, ("notice.range", notice)
         return value, None
     if len(rule) == 1:  # free text with a maximum length: kept whole, the page reports a length problem
         return raw, None
     if raw not in rule:
-        return default, f"{name}={shown!r} is not one of {', '.join(rule)}; using {default!r}."
+        notice = {"name": name, "raw": repr(shown), "choices": ", ".join(rule), "default": repr(default)}
+        return default, ("notice.choice", notice)
     return raw, None
 
 
-def parse(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[str]]:
+def parse(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[Notice]]:
     """Query parameters -> settings and a list of notices about values that were changed."""
     values, notices = {}, []
     for name, raw in query.items():
         if name not in FIELD_NAMES:
-            notices.append(f"Unknown setting {name[:40]!r} ignored.")
+            notices.append(("notice.unknown", {"name": repr(name[:40])}))
             continue
         if isinstance(raw, list):
             raw = raw[-1] if raw else ""
@@ -173,7 +180,7 @@ def to_query(settings: Settings) -> dict[str, str]:
     return query
 
 
-def load() -> tuple[Settings, list[str]]:
+def load() -> tuple[Settings, list[Notice]]:
     """Settings for this run: from the URL on a session's first run, from the widgets afterwards."""
     state = st.session_state
     if "_notices" not in state:

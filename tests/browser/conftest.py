@@ -427,20 +427,21 @@ def wait_idle(
 
 
 def sentence_box(page: Page) -> Any:
-    """The text area labelled exactly ``Sentence``."""
+    """The sentence box (a one-line text input) labelled exactly ``Sentence``."""
     return page.get_by_label("Sentence", exact=True)
 
 
 def type_sentence(page: Page, text: str, **wait: Any) -> None:
     """Replace the sentence and commit it, then wait for the rerun.
 
-    Streamlit 1.67 text areas send their value on blur or on Ctrl+Enter (both checked); we use
-    Ctrl+Enter (``ControlOrMeta`` so it also works on macOS) because it keeps the focus where it is.
+    The sentence box is an ``st.text_input(live=...)``: it commits on Enter at once (and by itself after
+    a pause in the typing); Enter keeps the focus where it is. ``fill`` types no keys, so the live pause
+    does not fire before Enter.
     """
     box = sentence_box(page)
     box.fill(text)
     before = run_count(page)
-    box.press("ControlOrMeta+Enter")
+    box.press("Enter")
     wait_idle(page, since=before, **wait)
 
 

@@ -255,7 +255,8 @@ def check_page(state: Session, text: str, name: str) -> None:
         f"{name}: an element was injected: {found} (a benign page: {state.baseline})"
     )
     tag = marker(text)
-    carriers = [a for a in attributes_with(page, tag) if not a.startswith("textarea")]
+    # The sentence box holds the text as typed: a textarea's content or an <input>'s value is inert.
+    carriers = [a for a in attributes_with(page, tag) if not a.startswith(("textarea", "input[value]"))]
     assert carriers == [], f"{name}: attributes carry the payload: {carriers}"
 
     chips = chips_of(page)
@@ -268,7 +269,8 @@ def check_page(state: Session, text: str, name: str) -> None:
     assert space["links"] == 0
     token_trace = space["traces"][0]
     labels = [label for label in token_trace["text"] if label]
-    assert all(html.unescape(label) in shown for label in labels)
+    words = {chip.replace("␣", " ").strip() or chip for chip in shown}  # labels drop the space marker
+    assert all(html.unescape(label) in words for label in labels)
     assert labels or len(ids) > MAX_LABELLED_TOKENS, f"{name}: the 3D view has no token labels"
     for label in token_trace["text"] + token_trace["hover"]:
         assert "<" not in re.sub(r"</?b>|<br>", "", label), f"{name}: unescaped markup in {label!r}"

@@ -31,6 +31,7 @@ def figure_for(
     camera: str,
     marker_scale: float = 1.0,
     names: dict[str, str] | None = None,
+    height: int | None = 640,
 ):
     """The 3D figure for a result. Pass ``names`` (from :func:`legend_names`) to build it outside a
     Streamlit run, e.g. when a download button asks for the file."""
@@ -47,11 +48,18 @@ def figure_for(
         names or legend_names(),
         camera=camera,
         marker_scale=marker_scale,
+        height=height,
     )
 
 
-def render(result: EmbeddingResult, projection: Projection, camera: str, marker_scale: float = 1.0) -> None:
-    """Draw section 5."""
+def render(
+    result: EmbeddingResult,
+    projection: Projection,
+    camera: str,
+    marker_scale: float = 1.0,
+    height: int | None = 640,
+) -> None:
+    """Draw section 5 (``height=None``: the chart's box decides, as on a presenter slide)."""
     st.header(t("space.title"), anchor="space")
     st.markdown(t("space.intro", dim=result.dim))
     left, right = st.columns(2)
@@ -64,7 +72,7 @@ def render(result: EmbeddingResult, projection: Projection, camera: str, marker_
         format_func=lambda c: t(f"space.camera.{c}"),
     )
     describe(space_text(projection, result.n_tokens, result.dim))
-    figure = figure_for(result, projection, camera, marker_scale)
+    figure = figure_for(result, projection, camera, marker_scale, height=height)
     plotly_host(
         with_point_ids(figure, space_point_ids(result.token_ids)), key="space3d", camera_revision=camera
     )

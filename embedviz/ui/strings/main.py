@@ -13,10 +13,32 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The link had a setting that was changed: {notice}",
         "Eine Einstellung im Link wurde geändert: {notice}",
     ),
+    # Values of a link that were changed ({raw} is the link's value, {name} the setting)
+    "notice.bool": (
+        "{name}={raw} is not true/false; using {default}.",
+        "{name}={raw} ist nicht true/false; verwendet wird {default}.",
+    ),
+    "notice.int": (
+        "{name}={raw} is not a whole number; using the default {default}.",
+        "{name}={raw} ist keine ganze Zahl; verwendet wird der Standardwert {default}.",
+    ),
+    "notice.range": (
+        "{name}={raw} is outside {low:,}–{high:,}; using the default {default:,}.",
+        "{name}={raw} liegt außerhalb von {low:,}–{high:,}; verwendet wird der Standardwert {default:,}.",
+    ),
+    "notice.choice": (
+        "{name}={raw} is not one of {choices}; using {default}.",
+        "{name}={raw} ist keiner der Werte {choices}; verwendet wird {default}.",
+    ),
+    "notice.unknown": ("Unknown setting {name} ignored.", "Unbekannte Einstellung {name} ignoriert."),
     "app.sentence": ("Sentence", "Satz"),
     "app.sentence_help": (
         "Type any text (up to {max_chars:,} characters). Press Ctrl+Enter or click outside to update.",
         "Beliebiger Text (bis {max_chars:,} Zeichen). Strg+Enter oder außerhalb klicken zum Aktualisieren.",
+    ),
+    "app.sentence_help_live": (
+        "Type any text (up to {max_chars:,} characters). The page follows as you type.",
+        "Beliebiger Text (bis {max_chars:,} Zeichen). Die Seite folgt beim Tippen.",
     ),
     "app.not_in_link": (
         "This sentence is too long to be kept in the page's link: a shared link opens with the default one.",

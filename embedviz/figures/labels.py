@@ -1,0 +1,98 @@
+"""Where the 3D view puts its word labels, so that they do not cover each other.
+
+Plotly draws a 3D point's text above, below, left or right of it (``textposition``), at a fixed pixel
+size, whatever the camera. :func:`label_positions` projects the points as the preset camera sees them
+(a perspective camera at ``eye`` looking at the centre of a cube-shaped scene, Plotly's field of view of
+45°), estimates each label's box on a chart of ``height`` pixels, and gives each label, in order, the
+first of Plotly's positions whose box touches no box placed before it and no other point. It only knows the
+preset view: once the learner turns the scene, Plotly keeps the chosen sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: Plotly's 3D text positions, tried in this order (above first: it reads like a caption).
+POSITIONS = (
+    "top center",
+    "bottom center",
+    "middle right",
+    "middle left",
+    "top right",
+    "top left",
+    "bottom right",
+    "bottom left",
+)
+FOV = np.pi / 4  # plotly.js gl3d's vertical field of view
+BOX = 0.94  # the side of the scene's cube, in the camera's units (plotly.js model matrix)
+CHAR_WIDTH = 0.55  # an average character's width, as a share of the font size (Source Sans)
+
+
+def project(points: np.ndarray, eye: dict[str, float], up: dict[str, float], height: float) -> np.ndarray:
+    """Screen positions in px (x right, y down, origin at the centre) of ``points`` seen from ``eye``.
+
+    As plotly.js does in the cube aspect mode (read from a drawn chart's ``cameraParams``): each axis's
+    range becomes a side of about 1 (0.94 after its padding) centred on the origin."""
+    low, high = points.min(axis=0), points.max(axis=0)
+    scaled = BOX * (points - (low + high) / 2) / np.maximum(high - low, 1e-9)
+    eye_vec = np.array([eye["x"], eye["y"], eye["z"]], dtype=float)
+    forward = -eye_vec / np.linalg.norm(eye_vec)
+    right = np.cross(forward, [up["x"], up["y"], up["z"]])
+    right /= np.linalg.norm(right)
+    true_up = np.cross(right, forward)
+    relative = scaled - eye_vec
+    depth = relative @ forward
+    focal = (height / 2) / np.tan(FOV / 2)
+    return np.stack([focal * (relative @ right) / depth, -focal * (relative @ true_up) / depth], axis=1)
+
+
+def _box(at: np.ndarray, text: str, position: str, size: float, gap: float) -> tuple[float, ...]:
+    width, tall = CHAR_WIDTH * size * len(text), size
+    vertical, horizontal = position.split()
+    x = {"center": at[0] - width / 2, "right": at[0] + gap, "left": at[0] - gap - width}[horizontal]
+    y = {"middle": at[1] - tall / 2, "top": at[1] - gap - tall, "bottom": at[1] + gap}[vertical]
+    return (x, y, x + width, y + tall)
+
+
+def overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) share any area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def label_positions(
+    points: np.ndarray,
+    labels: Sequence[str],
+    camera: dict,
+    *,
+    others: np.ndarray | None = None,
+    height: float = 640,
+    size: float = 18,
+    marker: float = 7,
+) -> list[str]:
+    """A ``textposition`` for each label ('' labels get 'top center'); ``others`` are the other points of
+    the scene, which a label should not cover either."""
+    everything = points if others is None else np.concatenate([points, others])
+    screen = project(everything, camera["eye"], camera["up"], height)
+    mine = screen[: len(points)]
+    dots = [(x - marker, y - marker, x + marker, y + marker) for x, y in screen]
+    placed: list[tuple[float, ...]] = []
+    chosen = []
+    for index, (at, text) in enumerate(zip(mine, labels, strict=True)):
+        if not text:
+            chosen.append(POSITIONS[0])
+            continue
+        foreign = [dot for j, dot in enumerate(dots) if j != index]
+        for position in POSITIONS:
+            box = _box(at, text, position, size, marker)
+            if not any(overlaps(box, other) for other in placed + foreign):
+                break
+        else:  # nowhere free: the side that covers the fewest others
+            position = min(
+                POSITIONS,
+                key=lambda p: sum(overlaps(_box(at, text, p, size, marker), o) for o in placed + foreign),
+            )
+        placed.append(_box(at, text, position, size, marker))
+        chosen.append(position)
+    return chosen
