@@ -58,8 +58,10 @@ def heatmap(
             y1=highlight_row + 0.5,
             line={"color": FONT["color"], "width": 4},
         )
-    figure.update_yaxes(autorange="reversed", title=None, type="category")
-    figure.update_xaxes(title=x_title)
+    # automargin: the small left margin grows to fit the row labels ("3: ␣on"); plotly.js does not do it
+    # by default (st.plotly_chart's theme did, the mounted chart host draws the figure as it is).
+    figure.update_yaxes(autorange="reversed", title=None, type="category", automargin=True)
+    figure.update_xaxes(title=x_title, automargin=True)
     if shown.shape[1] <= 16:  # whole numbers only: no "dimension 0.5" between a few columns
         figure.update_xaxes(tickmode="array", tickvals=list(range(shown.shape[1])))
     figure.update_layout(
