@@ -223,9 +223,17 @@ class Student(User):
         self.sentence = f"Student {self.number} says: {' '.join(words)} {self.rng.randint(0, 999)}"
         self.visitor.set_text("text", self.sentence)
 
+    def _reach(self, view: str) -> None:
+        """Switch to ``view`` and stay there. A switch the dead server ate left the student, after its
+        reconnect, on its link's view (see :meth:`_reconnect`); like a student in front of that page it
+        clicks again rather than type into a text box or press a button that is not on the page (the
+        page would rightly ignore them). Bounded: every try is a message; ``--max-messages`` ends it."""
+        while self.view != view:
+            self._go(view)
+
     def type_sentence(self) -> None:
         if self.view not in ("pipeline", "train"):
-            self._go("pipeline")
+            self._reach("pipeline")
         self._new_sentence()
         self._send("type", self.visitor.rerun)
 
@@ -233,7 +241,7 @@ class Student(User):
         self._go(self.rng.choice([v for v in ("pipeline", "seed", "batches", "order") if v != self.view]))
 
     def train(self) -> None:
-        self._go("train")
+        self._reach("train")
         if not self.sentence:
             self._new_sentence()
             self._send("type", self.visitor.rerun)
