@@ -165,17 +165,10 @@ def position_vectors(positional: str, n_tokens: int, position_table: torch.nn.Em
     return torch.zeros(n_tokens, dim)
 
 
-@dataclass(frozen=True)
-class EmbeddingResult:
-    """Everything the pipeline computed for one text. The tensors are fresh copies, float32,
-    shape ``(n_tokens, dim)``; ``input_embeddings == token_vectors + position_vectors`` exactly."""
+class HasSpec:
+    """The five settings of a class's ``spec`` field, readable as its own attributes (``result.dim``)."""
 
-    text: str
-    spec: EmbeddingSpec  # the settings the result was computed with
-    tokens: list[Token]
-    token_vectors: torch.Tensor
-    position_vectors: torch.Tensor
-    input_embeddings: torch.Tensor
+    spec: EmbeddingSpec
 
     @property
     def encoding(self) -> str:
@@ -196,6 +189,19 @@ class EmbeddingResult:
     @property
     def positional(self) -> str:
         return self.spec.positional
+
+
+@dataclass(frozen=True)
+class EmbeddingResult(HasSpec):
+    """Everything the pipeline computed for one text. The tensors are fresh copies, float32,
+    shape ``(n_tokens, dim)``; ``input_embeddings == token_vectors + position_vectors`` exactly."""
+
+    text: str
+    spec: EmbeddingSpec  # the settings the result was computed with
+    tokens: list[Token]
+    token_vectors: torch.Tensor
+    position_vectors: torch.Tensor
+    input_embeddings: torch.Tensor
 
     @property
     def token_ids(self) -> list[int]:

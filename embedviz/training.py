@@ -51,6 +51,7 @@ from embedviz.dataloader import GPTDatasetV1, load_verdict
 from embedviz.embeddings import (
     RNG_LOCK,
     EmbeddingSpec,
+    HasSpec,
     TokenTable,
     build_position_table,
     build_token_table,
@@ -74,7 +75,7 @@ class TrainingTextTooShortError(EmbedvizError):
 
 
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(HasSpec):
     """Settings of one training run. ``spec`` names the seeded tables the model starts from (GPT-2's
     encoding, learned positions; the page's dim, seed and context length); the rest shape the tiny model
     and its training."""
@@ -91,18 +92,6 @@ class TrainConfig:
     n_blocks: int = 1
     n_heads: int = 4
     snapshot_every: int = 10
-
-    @property
-    def dim(self) -> int:
-        return self.spec.dim
-
-    @property
-    def seed(self) -> int:
-        return self.spec.seed
-
-    @property
-    def context_length(self) -> int:
-        return self.spec.context_length
 
     @property
     def width(self) -> int:
