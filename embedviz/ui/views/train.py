@@ -346,7 +346,8 @@ def show_animation(
             camera=settings.camera,
         )
         cache.animations().put(cache_key, figure)
-    # TODO(issue 13): plotly_host(figure, key="train_animation") once embedviz.ui.plotly_host is on main.
+    # TODO(issue 13): draw with plotly_host(figure, key="train_animation") (ui/plotly_host.py) and let
+    # tests/test_app_train.py read the host's figure (tests/apptest_utils.chart_by_key does).
     st.plotly_chart(figure, key="train_animation", config={"displaylogo": False})
     st.caption(t("train.animation_caption", frames=len(result.snapshots), every=result.config.snapshot_every))
 
