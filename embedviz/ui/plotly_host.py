@@ -5,7 +5,8 @@ mounts a new one: a new WebGL context, new shaders, a reset camera. :func:`plotl
 keyed components-v2 element (its identity is the key alone) whose JavaScript (``plotly_host_assets/``)
 calls ``Plotly.newPlot`` once and ``Plotly.react`` on the same div afterwards. It keeps the camera, zoom and
 hidden legend entries unless ``camera_revision`` changes (a preset was chosen), and points that carry
-``ids`` glide from their old place to the new one (see the JS file's docstring).
+``ids`` glide from their old place to the new one; a figure with ``frames`` (the training animation) plays
+them with Plotly's own Play button and slider and never glides (see the JS file's docstring).
 
 Where plotly.js comes from. It is the installed ``plotly`` package's ``package_data/plotly.min.js``
 (4.8 MB), served by the Streamlit server itself, never from a CDN and never inlined into ``js=`` (that

@@ -14,6 +14,10 @@
  * Points with a new id grow from size 0. A newer update stops a running glide where it is and glides on from
  * there. `prefers-reduced-motion: reduce` (or glideMs 0) makes every change a jump.
  *
+ * Animations: a figure with `frames` (the training animation's Play button and slider) gets them with newPlot
+ * and react, and never glides (Plotly animates it). An update with the very figure already drawn is skipped, so
+ * a rerun for another widget leaves the frame a visitor paused on alone.
+ *
  * plotly.js is the installed plotly package's plotly.min.js, served by the app (see plotly_host.py). It is
  * loaded once per page with a classic <script>; this module keeps its own reference and gives window.Plotly
  * back to whoever had it (st.plotly_chart installs Streamlit's own plotly.js there).
@@ -149,19 +153,32 @@ function glide(Plotly, state, moves, ms) {
   return new Promise((resolve) => {
     const started = performance.now();
     const step = (now) => {
-      if (state.stopGlide) { state.stopGlide = false; resolve(); return; }
+      if (state.stopGlide) { state.stopGlide = false; resolve(false); return; }
       const k = Math.min(1, (now - started) / ms);
       const e = k < 0.5 ? 2 * k * k : 1 - (-2 * k + 2) ** 2 / 2; // ease in-out
       Plotly.restyle(state.gd, frameUpdate(moves, e), indices);
       if (k < 1) requestAnimationFrame(step);
-      else resolve();
+      else resolve(true);
     };
     requestAnimationFrame(step);
   });
 }
 
+function sameAsDrawn(state, data) {
+  const drawn = state.drawnData;
+  return Boolean(drawn) && drawn.figure === data.figure && drawn.cameraRevision === data.cameraRevision
+    && drawn.glideMs === data.glideMs && JSON.stringify(drawn.config) === JSON.stringify(data.config);
+}
+
 async function update(state, data) {
   if (state.latest !== data) return; // a newer call is queued: skip straight to it
+  if (sameAsDrawn(state, data)) return; // nothing new: keep the chart as the visitor left it
+  // (a glide stopped half-way by a newer call leaves points between two figures: not "drawn")
+  state.drawnData = (await draw(state, data)) ? data : null;
+}
+
+/** Draw `data`'s figure; true when the chart shows it, false when a newer call stopped its glide. */
+async function draw(state, data) {
   const Plotly = await loadPlotly();
   const figure = JSON.parse(data.figure);
   const traces = figure.data || [];
@@ -175,15 +192,15 @@ async function update(state, data) {
     await Plotly.newPlot(gd, { data: traces, layout, frames, config });
     state.drawn = true;
     state.cameraRevision = data.cameraRevision;
-    return;
+    return true;
   }
   carryUserState(gd, traces, layout, data.cameraRevision === state.cameraRevision);
   state.cameraRevision = data.cameraRevision;
-  const ms = reducedMotion() ? 0 : data.glideMs || 0;
+  const ms = reducedMotion() || (frames && frames.length) ? 0 : data.glideMs || 0; // Plotly animates frames
   const moves = ms > 0 ? glidePlan(gd, traces) : null;
   if (!moves) {
     await Plotly.react(gd, { data: traces, layout, frames, config });
-    return;
+    return true;
   }
   gd.dataset.gliding = "true"; // (tests and benches wait for its end: the drawn points are the figure's)
   const start = frameUpdate(moves, 0);
@@ -195,7 +212,7 @@ async function update(state, data) {
   await Plotly.react(gd, { data: traces, layout, frames, config });
   state.gliding = true;
   try {
-    await glide(Plotly, state, moves, ms);
+    return await glide(Plotly, state, moves, ms);
   } finally {
     state.gliding = false;
     delete gd.dataset.gliding;
@@ -219,7 +236,10 @@ export default function plotlyHost(component) {
     error.setAttribute("role", "alert");
     error.hidden = true;
     parentElement.append(gd, error);
-    state = { gd, error, queue: Promise.resolve(), drawn: false, latest: null, stopGlide: false, gliding: false };
+    state = {
+      gd, error, queue: Promise.resolve(), drawn: false, drawnData: null, latest: null, stopGlide: false,
+      gliding: false,
+    };
     states.set(parentElement, state);
   }
   const current = state;

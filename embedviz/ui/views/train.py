@@ -62,6 +62,7 @@ from embedviz.training_runs import (
 )
 from embedviz.ui import cache
 from embedviz.ui.i18n import language, md_literal, t
+from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
 from embedviz.ui.sections import lesson as lesson_ui
 from embedviz.ui.sections import neighbours as neighbours_ui
 from embedviz.ui.sections import space3d, train_queue, vectors
@@ -346,9 +347,9 @@ def show_animation(
             camera=settings.camera,
         )
         cache.animations().put(cache_key, figure)
-    # TODO(issue 13): draw with plotly_host(figure, key="train_animation") (ui/plotly_host.py) and let
-    # tests/test_app_train.py read the host's figure (tests/apptest_utils.chart_by_key does).
-    st.plotly_chart(figure, key="train_animation", config={"displaylogo": False})
+    # Mounted once (issue 13): a rerun with the same figure leaves a paused frame alone; Play and the
+    # slider are Plotly's own animation of the figure's frames (the host passes them on, and never glides).
+    plotly_host(figure, key="train_animation")
     st.caption(t("train.animation_caption", frames=len(result.snapshots), every=result.config.snapshot_every))
 
 
@@ -506,7 +507,7 @@ def draw_side(
     st.markdown(f"#### {title}")
     figure = space3d.figure_for(result, projection, settings.camera)
     figure.update_layout(height=520)
-    st.plotly_chart(figure, key=f"gpt2_space_{name}", config={"displaylogo": False})
+    plotly_host(with_point_ids(figure, space_point_ids(result.token_ids)), key=f"gpt2_space_{name}")
     st.markdown(t("gpt2.nb", token=texts["token"]))
     neighbours_table(st, found[: settings.k], f"gpt2_nb_{name}")
     st.markdown(t("gpt2.curve_title", n=len(curve.points)))
