@@ -18,6 +18,9 @@
  * and react, and never glides (Plotly animates it). An update with the very figure already drawn is skipped, so
  * a rerun for another widget leaves the frame a visitor paused on alone.
  *
+ * Labels: before each react every 3D object is put back at pixelRatio 1 (see `firstDrawRatio`), so labels
+ * that appear in an update are drawn at their font size, like those of the first draw.
+ *
  * plotly.js is the installed plotly package's plotly.min.js, served by the app (see plotly_host.py). It is
  * loaded once per page with a classic <script>; this module keeps its own reference and gives window.Plotly
  * back to whoever had it (st.plotly_chart installs Streamlit's own plotly.js there).
@@ -67,6 +70,26 @@ function decode(value) {
 
 function reducedMotion() {
   return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+}
+
+/**
+ * plotly.js 4.1 (its gl-scatter3d) vectorizes each 3D text label once per font and text and caches it, but
+ * divides the shape by the point cloud's pixelRatio at that moment: 1 while a trace is first drawn, the
+ * scene's plotGlPixelRatio (2) after it has drawn once. So a label first seen in a Plotly.react stays half
+ * its font size for the page's lifetime (plotly.js issue #5754). Putting every 3D object of the chart back
+ * at pixelRatio 1 before a react (the state a first draw, or a picking pass, leaves them in; the scene sets
+ * its own ratio again before it draws) makes new labels the size of the first ones. No new WebGL context.
+ */
+function firstDrawRatio(gd) {
+  for (const [name, scene] of Object.entries(gd._fullLayout || {})) {
+    const plot = /^scene\d*$/.test(name) && scene && scene._scene && scene._scene.glplot;
+    if (plot) for (const object of plot.objects || []) object.pixelRatio = 1;
+  }
+}
+
+function react(Plotly, gd, figure) {
+  firstDrawRatio(gd);
+  return Plotly.react(gd, figure);
 }
 
 function traceKey(trace, index) {
@@ -199,7 +222,7 @@ async function draw(state, data) {
   const ms = reducedMotion() || (frames && frames.length) ? 0 : data.glideMs || 0; // Plotly animates frames
   const moves = ms > 0 ? glidePlan(gd, traces) : null;
   if (!moves) {
-    await Plotly.react(gd, { data: traces, layout, frames, config });
+    await react(Plotly, gd, { data: traces, layout, frames, config });
     return true;
   }
   gd.dataset.gliding = "true"; // (tests and benches wait for its end: the drawn points are the figure's)
@@ -209,7 +232,7 @@ async function draw(state, data) {
     trace.x = start.x[m]; trace.y = start.y[m]; trace.z = start.z[m];
     if (move.sized) trace.marker = { ...(trace.marker || {}), size: start["marker.size"][m] };
   });
-  await Plotly.react(gd, { data: traces, layout, frames, config });
+  await react(Plotly, gd, { data: traces, layout, frames, config });
   state.gliding = true;
   try {
     return await glide(Plotly, state, moves, ms);

@@ -1,0 +1,91 @@
+"""Token labels that appear while a sentence is typed are as large as labels drawn at once (issue 13).
+
+plotly.js 4.1 drew the 3D view's labels that a ``Plotly.react`` added at about half their font size
+(plotly.js issue #5754; ``firstDrawRatio`` in ``plotly_host.js`` works around it). Checked on the real app:
+a sentence typed word by word with live typing (3 tokens growing to 12, no commit key) ends with the same
+token-coloured pixels in the 3D view, within a few percent, as a fresh page that draws the 12-token
+sentence at once (same size, camera and points). With the bug, nine of the twelve labels were about half
+as tall, which lost far more than that. The two PNGs go to ``test-artifacts/screenshots/labels-*.png``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import numpy as np
+import pytest
+
+import embedviz
+from embedviz.figures.style import COLORS
+
+from .conftest import SCREENSHOTS, no_exception, open_app, require_playwright, sentence_box
+
+require_playwright()  # skip this module (fail it in CI) when Playwright is not installed
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+START = "The cat sat"
+WORDS = ["on", "the", "mat", "and", "then", "it", "ran", "away", "fast"]
+FINAL = " ".join([START, *WORDS])
+SPACE = ".st-key-space3d .js-plotly-plot"
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def wait_drawn(page: Page, n: int) -> None:
+    """The run is over and the 3D view shows the figure's ``n`` token points (no glide running)."""
+    page.wait_for_function(
+        """([selector, n]) => {
+             const app = document.querySelector('[data-testid="stApp"]');
+             if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+             const gd = document.querySelector(selector);
+             return Boolean(gd && gd._fullData && gd.querySelector('.gl-container canvas'))
+               && gd._fullData[0].x.length === n && gd.data[0].ids.length === n && !gd.dataset.gliding;
+           }""",
+        arg=[SPACE, n],
+        timeout=60_000,
+    )
+
+
+def token_pixels(page: Page, name: str) -> int:
+    """Pixels of the 3D view in the token colour (labels and token markers), from a screenshot."""
+    from PIL import Image
+
+    chart = page.locator(SPACE)
+    chart.scroll_into_view_if_needed()
+    page.mouse.move(0, 0)  # no hover highlight
+    png = chart.screenshot(animations="disabled")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / f"labels-{name}.png").write_bytes(png)
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int32)
+    target = np.array([int(COLORS["token"][i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(pixels - target).sum(axis=2) < 60).sum())
+
+
+def test_labels_typed_live_match_labels_drawn_at_once(new_page: Callable[..., Page], app_url: str) -> None:
+    assert len(embedviz.tokenize(START)) == 3 and len(embedviz.tokenize(FINAL)) == 12
+    typed = new_page(viewport=VIEWPORT)
+    open_app(typed, f"{app_url}/?text={quote(START)}")
+    wait_drawn(typed, 3)
+    box = sentence_box(typed)
+    box.click()
+    box.press("End")
+    text = START
+    for word in WORDS:  # one word at a time; live typing commits after the pause (no Enter)
+        box.press_sequentially(" " + word, delay=30)
+        text += " " + word
+        wait_drawn(typed, len(embedviz.tokenize(text)))
+    no_exception(typed)
+    grown = token_pixels(typed, "typed")
+
+    fresh = new_page(viewport=VIEWPORT)
+    open_app(fresh, f"{app_url}/?text={quote(FINAL)}")
+    wait_drawn(fresh, 12)
+    at_once = token_pixels(fresh, "at-once")
+    assert at_once > 0
+    assert grown == pytest.approx(at_once, rel=0.05), (grown, at_once)
