@@ -181,7 +181,8 @@ class Student(User):
         run = self._opened("reconnect", self.visitor.reconnect())
         linked, _ = parse(dict(parse_qsl(self.visitor.query_string)))
         self.sentence, self.view = linked.text, linked.view
-        self.visitor.set_text("text", linked.text)
+        if "text" in self.visitor.on_page:  # not on a training view the memory budget refused
+            self.visitor.set_text("text", linked.text)
         self.visitor.set_choice("view", self.visitor.options("view")[VIEWS.index(linked.view)])
         return run
 
@@ -232,8 +233,8 @@ class Student(User):
             self._go(view)
 
     def type_sentence(self) -> None:
-        if self.view not in ("pipeline", "train"):
-            self._reach("pipeline")
+        if self.view not in ("pipeline", "train") or "text" not in self.visitor.on_page:
+            self._reach("pipeline")  # a training view refused by the memory budget has no sentence box
         self._new_sentence()
         self._send("type", self.visitor.rerun)
 
@@ -242,10 +243,10 @@ class Student(User):
 
     def train(self) -> None:
         self._reach("train")
-        if not self.sentence:
+        if not self.sentence and "text" in self.visitor.on_page:
             self._new_sentence()
             self._send("type", self.visitor.rerun)
-        if self.refused and "button:" + self.train_label not in self.visitor.widget_ids:
+        if self.refused and "button:" + self.train_label not in self.visitor.on_page:
             REFUSED["train"] += 1  # the view said why there is no Train button
             return
         self._send("train", lambda: self.visitor.click(self.train_label))

@@ -90,6 +90,7 @@ class Visitor:
     widget_ids: dict[str, str] = field(default_factory=dict)  # key (or element id) -> id
     widget_protos: dict[str, object] = field(default_factory=dict)  # key -> last widget proto seen
     values: dict[str, WidgetState] = field(default_factory=dict)  # id -> state sent with every rerun
+    on_page: set[str] = field(default_factory=set)  # keys of the widgets the last finished run drew
     cookies: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
     replica: str = ""  # the X-Embedviz-Replica header of the websocket handshake ('' without the proxy)
     session_id: str = ""  # Streamlit's session id, from the last new_session message
@@ -144,7 +145,7 @@ class Visitor:
     def click(self, label: str) -> Run:
         """Press the button labelled ``label`` (a trigger: true for this run only)."""
         key = "button:" + label
-        if key not in self.widget_ids:
+        if key not in self.on_page:
             raise ProtocolError(f"no button {label!r} on the page")
         trigger = WidgetState(id=self.widget_ids[key], trigger_value=True)
         return self.rerun(extra=[trigger])
@@ -163,13 +164,14 @@ class Visitor:
         return self._receive(started)
 
     def _state(self, key: str) -> WidgetState:
-        if key not in self.widget_ids:
+        if key not in self.on_page:  # a student can only type into a box the page shows
             raise ProtocolError(f"no widget with key {key!r} on the page")
         widget_id = self.widget_ids[key]
         return self.values.setdefault(widget_id, WidgetState(id=widget_id))
 
     def _receive(self, started: float) -> Run:
         run = Run(seconds=0.0, status=-1)
+        drawn: set[str] = set()
         deadline = started + self.timeout
         while True:
             self.ws.settimeout(max(deadline - time.perf_counter(), 0.01))
@@ -192,13 +194,18 @@ class Visitor:
             elif kind == "page_info_changed":  # the app wrote st.query_params: the browser's URL follows
                 self.query_string = msg.page_info_changed.query_string
             elif kind == "delta":
-                self._note_delta(msg, run)
+                self._note_delta(msg, run, drawn)
             elif kind == "script_finished" and msg.script_finished in FINAL_STATUSES:
                 run.seconds = time.perf_counter() - started
                 run.status = msg.script_finished
+                # Like the frontend, keep only the values of widgets this run drew: a value of a widget
+                # another view drew (same key, another id) must not ride along with later reruns.
+                self.on_page = drawn
+                ids = {self.widget_ids[key] for key in drawn}
+                self.values = {i: state for i, state in self.values.items() if i in ids}
                 return run
 
-    def _note_delta(self, msg: ForwardMsg, run: Run) -> None:
+    def _note_delta(self, msg: ForwardMsg, run: Run, drawn: set[str]) -> None:
         delta = msg.delta
         if delta.WhichOneof("type") != "new_element":
             return
@@ -216,6 +223,7 @@ class Visitor:
                 key = "button:" + proto.label
             self.widget_ids[key] = widget_id
             self.widget_protos[key] = proto
+            drawn.add(key)
         if kind in ("html", "markdown", "alert"):
             run.text.append(proto.body)
         elif kind == "selectbox":

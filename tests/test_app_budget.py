@@ -33,8 +33,8 @@ from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
 from embedviz.projection import project
 from embedviz.tokenizer import tokenize
 from embedviz.ui import cache
-from embedviz.ui.budget_text import Refused, number, refusal_text
-from embedviz.ui.i18n import STRINGS
+from embedviz.ui.budget_text import Refused, refusal_text
+from embedviz.ui.i18n import STRINGS, number
 from embedviz.ui.sections.space3d import figure_for
 from embedviz.ui.state import DEFAULTS
 from embedviz.ui.views import train as train_ui
@@ -182,7 +182,7 @@ def test_gpt2_tables_ask_the_budget_first(
     assert not at.exception, [e.value for e in at.exception]
     warning = next(w.value for w in at.warning if "GPT-2" in w.value)
     needed = 2 * GPT2_ROWS * 768 * 4
-    assert f"Das braucht {number(needed / MB, 'de')} MB" in warning, warning
+    assert f"Das braucht {number(needed / MB, lang='de')} MB" in warning, warning
     assert not (tmp_path / "hf").exists()  # refused before the download started
     labels = [b.label for b in at.button]
     assert STRINGS["train.start"][1] in labels and STRINGS["gpt2.retry"][1] in labels  # training still works
@@ -301,8 +301,11 @@ def test_refusal_text(lang: str, dim: int | None, error: MemoryBudgetExceeded, t
 
 
 def test_number_formats() -> None:
-    assert [number(v, "en") for v in (0, 999.4, 1234.5, 2_048_000)] == ["0", "999", "1,234", "2,048,000"]
-    assert [number(v, "de") for v in (0, 999.6, 1234.5, 2_048_000)] == ["0", "1.000", "1.234", "2.048.000"]
+    english = [number(v, lang="en") for v in (0, 999.4, 1234.5, 2_048_000)]
+    german = [number(v, lang="de") for v in (0, 999.6, 1234.5, 2_048_000)]
+    assert english == ["0", "999", "1,234", "2,048,000"]
+    assert german == ["0", "1.000", "1.234", "2.048.000"]
+    assert [number(2048.25, 1, "en"), number(2048.25, 1, "de")] == ["2,048.2", "2.048,2"]
 
 
 def test_refused_keeps_the_fields_and_shows_the_message() -> None:
@@ -345,7 +348,8 @@ def test_a_download_that_cannot_fit_now_is_disabled_and_says_why(monkeypatch: py
     buttons = {b.key: b.proto.disabled for b in at.get("download_button")}
     assert buttons == {"export-csv": False, "export-projector": False, "export-html": True}, buttons
     needed = export.peak_bytes("html", len(chip_ids(at)), 8)
-    message = f"This needs {number(needed / MB, 'en')} MB, but only 30 MB of this server's memory are free"
+    free = "MB, but only 30 MB of this server's memory are free"
+    message = f"This needs {number(needed / MB, lang='en')} {free}"
     assert any(c.value.startswith(message) for c in at.caption), [c.value for c in at.caption]
 
 

@@ -15,26 +15,20 @@ every view that shows ``str(error)`` for a settings error shows the visitor's me
 from __future__ import annotations
 
 from embedviz.errors import MemoryBudgetExceeded
-from embedviz.ui.i18n import STRINGS, language
+from embedviz.ui.i18n import STRINGS, language, number
 
 #: Megabytes as the messages count them (10**6 bytes, as MemoryBudgetExceeded's own English message).
 MB = 1e6
-
-
-def number(value: float, lang: str) -> str:
-    """``value`` rounded to a whole number with thousands separators: ``2,048`` (en), ``2.048`` (de)."""
-    text = f"{round(value):,}"
-    return text.replace(",", ".") if lang == "de" else text
 
 
 def refusal_text(error: MemoryBudgetExceeded, lang: str, dim: int | None = None) -> str:
     """What the visitor reads when ``error`` refused a request; ``dim``: the dim of refused tables."""
     english, german = STRINGS[_key(error, dim)]
     return (german if lang == "de" else english).format(
-        dim=number(dim or 0, lang),
-        needed=number(error.needed / MB, lang),
-        available=number(error.available / MB, lang),
-        largest=number(error.largest_dim or 0, lang),
+        dim=number(dim or 0, lang=lang),
+        needed=number(error.needed / MB, lang=lang),
+        available=number(error.available / MB, lang=lang),
+        largest=number(error.largest_dim or 0, lang=lang),
     )
 
 

@@ -52,6 +52,13 @@ _SWAP_SEPARATORS = str.maketrans({",": ".", ".": ","})
 _GERMAN = _GermanNumbers()
 
 
+def number(value: float, decimals: int = 0, lang: str | None = None) -> str:
+    """``value`` for prose, in ``lang`` (default: the visitor's): thousands separated, ``decimals``
+    places, German separators in German (``2,048.5`` / ``2.048,5``)."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(_SWAP_SEPARATORS) if (lang or language()) == "de" else text
+
+
 def t(key: str, **values: object) -> str:
     """The UI text for ``key`` in the current language, with ``{placeholders}`` filled in (numbers in
     German prose with German separators: 1.024 Tokens, 45,3%)."""

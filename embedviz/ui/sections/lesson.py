@@ -15,8 +15,7 @@ import streamlit as st
 from embedviz.figures.lesson import lesson_figure, lesson_map_figure
 from embedviz.lesson import DEFAULT_SENTENCE, GROUPS
 from embedviz.training_runs import LessonOutcome
-from embedviz.ui.i18n import language, t
-from embedviz.ui.sections.train_queue import number
+from embedviz.ui.i18n import language, number, t
 
 STATIC = {"displayModeBar": False}
 

@@ -31,7 +31,7 @@ from embedviz.errors import MemoryBudgetExceeded
 from embedviz.train_queue import Ticket
 from embedviz.training_runs import PageRun, TrainKey, run_bytes, run_job
 from embedviz.ui import cache
-from embedviz.ui.i18n import language, md_literal, t
+from embedviz.ui.i18n import md_literal, number, t
 
 #: Session state: this visitor's :class:`Held` ticket.
 TICKET = "_train_ticket"
@@ -87,12 +87,6 @@ def stop() -> None:
     mine = st.session_state.get(TICKET)
     if isinstance(mine, Held):
         mine.ticket.cancel()
-
-
-def number(value: float, decimals: int = 0) -> str:
-    """``value`` for prose: thousands separated, a decimal comma in German."""
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,")) if language() == "de" else text
 
 
 def failure_message(error: BaseException) -> str:
