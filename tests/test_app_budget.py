@@ -223,9 +223,10 @@ def test_caches_give_way_before_a_request_is_refused(
     cache.tables_of(large)  # asking for the large one again draws it again
     assert token_builds == [(256, 123), (1024, 1), (300, 2), (1024, 1)]
 
-    # A training run's reservation makes the tables give way too; a table that cannot fit next to it,
-    # even with every cache empty, is refused at once, saying what fits now.
-    run = 200 * MB + DEFAULTS.dim * per_dim()
+    # A training run's reservation makes the other settings' tables give way too (the default ones
+    # stay: test_the_default_tables_never_give_way); a table that cannot fit next to it, even with every
+    # other cache empty, is refused, saying what fits now.
+    run = 200 * MB
     with budget.reserve(run, "a training run"), pytest.raises(Refused) as refusal:
         cache.tables_of(EmbeddingSpec(dim=300, seed=3))
     assert token_builds[-1] == (1024, 1)  # nothing drawn
@@ -238,6 +239,27 @@ def test_caches_give_way_before_a_request_is_refused(
     cache.tables_of(large)
     assert token_builds[-1] == (1024, 1) and len(token_builds) == 5  # it had given way to the run
     assert budget.reserved == 0
+
+
+def test_the_default_tables_never_give_way(
+    limited: Callable[[int], MemoryBudget], token_builds: list[tuple[int, int]]
+) -> None:
+    """The whole class opens the default setting: a server short of memory (a training run asking for
+    more than is free) lets every other setting's tables go, never the default ones, which it might not
+    be able to draw again (then every student's page would be refused)."""
+    headroom = 120 * MB
+    budget = limited(headroom)
+    default = cache.tables_of(EmbeddingSpec())
+    others = [EmbeddingSpec(dim=64, seed=seed) for seed in (1, 2, 3, 4)]  # more than the 3 small slots
+    for spec in others:
+        cache.tables_of(spec)
+    with pytest.raises(MemoryBudgetExceeded), budget.reserve(headroom - MB, "a training run"):
+        pass  # could fit only if the default tables gave way too: every evictor was asked, then refused
+    again = cache.tables_of(EmbeddingSpec())
+    assert again[0] is default[0] and again[1] is default[1]
+    assert token_builds.count((DEFAULTS.dim, DEFAULTS.seed)) == 1
+    cache.tables_of(others[-1])  # the others had given way: drawn again
+    assert token_builds[-1] == (64, 4) and token_builds.count((64, 4)) == 2
 
 
 def test_evictors_are_asked_cheapest_first() -> None:

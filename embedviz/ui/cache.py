@@ -12,6 +12,7 @@ themselves.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -46,7 +47,7 @@ from embedviz.tokenizer import Token, tokenize
 from embedviz.train_queue import TrainQueue
 from embedviz.ui.budget_text import refusal_text, refused
 from embedviz.ui.i18n import language
-from embedviz.ui.state import RULES, Settings
+from embedviz.ui.state import DEFAULTS, RULES, Settings
 
 #: Token tables up to this size (GPT-2 up to 333 dims) are "small": three are kept, and one larger table.
 #: Worst case 3 x 64 MiB + 1 x 412 MB (GPT-2 at 2048 dims): fifty visitors trying dims can't exhaust memory.
@@ -76,7 +77,7 @@ def memory_budget() -> MemoryBudget:
     budget.add_evictor("reference PCA", lambda: reference_pca.clear())
     for _ in range(LRU_EVICTIONS):
         budget.add_evictor("the least recently used tables", _evict_least_recently_used)
-    budget.add_evictor("token and position tables", lambda: clear_tables())
+    budget.add_evictor("token and position tables", _evict_all_but_default)
     return budget
 
 
@@ -114,17 +115,43 @@ def _large_token_table(n_vocab: int, dim: int, seed: int, _context_length: int =
     return _drawn_token_table(n_vocab, dim, seed, _context_length)
 
 
+@st.cache_resource(max_entries=1, show_spinner="Building the token embedding table…")
+def _default_token_table(n_vocab: int, dim: int, seed: int, _context_length: int = 0) -> TokenTable:
+    return _drawn_token_table(n_vocab, dim, seed, _context_length)
+
+
 def token_table(n_vocab: int, dim: int, seed: int, context_length: int = 0) -> TokenTable:
     """The seeded token table, built once and shared by every visitor; never modify it. Keyed by what
     it depends on only, so specs that differ in context length or positional mode share one table
-    (``context_length`` only sizes the budget's reservation on a miss)."""
-    cache = _small_token_table if n_vocab * dim * 4 <= SMALL_TABLE_BYTES else _large_token_table
+    (``context_length`` only sizes the budget's reservation on a miss). The default setting's table
+    has a cache of its own: other settings never push it out (see :func:`_evict_least_recently_used`)."""
+    if (n_vocab, dim, seed) == _default_key()[:3]:
+        cache = _default_token_table
+    elif n_vocab * dim * 4 <= SMALL_TABLE_BYTES:
+        cache = _small_token_table
+    else:
+        cache = _large_token_table
     return cache(n_vocab, dim, seed, context_length)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
 def position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
-    """The learned position table drawn right after :func:`token_table` (reserved on a miss)."""
+    """The learned position table drawn right after :func:`token_table` (reserved on a miss); the
+    default setting's has a cache of its own, like its token table."""
+    default = (n_vocab, dim, seed, context_length) == _default_key()
+    return (_default_position_table if default else _position_table)(n_vocab, dim, seed, context_length)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
+    return _drawn_position_table(n_vocab, dim, seed, context_length)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _default_position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
+    return _drawn_position_table(n_vocab, dim, seed, context_length)
+
+
+def _drawn_position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
     tokens = token_table(n_vocab, dim, seed, context_length)
     needed = table_bytes(0, dim, context_length)
     with memory_budget().reserve(needed, f"dim {dim:,}", table=(n_vocab, context_length)):
@@ -135,7 +162,9 @@ def clear_tables() -> None:
     """Forget every cached token and position table (the budget's last evictor, and tests)."""
     _small_token_table.clear()
     _large_token_table.clear()
-    position_table.clear()
+    _default_token_table.clear()
+    _position_table.clear()
+    _default_position_table.clear()
     with _last_used_lock:
         _last_used.clear()
 
@@ -152,18 +181,40 @@ def _note_use(key: tuple[int, int, int, int]) -> None:
         _last_used[key] = time.monotonic()
 
 
+@functools.cache
+def _default_key() -> tuple[int, int, int, int]:
+    """The key of the default setting's tables (the page every student opens first)."""
+    spec = DEFAULTS.spec
+    return (spec.check(), spec.dim, spec.seed, spec.context_length)
+
+
 def _evict_least_recently_used() -> None:
     """Let go of the position table of the setting used longest ago, and of its token table unless
-    another context length still uses it."""
+    another context length still uses it. The default setting's tables are never let go: the whole
+    class opens them, and a server short of memory refusing to rebuild them would refuse everybody
+    (measured: 60 students, 690 MB, one Train press evicted them and 96 default pages were refused)."""
+    pinned = _default_key()
     with _last_used_lock:
-        if not _last_used:
+        candidates = [key for key in _last_used if key != pinned]
+        if not candidates:
             return
-        key = min(_last_used, key=_last_used.__getitem__)
+        key = min(candidates, key=_last_used.__getitem__)
         del _last_used[key]
         shared = any(other[:3] == key[:3] for other in _last_used)
+    _forget(key, shared)
+
+
+def _evict_all_but_default() -> None:
+    """The budget's last evictor: every setting's tables but the default one's."""
+    while _last_used.keys() - {_default_key()}:
+        _evict_least_recently_used()
+
+
+def _forget(key: tuple[int, int, int, int], shared: bool) -> None:
+    """Clear the cached position table of ``key``, and its token table unless ``shared``."""
     n_vocab, dim, seed, context_length = key
-    position_table.clear(n_vocab, dim, seed, context_length)
-    if not shared:
+    _position_table.clear(n_vocab, dim, seed, context_length)
+    if not shared:  # (never the default table: it is not in the evictors' reach)
         small = n_vocab * dim * 4 <= SMALL_TABLE_BYTES
         (_small_token_table if small else _large_token_table).clear(n_vocab, dim, seed)
 
