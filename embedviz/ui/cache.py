@@ -49,8 +49,9 @@ from embedviz.ui.budget_text import refusal_text, refused
 from embedviz.ui.i18n import language
 from embedviz.ui.state import DEFAULTS, RULES, Settings
 
-#: Token tables up to this size (GPT-2 up to 333 dims) are "small": three are kept, and one larger table.
-#: Worst case 3 x 64 MiB + 1 x 412 MB (GPT-2 at 2048 dims): fifty visitors trying dims can't exhaust memory.
+#: Token tables up to this size (GPT-2 up to 333 dims) are "small": three are kept, and one larger table,
+#: besides the default setting's own. Worst case 52 MB + 3 x 64 MiB + 1 x 412 MB (GPT-2 at 2048 dims):
+#: fifty visitors trying dims can't exhaust memory (and the memory budget has the last word).
 SMALL_TABLE_BYTES = 64 * 2**20
 #: Nearest neighbours are kept for the most the k slider offers, so moving it only shows more or fewer.
 NEIGHBOURS_KEPT = RULES["k"][1]
@@ -66,8 +67,8 @@ def memory_budget() -> MemoryBudget:
 
     When a request does not fit, caches give way before it is refused, cheapest to rebuild first: built
     figures and projections, GPT-2's loaded tables, the reference PCA, then the tables of one setting
-    after another, least recently used first (so the class's common setting stays longest), then all
-    tables (a setting in use is drawn again on its next rerun).
+    after another, least recently used first, then all tables (a setting in use is drawn again on its
+    next rerun) but the default setting's, which the whole class opens: they never give way.
     Made on the first large request, so the resident memory then (the process with its modules, no
     table yet) is its ``floor``: a request that would not fit even above it is refused at once, and
     the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
@@ -159,7 +160,7 @@ def _drawn_position_table(n_vocab: int, dim: int, seed: int, context_length: int
 
 
 def clear_tables() -> None:
-    """Forget every cached token and position table (the budget's last evictor, and tests)."""
+    """Forget every cached token and position table, the default setting's too (tests)."""
     _small_token_table.clear()
     _large_token_table.clear()
     _default_token_table.clear()
