@@ -39,6 +39,13 @@ def points() -> np.ndarray:
     return np.random.default_rng(0).normal(size=(3, POOL, 3))
 
 
+# ``?size=app``: the chart as large as the app's 3D chart in bench/run.py's 1920x1080 window (1,431 x 640
+# CSS px, the app's sidebar open; bench/run.py's "floor (app's chart size)" lane): the WebGL work of a
+# redraw grows with the chart's pixels.
+APP_CHART = (1431, 640)
+app_size = st.query_params.get("size") == "app"
+if app_size:
+    st.set_page_config(layout="wide")
 text = st.text_area("Sentence", value=st.query_params.get("text", "Today the cat sat on the mat"))
 n = min(len(gpt2().encode(text, allowed_special={"<|endoftext|>"}, disallowed_special=())), POOL)
 start = zlib.crc32(text.encode()) % (POOL - n + 1)  # another text -> other points, so the chart redraws
@@ -49,4 +56,6 @@ figure = go.Figure(
         for i, name in enumerate(("token", "position", "input"))
     ]
 )
-st.plotly_chart(figure)
+if app_size:
+    figure.update_layout(height=APP_CHART[1])
+st.plotly_chart(figure, width=APP_CHART[0] if app_size else "stretch")
