@@ -181,7 +181,7 @@ class Student(User):
         run = self._opened("reconnect", self.visitor.reconnect())
         linked, _ = parse(dict(parse_qsl(self.visitor.query_string)))
         self.sentence, self.view = linked.text, linked.view
-        if "text" in self.visitor.on_page:  # not on a training view the memory budget refused
+        if "text" in self.visitor.on_page:  # a student types only into a sentence box the page shows
             self.visitor.set_text("text", linked.text)
         self.visitor.set_choice("view", self.visitor.options("view")[VIEWS.index(linked.view)])
         return run
@@ -234,7 +234,7 @@ class Student(User):
 
     def type_sentence(self) -> None:
         if self.view not in ("pipeline", "train") or "text" not in self.visitor.on_page:
-            self._reach("pipeline")  # a training view refused by the memory budget has no sentence box
+            self._reach("pipeline")  # (a student types only into a sentence box the page shows)
         self._new_sentence()
         self._send("type", self.visitor.rerun)
 
