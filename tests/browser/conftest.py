@@ -431,16 +431,29 @@ def sentence_box(page: Page) -> Any:
     return page.get_by_label("Sentence", exact=True)
 
 
+def drag_across(page: Page, target: Any, dx: float, dy: float, steps: int = 10) -> None:
+    """Press the mouse in the middle of ``target`` and drag it by (``dx``, ``dy``) pixels in ``steps``
+    moves, as a visitor turns a 3D chart."""
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=steps)
+    page.mouse.up()
+
+
 def type_sentence(page: Page, text: str, **wait: Any) -> None:
     """Replace the sentence and commit it, then wait for the rerun.
 
-    The sentence box is an ``st.text_input(live=...)``: it commits on Enter at once (and by itself after
-    a pause in the typing); Enter keeps the focus where it is. ``fill`` types no keys, so the live pause
-    does not fire before Enter.
+    The sentence box is an ``st.text_input(live=...)``: it commits on Enter at once, and by itself 250 ms
+    after the last change, ``fill``'s too (seen: the chart changes after a ``fill`` alone). On a busy
+    machine that commit can come before Enter, so the run count is read before the text changes; then
+    whichever commit comes first is the run waited for. Enter keeps the focus where it is.
     """
     box = sentence_box(page)
-    box.fill(text)
     before = run_count(page)
+    box.fill(text)
     box.press("Enter")
     wait_idle(page, since=before, **wait)
 

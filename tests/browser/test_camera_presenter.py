@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .conftest import (
+    drag_across,
     no_exception,
     open_app,
     require_playwright,
@@ -45,17 +46,19 @@ def click_and_wait(page: Page, locator: object) -> None:
 
 
 def rotate(page: Page) -> list[float]:
-    """Drag across the 3D chart with the mouse, as a user turns it; return the new camera eye."""
-    canvas = page.locator('.st-key-space3d .gl-container canvas').first
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for step in range(1, 11):
-        page.mouse.move(x + 25 * step, y + 8 * step)
-    page.mouse.up()
-    page.wait_for_timeout(800)
+    """Drag across the 3D chart with the mouse, as a user turns it; return the new camera eye once it
+    has moved and stays put between two polls (the drag is over)."""
+    before = page.evaluate(CAMERA_JS)
+    drag_across(page, page.locator(".st-key-space3d .gl-container canvas").first, 250, 80)
+    page.wait_for_function(
+        f"""(before) => {{
+              const key = JSON.stringify(({CAMERA_JS})()), still = window.__eye === key;
+              window.__eye = key;
+              return still && key !== JSON.stringify(before);
+            }}""",
+        arg=before,
+        polling=250,
+    )
     return page.evaluate(CAMERA_JS)
 
 

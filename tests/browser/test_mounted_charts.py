@@ -21,6 +21,7 @@ import embedviz
 from .conftest import (
     SCREENSHOTS,
     count_webgl_and_stay_local,
+    drag_across,
     no_exception,
     open_app,
     require_playwright,
@@ -119,14 +120,7 @@ def test_camera_stays_after_a_drag_and_an_edit(new_page, app_url: str) -> None:
     page, _ = open_counted(new_page, f"{app_url}/?text={quote('the cat sat')}")
     wait_drawn(page, 3)
     before = page.evaluate(CAMERA_JS)
-    canvas = page.locator(f"{SPACE} .gl-container canvas").first
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 200, y + 60, steps=12)
-    page.mouse.up()
+    drag_across(page, page.locator(f"{SPACE} .gl-container canvas").first, 200, 60, steps=12)
     # Wait until the drag is over: the live camera moved, is still between two polls, and Plotly has
     # written it into the figure's layout (what the chart carries into the next figure).
     page.wait_for_function(

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     REPO_ROOT,
     StreamlitServer,
     count_webgl_and_stay_local,
+    drag_across,
     new_instrumented_context,
     start_streamlit,
 )
@@ -118,12 +119,7 @@ def test_same_node_no_new_webgl_context_and_nothing_leaves_the_server(server, br
 def test_camera_kept_after_drag_and_edit_preset_applied(server, browser: Browser) -> None:
     page, _ = open_page(browser, server.url + "/?text=" + quote("a b c") + "&glide=0")
     before = camera(page)
-    box = page.locator(GD).bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 150, y + 60, steps=10)
-    page.mouse.up()
+    drag_across(page, page.locator(GD), 150, 60)
     page.wait_for_function(
         f"(eye) => document.querySelector('{GD}').layout.scene.camera?.eye?.x !== eye.x", arg=before
     )
