@@ -22,8 +22,9 @@
  * that appear in an update are drawn at their font size, like those of the first draw.
  *
  * plotly.js is the installed plotly package's plotly.min.js, served by the app (see plotly_host.py). It is
- * loaded once per page with a classic <script>; this module keeps its own reference and gives window.Plotly
- * back to whoever had it (st.plotly_chart installs Streamlit's own plotly.js there).
+ * loaded once per page with a classic <script>, as soon as the first element mounts (preload_plotly's, at the
+ * top of the page, draws nothing); this module keeps its own reference and gives window.Plotly back to
+ * whoever had it (st.plotly_chart installs Streamlit's own plotly.js there).
  */
 
 const PLOTLY_URL = new URL("../embedviz.plotlyjs/plotly.min.js", import.meta.url).href;
@@ -174,9 +175,14 @@ function frameUpdate(moves, e) {
 function glide(Plotly, state, moves, ms) {
   const indices = moves.map((m) => m.index);
   return new Promise((resolve) => {
-    const started = performance.now();
+    let started = null;
     const step = (now) => {
       if (state.stopGlide) { state.stopGlide = false; resolve(false); return; }
+      if (started === null) { // the react has just drawn the start: moving begins with the next frame
+        started = now;
+        requestAnimationFrame(step);
+        return;
+      }
       const k = Math.min(1, (now - started) / ms);
       const e = k < 0.5 ? 2 * k * k : 1 - (-2 * k + 2) ** 2 / 2; // ease in-out
       Plotly.restyle(state.gd, frameUpdate(moves, e), indices);
@@ -250,6 +256,10 @@ function showError(state, error, message) {
 
 export default function plotlyHost(component) {
   const { data, parentElement } = component;
+  if (data && data.preload) { // preload_plotly(): load plotly.js now, draw nothing
+    loadPlotly().catch((error) => console.error("embedviz plotly host:", error));
+    return undefined;
+  }
   let state = states.get(parentElement);
   if (!state) {
     const gd = document.createElement("div");
