@@ -13,12 +13,18 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import streamlit as st
 
-from embedviz.errors import MemoryBudgetExceeded
-from embedviz.ui import controls, presenter, state, style
-from embedviz.ui.budget_text import shown
-from embedviz.ui.i18n import md_code, t
-from embedviz.ui.startup import tune_process
-from embedviz.ui.views import batches, pipeline, seed, train, word_order
+from embedviz.ui.plotly_host import preload_plotly
+
+# First, before the imports below pull in torch and scikit-learn (~1.6 s on a new server): the browser
+# starts loading plotly.js (~1 s) while the server works (embedviz/ui/plotly_host.py).
+preload_plotly()
+
+from embedviz.errors import MemoryBudgetExceeded  # noqa: E402
+from embedviz.ui import controls, presenter, state, style  # noqa: E402
+from embedviz.ui.budget_text import shown  # noqa: E402
+from embedviz.ui.i18n import md_code, t  # noqa: E402
+from embedviz.ui.startup import tune_process  # noqa: E402
+from embedviz.ui.views import batches, pipeline, seed, train, word_order  # noqa: E402
 
 tune_process()  # once per server process: see embedviz/ui/startup.py
 

@@ -12,57 +12,54 @@
 (6, 256)
 """
 
-from embedviz.dataloader import GPTDatasetV1, create_dataloader_v1
-from embedviz.embeddings import (
-    MAX_CONTEXT_LENGTH,
-    MAX_DIM,
-    MAX_SEED,
-    MAX_TABLE_BYTES,
-    POSITIONAL_MODES,
-    EmbeddingResult,
-    EmbeddingSpec,
-    embed,
-    sinusoidal_positions,
-)
-from embedviz.errors import (
-    EmbedvizError,
-    EncodingUnavailableError,
-    MemoryBudgetError,
-    SettingError,
-    TextTooLongError,
-    TooManyTokensError,
-    UnknownEncodingError,
-)
-from embedviz.projection import Projection, fit_reference, project
-from embedviz.tokenizer import ENCODINGS, MAX_CHARS, Token, decode, encode, get_encoding, tokenize
+from __future__ import annotations
 
-__all__ = [
-    "ENCODINGS",
-    "MAX_CHARS",
-    "MAX_CONTEXT_LENGTH",
-    "MAX_DIM",
-    "MAX_SEED",
-    "MAX_TABLE_BYTES",
-    "POSITIONAL_MODES",
-    "EmbeddingResult",
-    "EmbeddingSpec",
-    "EmbedvizError",
-    "EncodingUnavailableError",
-    "GPTDatasetV1",
-    "MemoryBudgetError",
-    "Projection",
-    "SettingError",
-    "TextTooLongError",
-    "Token",
-    "TooManyTokensError",
-    "UnknownEncodingError",
-    "create_dataloader_v1",
-    "decode",
-    "embed",
-    "encode",
-    "fit_reference",
-    "get_encoding",
-    "project",
-    "sinusoidal_positions",
-    "tokenize",
-]
+import importlib
+from typing import Any
+
+# Where each public name lives. They are imported on first use (PEP 562), so that ``import embedviz.ui.x``
+# for a module that needs neither torch nor scikit-learn does not import them: the page asks the browser
+# for plotly.js before the server spends ~1.6 s importing those two (embedviz/ui/plotly_host.py).
+_HOMES = {
+    "embedviz.dataloader": ("GPTDatasetV1", "create_dataloader_v1"),
+    "embedviz.embeddings": (
+        "MAX_CONTEXT_LENGTH",
+        "MAX_DIM",
+        "MAX_SEED",
+        "MAX_TABLE_BYTES",
+        "POSITIONAL_MODES",
+        "EmbeddingResult",
+        "EmbeddingSpec",
+        "embed",
+        "sinusoidal_positions",
+    ),
+    "embedviz.errors": (
+        "EmbedvizError",
+        "EncodingUnavailableError",
+        "MemoryBudgetError",
+        "SettingError",
+        "TextTooLongError",
+        "TooManyTokensError",
+        "UnknownEncodingError",
+    ),
+    "embedviz.projection": ("Projection", "fit_reference", "project"),
+    "embedviz.tokenizer": ("ENCODINGS", "MAX_CHARS", "Token", "decode", "encode", "get_encoding", "tokenize"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    """``embedviz.embed`` and ``from embedviz import embed``: import the name's module the first time."""
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'embedviz' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME_OF])
+
+
+__all__ = sorted(_HOME_OF)  # the names above, listed once

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 import embedviz
+from embedviz.ui.plotly_host import PRELOAD_KEY
 
 from .conftest import (
     SCREENSHOTS,
@@ -112,8 +113,12 @@ def test_ten_edits_keep_every_chart_node_and_webgl_context(new_page, app_url: st
     served = [
         url for url in requests if url.endswith("/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js")
     ]
-    assert len(served) == 1, served
+    assert len(served) == 1, served  # the preload (first element) and the charts share one load
     assert [url for url in requests if not url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:"))] == []
+    # The preload element (embedviz.ui.plotly_host.preload_plotly) is on the page and takes no room.
+    preload = page.locator(f".st-key-{PRELOAD_KEY}")
+    expect(preload).to_have_count(1)
+    expect(preload).to_have_css("display", "none")  # no empty row (and its gap) above the title
 
 
 def test_camera_stays_after_a_drag_and_an_edit(new_page, app_url: str) -> None:
