@@ -89,7 +89,9 @@ def test_heatmaps_and_worked_sum_show_the_seed_numbers(plain_gpt2):
         z = np.asarray(chart_by_key(at, key)["data"][0]["z"], dtype=np.float64).reshape(len(ids), -1)
         np.testing.assert_allclose(z, np.round(values[:, :128].astype(np.float64), 4), atol=1e-6)
     at.selectbox(key="token").set_value(2).run()
-    worked = next(c.value for c in at.code if "=" in c.value and "+" in c.value)
+    # st.html(<pre>): the text, HTML-escaped ("␣" and digits are unchanged by escaping)
+    worked = next(h.value for h in at.html if "ev-mono" in h.value and "=" in h.value and "+" in h.value)
+    worked = html.unescape(worked.removeprefix('<pre class="ev-mono">').removesuffix("</pre>"))
     first = [f"{token[2, d]:.4f}" for d in range(3)]
     assert worked.startswith("2: ␣cat")
     for value in first:

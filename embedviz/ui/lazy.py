@@ -2,8 +2,9 @@
 
 A collapsed ``st.expander`` normally still runs its code and sends its content to the browser, which then
 lays it out hidden, on every rerun. With ``on_change="rerun"`` the expander's state is known on the
-server (``.open``), so a closed one costs nothing: the sentence's warm rerun skips the "exact numbers"
-tables, the neighbour search and the generated code until they are opened (docs/performance.md).
+server (``.open``), so a closed one costs nothing: the sentence's warm rerun skips the token ids, the
+"exact numbers" tables, the neighbour search and the generated code until they are opened, and a new
+visitor's browser loads no code highlighter for them (docs/performance.md).
 Once opened, an expander stays open for that visitor across edits.
 """
 
@@ -14,6 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 #: The keys of the pipeline view's on-demand expanders (tests open them all, as a curious visitor would).
 KEYS = (
+    "open-ids",
     "open-numbers-token",
     "open-numbers-position",
     "open-numbers-input",

@@ -11,13 +11,17 @@ the 3:1 a focus indicator needs on a projector. So, in one place:
   sidebar's #eef2f7; AA asks 3:1) on whatever the keyboard focuses (``:focus-visible``: a mouse click on
   a button shows no ring), or on its visible part where the focused input is hidden (toggles, sliders);
 * on a phone (<= 640 px) code lines wrap, so no code block scrolls sideways out of a keyboard's reach;
-* ``ev-sr-only``: the charts' text alternatives, read by screen readers and not shown.
+* ``ev-sr-only``: the charts' text alternatives, read by screen readers and not shown;
+* ``ev-mono``: plain monospace text in a box like a code block's (:func:`monospace`), for text that needs
+  no highlighting: ``st.code`` makes every new visitor's browser load a 1.5 MB highlighter first.
 
 The selectors start with ``[data-testid="stCode"]`` so they outrank Streamlit's generated class names
 without ``!important``. docs/accessibility.md lists what they fix.
 """
 
 from __future__ import annotations
+
+import html
 
 import streamlit as st
 
@@ -76,7 +80,20 @@ def css() -> str:
         " overflow: hidden; clip-path: inset(50%); white-space: nowrap; border: 0; }"
     )
     rules.append('[data-testid="stElementContainer"]:has(.ev-sr-only) { position: absolute; }')
+    rules.append(
+        f".ev-mono {{ margin: 0; padding: 1rem; border-radius: 0.5rem; background: {CODE_BACKGROUND};"
+        " font-family: 'Source Code Pro', ui-monospace, monospace; font-size: 0.875rem;"
+        " white-space: pre-wrap; overflow-wrap: anywhere; }"
+    )
     return "\n".join(rules)
+
+
+def monospace(text: str) -> str:
+    """``text`` (escaped: it may hold the visitor's tokens) as a monospace block for ``st.html``.
+
+    Looks like ``st.code(text, language=None)`` without its highlighter, which is a 1.5 MB script that a
+    new visitor's browser loads and runs (~0.3 s) before the page's charts (docs/performance.md)."""
+    return f'<pre class="ev-mono">{html.escape(text)}</pre>'
 
 
 def apply() -> None:

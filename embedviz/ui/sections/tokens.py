@@ -13,6 +13,7 @@ import streamlit as st
 from embedviz.figures.style import PALETTE
 from embedviz.tokenizer import Token, get_encoding
 from embedviz.ui.i18n import t
+from embedviz.ui.lazy import on_demand
 
 MAX_CHIPS = 400
 CHIP_STYLE = (
@@ -69,5 +70,6 @@ def render(text: str, tokens: list[Token] | None, encoding: str, error: str | No
     if len(tokens) > MAX_CHIPS:
         st.caption(t("tokens.too_many_chips", shown=MAX_CHIPS, total=len(tokens)))
     st.caption(t("tokens.legend"))
-    with st.expander(t("tokens.ids")):
-        st.code(str([token.id for token in tokens]), language=None, wrap_lines=True)
+    ids = on_demand(t("tokens.ids"), key="open-ids")  # built when opened (it has a copy button)
+    if ids is not None:
+        ids.code(str([token.id for token in tokens]), language=None, wrap_lines=True)

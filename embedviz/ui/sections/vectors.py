@@ -15,6 +15,7 @@ from embedviz.ui.chart_text import describe, heatmap_text
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.plotly_host import plotly_host
+from embedviz.ui.style import monospace
 
 FIRST_DIMS = 8
 WORKED_DIMS = 3
@@ -131,7 +132,7 @@ def render_sum(result: EmbeddingResult, all_dims: bool) -> None:
         vectors["token"][:w].tolist(), vectors["position"][:w].tolist(), total=vectors["input"][:w].tolist()
     )
     right.markdown(t("sum.worked", k=w))
-    right.code(f"{labels[index]}\n{text}", language=None)
+    right.html(monospace(f"{labels[index]}\n{text}"))
     if rounded_apart:
         right.caption(t("sum.rounding"))
 
