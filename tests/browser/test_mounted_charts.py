@@ -194,5 +194,8 @@ def test_3d_view_screenshot(new_page, app_url: str, viewport: dict[str, int]) ->
     page.wait_for_timeout(0)
     chart, column = page.locator(SPACE).bounding_box(), element.bounding_box()
     assert chart["width"] >= 0.95 * column["width"] and chart["height"] > 300, (chart, column)
+    # Plotly's mode bar: on a desktop it is there (shown on hover); on a phone it would cover the legend.
+    modebar = element.locator(".modebar-container")
+    expect(modebar).to_have_css("display", "none" if viewport["width"] <= 640 else "block")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     element.screenshot(path=str(SCREENSHOTS / f"mounted-3d-{viewport['width']}.png"), animations="disabled")
