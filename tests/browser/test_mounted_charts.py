@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 import embedviz
+from embedviz.figures.style import CAMERAS
 from embedviz.ui.plotly_host import PRELOAD_KEY
 
 from .conftest import (
@@ -194,6 +195,11 @@ def test_3d_view_screenshot(new_page, app_url: str, viewport: dict[str, int]) ->
     page.wait_for_timeout(0)
     chart, column = page.locator(SPACE).bounding_box(), element.bounding_box()
     assert chart["width"] >= 0.95 * column["width"] and chart["height"] > 300, (chart, column)
+    # On a phone the preset camera looks from 1.6 times farther away (the axis titles were cut off).
+    eye = page.evaluate(f"() => document.querySelector('{SPACE}').layout.scene.camera.eye")
+    zoom = 1.6 if viewport["width"] < 500 else 1.0
+    preset = CAMERAS["default"]["eye"]
+    assert eye == pytest.approx({axis: preset[axis] * zoom for axis in "xyz"}), eye
     # Plotly's mode bar: on a desktop it is there (shown on hover); on a phone it would cover the legend.
     modebar = element.locator(".modebar-container")
     expect(modebar).to_have_css("display", "none" if viewport["width"] <= 640 else "block")

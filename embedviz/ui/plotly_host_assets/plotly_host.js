@@ -88,6 +88,27 @@ function firstDrawRatio(gd) {
   }
 }
 
+/**
+ * The preset cameras are chosen for a wide chart; on a phone (a chart narrower than NARROW_PX) they cut the
+ * axis titles off at both sides. There every camera that comes from Python (a first draw, a new preset)
+ * looks from NARROW_ZOOM times farther away: PC1's and PC2's titles show, the points keep a usable size
+ * (at 1.9 PC3's title showed too, with the points crowded into a third of the chart). A camera the visitor
+ * turned is kept as it is. A chart of width 0 (not laid out yet) is left alone.
+ */
+const NARROW_PX = 500;
+const NARROW_ZOOM = 1.6;
+
+function fitNarrow(gd, layout) {
+  const width = gd.clientWidth;
+  if (!(width > 0 && width < NARROW_PX)) return;
+  for (const [name, scene] of Object.entries(layout)) {
+    const eye = /^scene\d*$/.test(name) && scene && scene.camera && scene.camera.eye;
+    if (eye) {
+      scene.camera = { ...scene.camera, eye: { x: eye.x * NARROW_ZOOM, y: eye.y * NARROW_ZOOM, z: eye.z * NARROW_ZOOM } };
+    }
+  }
+}
+
 function react(Plotly, gd, figure) {
   firstDrawRatio(gd);
   return Plotly.react(gd, figure);
@@ -217,13 +238,15 @@ async function draw(state, data) {
   const gd = state.gd;
   layout.uirevision = data.cameraRevision;
   const frames = figure.frames; // animations (sliders/buttons) keep working: react replaces the frames too
+  const keepCamera = state.drawn && data.cameraRevision === state.cameraRevision;
+  if (!keepCamera) fitNarrow(gd, layout);
   if (!state.drawn) {
     await Plotly.newPlot(gd, { data: traces, layout, frames, config });
     state.drawn = true;
     state.cameraRevision = data.cameraRevision;
     return true;
   }
-  carryUserState(gd, traces, layout, data.cameraRevision === state.cameraRevision);
+  carryUserState(gd, traces, layout, keepCamera);
   state.cameraRevision = data.cameraRevision;
   const ms = reducedMotion() || (frames && frames.length) ? 0 : data.glideMs || 0; // Plotly animates frames
   const moves = ms > 0 ? glidePlan(gd, traces) : null;
