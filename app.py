@@ -15,7 +15,7 @@ import streamlit as st
 
 from embedviz.ui.plotly_host import preload_plotly
 
-# First, before the imports below pull in torch and scikit-learn (~1.6 s on a new server): the browser
+# First, before the imports below pull in torch and scikit-learn (~1.9 s on a new server): the browser
 # starts loading plotly.js (~1 s) while the server works (embedviz/ui/plotly_host.py).
 preload_plotly()
 

@@ -19,7 +19,7 @@ from typing import Any
 
 # Where each public name lives. They are imported on first use (PEP 562), so that ``import embedviz.ui.x``
 # for a module that needs neither torch nor scikit-learn does not import them: the page asks the browser
-# for plotly.js before the server spends ~1.6 s importing those two (embedviz/ui/plotly_host.py).
+# for plotly.js before the server spends ~1.9 s importing those two (embedviz/ui/plotly_host.py).
 _HOMES = {
     "embedviz.dataloader": ("GPTDatasetV1", "create_dataloader_v1"),
     "embedviz.embeddings": (

@@ -227,6 +227,13 @@ def test_xss_sentence_is_text():
     assert shown.replace("␣", " ") == payload
     figure = chart_by_key(at, "space3d")
     assert not any("<img" in str(label) for label in figure["data"][0]["text"])
+    # The worked sum names the picked token inside an HTML <pre>: escaped there too ("<" and ")>" are tokens).
+    for index in (0, len(chip_ids(at)) - 1):
+        at.selectbox(key="token").set_value(index).run()
+        worked = next(h.proto.body for h in at.get("html") if "ev-mono" in h.proto.body)
+        inner = worked.removeprefix('<pre class="ev-mono">').removesuffix("</pre>")
+        assert "<" not in inner and ">" not in inner, inner
+        assert "&lt;" in inner or "&gt;" in inner
 
 
 @pytest.mark.parametrize(("words", "labelled"), [(40, True), (41, False)])

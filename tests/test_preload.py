@@ -3,7 +3,7 @@
 A browser loads a component's script only when its first element mounts, and plotly.min.js only then; the
 page's first element is an empty Plotly host whose mount starts that (``preload_plotly``). It helps only
 if the element is sent before the server imports torch and scikit-learn, which a new server's first
-visitor waits ~1.6 s for: so ``embedviz`` imports its public names lazily, and the chart host needs
+visitor waits ~1.9 s for: so ``embedviz`` imports its public names lazily, and the chart host needs
 neither library.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from apptest_utils import run_app
@@ -26,7 +27,8 @@ def test_the_chart_host_imports_neither_torch_nor_scikit_learn() -> None:
         "import embedviz.ui.plotly_host\n"
         "print(json.dumps([m for m in ('torch', 'sklearn') if m in sys.modules]))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert json.loads(out.stdout) == []
 
 

@@ -104,7 +104,8 @@ function fitNarrow(gd, layout) {
   for (const [name, scene] of Object.entries(layout)) {
     const eye = /^scene\d*$/.test(name) && scene && scene.camera && scene.camera.eye;
     if (eye) {
-      scene.camera = { ...scene.camera, eye: { x: eye.x * NARROW_ZOOM, y: eye.y * NARROW_ZOOM, z: eye.z * NARROW_ZOOM } };
+      const farther = { x: eye.x * NARROW_ZOOM, y: eye.y * NARROW_ZOOM, z: eye.z * NARROW_ZOOM };
+      scene.camera = { ...scene.camera, eye: farther };
     }
   }
 }
