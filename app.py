@@ -1,57 +1,13 @@
 """embedviz: see how a language model turns a sentence into vectors.
 
-Run with ``streamlit run app.py``. The main view follows the seed document's pipeline, one section per
-stage: tokens, token embeddings, position embeddings, their sum, and the 3D view. Other views hold the
-seed's worked examples, batches, word order and training.
+Run with ``streamlit run app.py``. This file only starts the server; the page every visitor gets is
+``embedviz/ui/page.py``. Before the server answers its first request it runs that page once, in a
+session of no one (``startup.warm_up``): the first student then finds torch, scikit-learn and the default
+tables ready instead of waiting ~2 s for them (docs/performance.md).
 """
-
-import os
-
-# Before torch is imported: idle OpenMP threads sleep instead of spinning. On a 2-core box shared by many
-# visitors, spinning threads made training several times slower (measured in docs/performance.md).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import streamlit as st
 
-from embedviz.ui.plotly_host import preload_plotly
+from embedviz.ui.startup import warm_up
 
-# First, before the imports below pull in torch and scikit-learn (~1.9 s on a new server): the browser
-# starts loading plotly.js (~1 s) while the server works (embedviz/ui/plotly_host.py).
-preload_plotly()
-
-from embedviz.errors import MemoryBudgetExceeded  # noqa: E402
-from embedviz.ui import controls, presenter, state, style  # noqa: E402
-from embedviz.ui.budget_text import shown  # noqa: E402
-from embedviz.ui.i18n import md_code, t  # noqa: E402
-from embedviz.ui.startup import tune_process  # noqa: E402
-from embedviz.ui.views import batches, pipeline, seed, train, word_order  # noqa: E402
-
-tune_process()  # once per server process: see embedviz/ui/startup.py
-
-settings, notices = state.load()
-# Slides want the whole screen: presenter mode folds the sidebar away (its arrow opens it again).
-sidebar = "collapsed" if settings.presenter else "auto"
-st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide", initial_sidebar_state=sidebar)
-style.apply()  # contrast and focus CSS the theme cannot set (embedviz/ui/style.py)
-controls.sidebar(settings.presenter)
-if settings.presenter:  # slides: no title, the view switch in the sidebar (see embedviz/ui/presenter.py)
-    presenter.apply_style()
-else:
-    st.title(t("app.title"))
-    st.markdown(t("app.subtitle"))
-for notice in notices:
-    st.warning(t("app.notice", notice=md_code(t(notice[0], **notice[1]))), icon="⚠️")  # untrusted text
-(st.sidebar if settings.presenter else st).segmented_control(
-    t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
-)
-try:
-    {
-        "pipeline": pipeline.render,
-        "seed": seed.render,
-        "batches": batches.render,
-        "order": word_order.render,
-        "train": train.render,
-    }[settings.view](settings)
-except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
-    st.error(shown(error))
-state.save()
+app = st.App("embedviz/ui/page.py", lifespan=warm_up)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from embedviz.ui.lazy import KEYS
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "embedviz" / "ui" / "page.py")
 
 
 #: Keys of the expanders whose content is built only while open (embedviz.ui.lazy.on_demand).

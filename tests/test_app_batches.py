@@ -23,7 +23,7 @@ from torch.utils.data import DataLoader
 from embedviz.dataloader import GPTDatasetV1
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "embedviz" / "ui" / "page.py")
 
 
 def run_batches(**params: object) -> AppTest:

@@ -1,0 +1,58 @@
+"""The page: what one run of the script draws for a visitor (``app.py`` starts the server that runs it).
+
+The main view follows the seed document's pipeline, one section per stage: tokens, token embeddings,
+position embeddings, their sum, and the 3D view. Other views hold the seed's worked examples, batches,
+word order and training.
+"""
+
+import os
+
+# Before torch is imported: idle OpenMP threads sleep instead of spinning. On a 2-core box shared by many
+# visitors, spinning threads made training several times slower (measured in docs/performance.md).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import streamlit as st
+
+from embedviz.ui.plotly_host import preload_plotly
+
+# First, before anything else is drawn: the browser starts loading plotly.js (~1 s) while the server
+# works. Without app.py's warm-up (under AppTest, or a server started another way) the imports below
+# take ~1.9 s on a new server; they come after it too (embedviz/ui/plotly_host.py).
+preload_plotly()
+
+from embedviz.errors import MemoryBudgetExceeded  # noqa: E402
+from embedviz.ui import controls, presenter, state, style  # noqa: E402
+from embedviz.ui.budget_text import shown  # noqa: E402
+from embedviz.ui.i18n import md_code, t  # noqa: E402
+from embedviz.ui.startup import tune_process  # noqa: E402
+from embedviz.ui.views import batches, pipeline, seed, train, word_order  # noqa: E402
+
+tune_process()  # once per server process: see embedviz/ui/startup.py
+
+settings, notices = state.load()
+# Slides want the whole screen: presenter mode folds the sidebar away (its arrow opens it again).
+sidebar = "collapsed" if settings.presenter else "auto"
+st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide", initial_sidebar_state=sidebar)
+style.apply()  # contrast and focus CSS the theme cannot set (embedviz/ui/style.py)
+controls.sidebar(settings.presenter)
+if settings.presenter:  # slides: no title, the view switch in the sidebar (see embedviz/ui/presenter.py)
+    presenter.apply_style()
+else:
+    st.title(t("app.title"))
+    st.markdown(t("app.subtitle"))
+for notice in notices:
+    st.warning(t("app.notice", notice=md_code(t(notice[0], **notice[1]))), icon="⚠️")  # untrusted text
+(st.sidebar if settings.presenter else st).segmented_control(
+    t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
+)
+try:
+    {
+        "pipeline": pipeline.render,
+        "seed": seed.render,
+        "batches": batches.render,
+        "order": word_order.render,
+        "train": train.render,
+    }[settings.view](settings)
+except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
+    st.error(shown(error))
+state.save()
