@@ -85,8 +85,10 @@ def preload_plotly() -> None:
 
     Call it first in a run. The browser loads a component's script only when its first element mounts,
     and plotly.min.js (4.8 MB, ~0.8 s to run in a 2-core browser) only then. This element draws nothing; its
-    mount starts that work while the server is still building the page (and, for a new server's first
-    visitor, importing torch and scikit-learn), so the charts find plotly.js ready (docs/performance.md)."""
+    mount starts that work while the server is still building the page. It paid off for a new server's first
+    visitor, who waited for the imports of torch and scikit-learn; since ``app.py`` runs the page once
+    before the first visitor, it is measurably useful only where the page runs without that warm-up
+    (docs/performance.md, session 6)."""
     _register_assets()(key=PRELOAD_KEY, data={"preload": True}, height="content")
 
 
