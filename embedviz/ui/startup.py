@@ -47,6 +47,7 @@ async def warm_up(_app: object) -> AsyncIterator[None]:
     modules, this process's tuning and the cached default tables. A page that fails is served anyway (each
     visitor then sees the error where it happens); the log says so.
     """
+    print("  embedviz: running the page once before the first visitor; the URL answers then", flush=True)
     started = time.perf_counter()
     ok, outcome = await Runtime.instance().does_script_run_without_error()
     took = time.perf_counter() - started
