@@ -179,6 +179,23 @@ def sweep_hover(page: Page, selector: str, steps: int = 12) -> str | None:
     return None
 
 
+def test_the_3d_canvas_is_supersampled_not_multisampled(new_page, app_url: str) -> None:
+    """The host asks for the 3D view's WebGL context without multisampling (plotly.js would ask for it);
+    the canvas is still drawn at twice the chart's size, which smooths the edges (plotly_host.js)."""
+    page = new_page()
+    open_app(page, app_url)
+    expect(page.locator(f"{SPACE} .gl-container canvas").first).to_be_visible()
+    antialias, canvas_width, chart_width = page.evaluate(
+        f"""() => {{
+          const gd = document.querySelector('{SPACE}');
+          const plot = gd._fullLayout.scene._scene.glplot;
+          return [plot.gl.getContextAttributes().antialias, plot.canvas.width, gd.clientWidth];
+        }}"""
+    )
+    assert antialias is False
+    assert canvas_width == pytest.approx(2 * chart_width, abs=4)
+
+
 @pytest.mark.parametrize(
     "viewport",
     [{"width": 1920, "height": 1080}, {"width": 390, "height": 844}],

@@ -69,6 +69,29 @@ function decode(value) {
   return new Typed(bytes.buffer);
 }
 
+/**
+ * 3D charts without multisampling. plotly.js asks for a WebGL context with `antialias: true` and draws the
+ * canvas at plotGlPixelRatio 2, twice the chart's size in each direction; scaled down to the page, that
+ * supersampling already smooths the edges. Without a GPU (Chromium's SwiftShader here; many school VMs
+ * and remote desktops) multisampling the 2,862 x 1,254 px canvas of the 3D view made every frame ~30 %
+ * dearer: after an edit, glide frames 83 -> 50-58 ms apart, the redraw 150 -> 108 ms (docs/performance.md,
+ * session 6). Screenshots with and without look the same (0.6 % of the chart's pixels differ, at edges).
+ * Only WebGL canvases inside a host are changed; installed once per page.
+ */
+function drawWithoutMultisampling() {
+  const proto = HTMLCanvasElement.prototype;
+  if (proto.getContext.embedvizNoMultisampling) return;
+  const getContext = proto.getContext;
+  const patched = function (type, attributes) {
+    if (/webgl/.test(type) && this.closest && this.closest(".embedviz-plotly-host")) {
+      return getContext.call(this, type, { ...(attributes || {}), antialias: false });
+    }
+    return getContext.call(this, type, attributes);
+  };
+  patched.embedvizNoMultisampling = true;
+  proto.getContext = patched;
+}
+
 function reducedMotion() {
   return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
@@ -284,6 +307,7 @@ export default function plotlyHost(component) {
     loadPlotly().catch((error) => console.error("embedviz plotly host:", error));
     return undefined;
   }
+  drawWithoutMultisampling();
   let state = states.get(parentElement);
   if (!state) {
     const gd = document.createElement("div");
