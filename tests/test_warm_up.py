@@ -5,6 +5,7 @@ and the default tables."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,8 @@ def test_a_page_that_fails_is_served_anyway(
         async with startup.warm_up(None):
             served.append(True)
 
-    asyncio.run(serve())
+    # In a thread of its own: after the browser tests, Playwright's event loop runs in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, serve()).result()
     assert served == [True]
     assert "it did not finish: error; serving anyway" in capsys.readouterr().out
