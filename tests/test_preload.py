@@ -1,10 +1,11 @@
-"""plotly.js is asked for first (issue 13).
+"""plotly.js is asked for first, and the server's entry point imports no torch (issue 13).
 
 A browser loads a component's script only when its first element mounts, and plotly.min.js only then; the
-page's first element is an empty Plotly host whose mount starts that (``preload_plotly``). It helps only
-if the element is sent before the server imports torch and scikit-learn, which a new server's first
-visitor waits ~1.9 s for: so ``embedviz`` imports its public names lazily, and the chart host needs
-neither library.
+page's first element is an empty Plotly host whose mount starts that (``preload_plotly``). It helps where
+the element is sent before the server imports torch and scikit-learn (~1.9 s): a page run without
+``app.py``'s warm-up. ``embedviz`` imports its public names lazily, so neither the chart host nor
+``embedviz.ui.startup`` (which ``app.py`` imports before the page sets ``OMP_WAIT_POLICY`` for torch)
+imports those libraries.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ import embedviz
 from embedviz.ui.plotly_host import PRELOAD_KEY
 
 
-def test_the_chart_host_imports_neither_torch_nor_scikit_learn() -> None:
+def test_the_chart_host_and_the_warm_up_import_neither_torch_nor_scikit_learn() -> None:
     code = (
         "import json, sys\n"
-        "import embedviz.ui.plotly_host\n"
+        "import embedviz.ui.plotly_host, embedviz.ui.startup\n"
         "print(json.dumps([m for m in ('torch', 'sklearn') if m in sys.modules]))"
     )
     root = Path(__file__).resolve().parents[1]
