@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+import numpy as np
 import pytest
 
 import embedviz
@@ -212,11 +213,21 @@ def test_3d_view_screenshot(new_page, app_url: str, viewport: dict[str, int]) ->
     page.wait_for_timeout(0)
     chart, column = page.locator(SPACE).bounding_box(), element.bounding_box()
     assert chart["width"] >= 0.95 * column["width"] and chart["height"] > 300, (chart, column)
-    # On a phone the preset camera looks from 1.6 times farther away (the axis titles were cut off).
-    eye = page.evaluate(f"() => document.querySelector('{SPACE}').layout.scene.camera.eye")
-    zoom = 1.6 if viewport["width"] < 500 else 1.0
-    preset = CAMERAS["default"]["eye"]
-    assert eye == pytest.approx({axis: preset[axis] * zoom for axis in "xyz"}), eye
+    # On a phone the preset camera looks from 1.8 times farther away, at a point 0.1 to the left of the
+    # view (up x viewing direction), and the axis text is 13 px: at 390 px the titles and ticks were cut off.
+    scene = page.evaluate(f"() => document.querySelector('{SPACE}').layout.scene")
+    phone = viewport["width"] < 500
+    preset = CAMERAS["default"]
+    eye, up = (np.array([preset[key][axis] for axis in "xyz"]) for key in ("eye", "up"))
+    left = np.cross(up, -eye)
+    center = 0.1 * left / np.linalg.norm(left) if phone else np.zeros(3)
+    camera = scene["camera"]
+    assert [camera["eye"][axis] for axis in "xyz"] == pytest.approx(eye * (1.8 if phone else 1.0))
+    assert [camera.get("center", {}).get(axis, 0.0) for axis in "xyz"] == pytest.approx(center, abs=1e-9)
+    for axis in ("xaxis", "yaxis", "zaxis"):
+        given = scene[axis]
+        fonts = [given.get("tickfont", {}).get("size"), given["title"].get("font", {}).get("size")]
+        assert fonts == ([13, 13] if phone else [None, None]), (axis, fonts)
     # Plotly's mode bar: on a desktop it is there (shown on hover); on a phone it would cover the legend.
     modebar = element.locator(".modebar-container")
     expect(modebar).to_have_css("display", "none" if viewport["width"] <= 640 else "block")

@@ -112,23 +112,60 @@ function firstDrawRatio(gd) {
 }
 
 /**
- * The preset cameras are chosen for a wide chart; on a phone (a chart narrower than NARROW_PX) they cut the
- * axis titles off at both sides. There every camera that comes from Python (a first draw, a new preset)
- * looks from NARROW_ZOOM times farther away: PC1's and PC2's titles show, the points keep a usable size
- * (at 1.9 PC3's title showed too, with the points crowded into a third of the chart). A camera the visitor
- * turned is kept as it is. A chart of width 0 (not laid out yet) is left alone.
+ * The preset cameras and the projector's 15 px axis text are chosen for a wide chart; on a phone (a chart
+ * narrower than NARROW_PX) they cut the axis titles and ticks off at both sides. There:
+ * - every camera that comes from Python (a first draw, a new preset) looks from NARROW_ZOOM times farther
+ *   away, and at a point NARROW_SHIFT to the left of where it looked (the picture moves right): plotly.js
+ *   puts the vertical axis's ticks and title at the left of the cube in every preset, so they need the room;
+ * - the 3D axes' tick labels and titles are NARROW_FONT px (on every update).
+ * At 390 px the default view then shows all three axis titles and every tick label whole (at zoom 1.6 and
+ * 15 px, PC3's title and ticks were cut off; zoom 1.9 alone crowded the points). A camera the visitor turned
+ * is kept as it is. A chart of width 0 (not laid out yet) is left alone.
  */
 const NARROW_PX = 500;
-const NARROW_ZOOM = 1.6;
+const NARROW_ZOOM = 1.8;
+const NARROW_SHIFT = 0.1;
+const NARROW_FONT = 13;
 
-function fitNarrow(gd, layout) {
+function narrow(gd) {
   const width = gd.clientWidth;
-  if (!(width > 0 && width < NARROW_PX)) return;
+  return width > 0 && width < NARROW_PX;
+}
+
+/** `center` moved by NARROW_SHIFT along the screen's left for a camera at `eye` looking up `up`. */
+function shiftedLeft(eye, center, up) {
+  const f = [center.x - eye.x, center.y - eye.y, center.z - eye.z]; // where the camera looks
+  const left = [up.y * f[2] - up.z * f[1], up.z * f[0] - up.x * f[2], up.x * f[1] - up.y * f[0]]; // up x f
+  const length = Math.hypot(...left) || 1;
+  const [x, y, z] = left.map((v) => (v / length) * NARROW_SHIFT);
+  return { x: center.x + x, y: center.y + y, z: center.z + z };
+}
+
+function fitNarrowCamera(gd, layout) {
+  if (!narrow(gd)) return;
   for (const [name, scene] of Object.entries(layout)) {
     const eye = /^scene\d*$/.test(name) && scene && scene.camera && scene.camera.eye;
     if (eye) {
       const farther = { x: eye.x * NARROW_ZOOM, y: eye.y * NARROW_ZOOM, z: eye.z * NARROW_ZOOM };
-      scene.camera = { ...scene.camera, eye: farther };
+      const center = shiftedLeft(eye, scene.camera.center || { x: 0, y: 0, z: 0 },
+        scene.camera.up || { x: 0, y: 0, z: 1 });
+      scene.camera = { ...scene.camera, eye: farther, center };
+    }
+  }
+}
+
+function fitNarrowText(gd, layout) {
+  if (!narrow(gd)) return;
+  for (const [name, scene] of Object.entries(layout)) {
+    if (!/^scene\d*$/.test(name) || !scene) continue;
+    for (const axis of ["xaxis", "yaxis", "zaxis"]) {
+      const given = scene[axis] || {};
+      const title = typeof given.title === "string" ? { text: given.title } : given.title || {};
+      scene[axis] = {
+        ...given,
+        tickfont: { ...given.tickfont, size: NARROW_FONT },
+        title: { ...title, font: { ...title.font, size: NARROW_FONT } },
+      };
     }
   }
 }
@@ -263,7 +300,8 @@ async function draw(state, data) {
   layout.uirevision = data.cameraRevision;
   const frames = figure.frames; // animations (sliders/buttons) keep working: react replaces the frames too
   const keepCamera = state.drawn && data.cameraRevision === state.cameraRevision;
-  if (!keepCamera) fitNarrow(gd, layout);
+  if (!keepCamera) fitNarrowCamera(gd, layout);
+  fitNarrowText(gd, layout);
   if (!state.drawn) {
     await Plotly.newPlot(gd, { data: traces, layout, frames, config });
     state.drawn = true;
