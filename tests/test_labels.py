@@ -40,7 +40,7 @@ def test_default_sentence_labels_do_not_overlap():
     for camera in CAMERAS.values():
         sides = label_positions(projection.token_points, words, camera, height=640, size=18)
         boxes = []
-        screen = project(projection.token_points, camera["eye"], camera["up"], 640)
+        screen = project(projection.token_points, camera["eye"], camera["up"], 640, camera.get("center"))
         for at, word, side in zip(screen, words, sides, strict=True):
             if word:
                 width = 0.55 * 18 * len(word)

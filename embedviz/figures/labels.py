@@ -2,10 +2,10 @@
 
 Plotly draws a 3D point's text above, below, left or right of it (``textposition``), at a fixed pixel
 size, whatever the camera. :func:`label_positions` projects the points as the preset camera sees them
-(a perspective camera at ``eye`` looking at the centre of a cube-shaped scene, Plotly's field of view of
-45°), estimates each label's box on a chart of ``height`` pixels, and gives each label, in order, the
-first of Plotly's positions whose box touches no box placed before it and no other point. It only knows the
-preset view: once the learner turns the scene, Plotly keeps the chosen sides.
+(a perspective camera at ``eye`` looking at ``center``, by default the centre of a cube-shaped scene,
+Plotly's field of view of 45°), estimates each label's box on a chart of ``height`` pixels, and gives each
+label, in order, the first of Plotly's positions whose box touches no box placed before it and no other
+point. It only knows the preset view: once the learner turns the scene, Plotly keeps the chosen sides.
 """
 
 from __future__ import annotations
@@ -30,15 +30,23 @@ BOX = 0.94  # the side of the scene's cube, in the camera's units (plotly.js mod
 CHAR_WIDTH = 0.55  # an average character's width, as a share of the font size (Source Sans)
 
 
-def project(points: np.ndarray, eye: dict[str, float], up: dict[str, float], height: float) -> np.ndarray:
-    """Screen positions in px (x right, y down, origin at the centre) of ``points`` seen from ``eye``.
+def project(
+    points: np.ndarray,
+    eye: dict[str, float],
+    up: dict[str, float],
+    height: float,
+    center: dict[str, float] | None = None,
+) -> np.ndarray:
+    """Screen positions in px (x right, y down, origin at the centre) of ``points`` seen from ``eye``,
+    looking at ``center`` (the origin if None).
 
     As plotly.js does in the cube aspect mode (read from a drawn chart's ``cameraParams``): each axis's
     range becomes a side of about 1 (0.94 after its padding) centred on the origin."""
     low, high = points.min(axis=0), points.max(axis=0)
     scaled = BOX * (points - (low + high) / 2) / np.maximum(high - low, 1e-9)
     eye_vec = np.array([eye["x"], eye["y"], eye["z"]], dtype=float)
-    forward = -eye_vec / np.linalg.norm(eye_vec)
+    look_at = np.array([center[axis] for axis in "xyz"], dtype=float) if center else np.zeros(3)
+    forward = (look_at - eye_vec) / np.linalg.norm(look_at - eye_vec)
     right = np.cross(forward, [up["x"], up["y"], up["z"]])
     right /= np.linalg.norm(right)
     true_up = np.cross(right, forward)
@@ -74,7 +82,7 @@ def label_positions(
     """A ``textposition`` for each label ('' labels get 'top center'); ``others`` are the other points of
     the scene, which a label should not cover either."""
     everything = points if others is None else np.concatenate([points, others])
-    screen = project(everything, camera["eye"], camera["up"], height)
+    screen = project(everything, camera["eye"], camera["up"], height, camera.get("center"))
     mine = screen[: len(points)]
     dots = [(x - marker, y - marker, x + marker, y + marker) for x, y in screen]
     placed: list[tuple[float, ...]] = []

@@ -220,7 +220,8 @@ def test_3d_view_screenshot(new_page, app_url: str, viewport: dict[str, int]) ->
     preset = CAMERAS["default"]
     eye, up = (np.array([preset[key][axis] for axis in "xyz"]) for key in ("eye", "up"))
     left = np.cross(up, -eye)
-    center = 0.1 * left / np.linalg.norm(left) if phone else np.zeros(3)
+    center = np.array([preset["center"][axis] for axis in "xyz"])
+    center += 0.1 * left / np.linalg.norm(left) if phone else 0.0
     camera = scene["camera"]
     assert [camera["eye"][axis] for axis in "xyz"] == pytest.approx(eye * (1.8 if phone else 1.0))
     assert [camera.get("center", {}).get(axis, 0.0) for axis in "xyz"] == pytest.approx(center, abs=1e-9)
