@@ -197,6 +197,24 @@ def test_the_3d_canvas_is_supersampled_not_multisampled(new_page, app_url: str) 
     assert canvas_width == pytest.approx(2 * chart_width, abs=4)
 
 
+# The highest and lowest screen y (CSS px from the canvas top) of the 3D view's cube corners, and the
+# canvas height: each corner (glplot.bounds) through the model, view and projection matrices plotly drew with.
+CUBE_ON_SCREEN_JS = f"""() => {{
+  const gd = document.querySelector('{SPACE}');
+  const plot = gd._fullLayout.scene._scene.glplot;
+  const {{ model, view, projection }} = plot.cameraParams;
+  const times = (m, v) => [0, 1, 2, 3].map((r) => v.reduce((sum, value, c) => sum + m[4 * c + r] * value, 0));
+  const height = plot.canvas.clientHeight;
+  const ys = [];
+  for (const x of [0, 1]) for (const y of [0, 1]) for (const z of [0, 1]) {{
+    const corner = [plot.bounds[x][0], plot.bounds[y][1], plot.bounds[z][2], 1];
+    const clip = times(projection, times(view, times(model, corner)));
+    ys.push(((1 - clip[1] / clip[3]) / 2) * height);
+  }}
+  return [Math.min(...ys), Math.max(...ys), height];
+}}"""
+
+
 @pytest.mark.parametrize(
     "viewport",
     [{"width": 1920, "height": 1080}, {"width": 390, "height": 844}],
@@ -220,7 +238,7 @@ def test_3d_view_screenshot(new_page, app_url: str, viewport: dict[str, int]) ->
     preset = CAMERAS["default"]
     eye, up = (np.array([preset[key][axis] for axis in "xyz"]) for key in ("eye", "up"))
     left = np.cross(up, -eye)
-    center = np.array([preset["center"][axis] for axis in "xyz"])
+    center = np.array([preset.get("center", {}).get(axis, 0.0) for axis in "xyz"])
     center += 0.1 * left / np.linalg.norm(left) if phone else 0.0
     camera = scene["camera"]
     assert [camera["eye"][axis] for axis in "xyz"] == pytest.approx(eye * (1.8 if phone else 1.0))
@@ -229,6 +247,11 @@ def test_3d_view_screenshot(new_page, app_url: str, viewport: dict[str, int]) ->
         given = scene[axis]
         fonts = [given.get("tickfont", {}).get("size"), given["title"].get("font", {}).get("size")]
         assert fonts == ([13, 13] if phone else [None, None]), (axis, fonts)
+    # The cube inside the canvas, with room below it for the lower axes' tick labels (15 px text and its
+    # padding): its 8 corners through plotly's own camera matrices. Looking at the cube's centre, the
+    # lowest corner sat 0.3 px above the bottom of the 1920 px page's chart and the "20" labels were cut.
+    top, bottom, height = page.evaluate(CUBE_ON_SCREEN_JS)
+    assert top >= 0 and bottom <= height - 30, (top, bottom, height)
     # Plotly's mode bar: on a desktop it is there (shown on hover); on a phone it would cover the legend.
     modebar = element.locator(".modebar-container")
     expect(modebar).to_have_css("display", "none" if viewport["width"] <= 640 else "block")
