@@ -96,6 +96,11 @@ function reducedMotion() {
   return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
 
+/** The 3D scenes of a layout (`scene`, `scene2`, ...), as [name, scene] pairs. */
+function scenesOf(layout) {
+  return Object.entries(layout || {}).filter(([name, scene]) => /^scene\d*$/.test(name) && scene);
+}
+
 /**
  * plotly.js 4.1 (its gl-scatter3d) vectorizes each 3D text label once per font and text and caches it, but
  * divides the shape by the point cloud's pixelRatio at that moment: 1 while a trace is first drawn, the
@@ -105,8 +110,8 @@ function reducedMotion() {
  * its own ratio again before it draws) makes new labels the size of the first ones. No new WebGL context.
  */
 function firstDrawRatio(gd) {
-  for (const [name, scene] of Object.entries(gd._fullLayout || {})) {
-    const plot = /^scene\d*$/.test(name) && scene && scene._scene && scene._scene.glplot;
+  for (const [, scene] of scenesOf(gd._fullLayout)) {
+    const plot = scene._scene && scene._scene.glplot;
     if (plot) for (const object of plot.objects || []) object.pixelRatio = 1;
   }
 }
@@ -143,8 +148,8 @@ function shiftedLeft(eye, center, up) {
 
 function fitNarrowCamera(gd, layout) {
   if (!narrow(gd)) return;
-  for (const [name, scene] of Object.entries(layout)) {
-    const eye = /^scene\d*$/.test(name) && scene && scene.camera && scene.camera.eye;
+  for (const [, scene] of scenesOf(layout)) {
+    const eye = scene.camera && scene.camera.eye;
     if (eye) {
       const farther = { x: eye.x * NARROW_ZOOM, y: eye.y * NARROW_ZOOM, z: eye.z * NARROW_ZOOM };
       const center = shiftedLeft(eye, scene.camera.center || { x: 0, y: 0, z: 0 },
@@ -156,8 +161,7 @@ function fitNarrowCamera(gd, layout) {
 
 function fitNarrowText(gd, layout) {
   if (!narrow(gd)) return;
-  for (const [name, scene] of Object.entries(layout)) {
-    if (!/^scene\d*$/.test(name) || !scene) continue;
+  for (const [, scene] of scenesOf(layout)) {
     for (const axis of ["xaxis", "yaxis", "zaxis"]) {
       const given = scene[axis] || {};
       const title = typeof given.title === "string" ? { text: given.title } : given.title || {};
@@ -190,10 +194,9 @@ function carryUserState(gd, traces, layout, keepCamera) {
     if (visible !== undefined && trace.visible === undefined) trace.visible = visible;
   });
   if (!keepCamera) return;
-  for (const [name, scene] of Object.entries(gd.layout || {})) {
-    if (/^scene\d*$/.test(name) && scene && scene.camera) {
-      layout[name] = { ...(layout[name] || {}), camera: JSON.parse(JSON.stringify(scene.camera)) };
-    }
+  for (const [name, scene] of scenesOf(gd.layout)) {
+    const camera = scene.camera && JSON.parse(JSON.stringify(scene.camera));
+    if (camera) layout[name] = { ...(layout[name] || {}), camera };
   }
 }
 
