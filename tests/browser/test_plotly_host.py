@@ -120,11 +120,14 @@ def test_camera_kept_after_drag_and_edit_preset_applied(server, browser: Browser
     page, _ = open_page(browser, server.url + "/?text=" + quote("a b c") + "&glide=0")
     before = camera(page)
     drag_across(page, page.locator(GD), 150, 60)
+    # Plotly saves the turned camera into the layout at mouseup. How far a 150 px drag turns it depends on
+    # how the moves reach the chart: 0.45 here, 0.036 once in CI on a busy machine. What matters below is
+    # only that it turned (far beyond the 1e-6 the comparisons allow).
     page.wait_for_function(
-        f"(eye) => document.querySelector('{GD}').layout.scene.camera?.eye?.x !== eye.x", arg=before
+        f"(eye) => Math.abs(document.querySelector('{GD}').layout.scene.camera?.eye?.x - eye.x) > 0.01",
+        arg=before,
     )
     dragged = page.evaluate(f"() => document.querySelector('{GD}').layout.scene.camera.eye")
-    assert abs(dragged["x"] - before["x"]) > 0.05
     edit(page, "a b c d", 4)
     kept = camera(page)
     assert kept == pytest.approx(dragged, abs=1e-6)
