@@ -70,6 +70,7 @@ def render(
         key="camera",
         required=True,
         format_func=lambda c: t(f"space.camera.{c}"),
+        wrap=True,  # in a column Streamlit keeps one row that scrolls: on a phone "from the side" was cut
     )
     describe(space_text(projection, result.n_tokens, result.dim))
     figure = figure_for(result, projection, camera, marker_scale, height=height)
