@@ -164,6 +164,19 @@ def test_gpt2_unreachable_then_from_the_cache(
         expect(page.locator(f".st-key-{key} .gl-container canvas")).to_have_count(1, timeout=30_000)
     expect(page.get_by_text("8 dimensions, seed 123, 1,024 positions")).to_be_visible()
     screenshot(page, "train-gpt2-desktop")
+    assert colorbar_orientation(page, "gpt2_curve_gpt2") == "v"  # beside the curve, as plotly puts it
     phone = open_train(new_page, server, "&tables=gpt2&dim=16", **PHONE)  # loaded: in memory now
     expect(phone.locator(".st-key-gpt2_curve_gpt2")).to_be_visible()
+    # On a phone the colour bar lies under the curve, so the 3D scene keeps the chart's width.
+    assert colorbar_orientation(phone, "gpt2_curve_gpt2") == "h"
     screenshot(phone, "train-gpt2-phone")
+
+
+def colorbar_orientation(page: Page, key: str) -> str:
+    """The drawn orientation of the colour bar of the chart ``key`` (once it is drawn)."""
+    return page.wait_for_function(
+        """(key) => document.querySelector(`.st-key-${key} .js-plotly-plot`)
+                      ?._fullData?.[0]?.marker?.colorbar?.orientation""",
+        arg=key,
+        timeout=30_000,
+    ).json_value()

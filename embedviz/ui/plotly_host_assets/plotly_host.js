@@ -174,6 +174,19 @@ function fitNarrowText(gd, layout) {
   }
 }
 
+/** A colour bar beside a narrow chart takes a fifth of its width from the 3D scene (PC1's and PC3's titles
+ * were cut off): there it lies under the chart instead. */
+const NARROW_COLORBAR = { orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top", len: 0.9, thickness: 10 };
+
+function fitNarrowColorbars(gd, traces) {
+  if (!narrow(gd)) return;
+  for (const trace of traces) {
+    if (trace.marker && trace.marker.colorbar) {
+      trace.marker = { ...trace.marker, colorbar: { ...trace.marker.colorbar, ...NARROW_COLORBAR } };
+    }
+  }
+}
+
 function react(Plotly, gd, figure) {
   firstDrawRatio(gd);
   return Plotly.react(gd, figure);
@@ -305,6 +318,7 @@ async function draw(state, data) {
   const keepCamera = state.drawn && data.cameraRevision === state.cameraRevision;
   if (!keepCamera) fitNarrowCamera(gd, layout);
   fitNarrowText(gd, layout);
+  fitNarrowColorbars(gd, traces);
   if (!state.drawn) {
     await Plotly.newPlot(gd, { data: traces, layout, frames, config });
     state.drawn = true;
