@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import tiktoken
 import torch
-from apptest_utils import run_app
+from apptest_utils import chart_by_key, run_app
 from streamlit.testing.v1 import AppTest
 from torch.nn.functional import cosine_similarity
 
@@ -203,8 +203,8 @@ def test_word_order_defaults(plain_gpt2: tiktoken.Encoding, plain_tables) -> Non
     check_cosine_table(at, expected)
     same = sorted(plain_gpt2.encode(a)) == sorted(plain_gpt2.encode(b))
     assert same or any("not consist of the same tokens" in w.value for w in at.warning)
-    figure = next(chart for chart in at.get("plotly_chart") if "order-3d" in chart.proto.id)
-    assert figure.proto.spec.count('"scatter3d"') == 6  # per sentence: tokens, inputs, position steps
+    figure = chart_by_key(at, "order-3d")  # per sentence: tokens, inputs, position steps
+    assert [trace["type"] for trace in figure["data"]] == ["scatter3d"] * 6
 
 
 def test_word_order_same_tokens(plain_gpt2: tiktoken.Encoding, plain_tables) -> None:

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"viewport": {"width": 1920, "height": 1080}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-CHART_3D = '[data-testid="stPlotlyChart"]:has(.gl-container canvas)'
+CHART_3D = ".st-key-order-3d .gl-container canvas"  # the word-order chart (a Plotly host)
 EXAMPLE = "&compare_a=the+dog+bites+the+man&compare_b=the+man+bites+the+dog"
 XSS = "<img src=x onerror=alert(1)> [a](javascript:alert(2))"
 

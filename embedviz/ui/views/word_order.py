@@ -26,6 +26,7 @@ from embedviz.errors import EmbedvizError
 from embedviz.figures.word_order import NAMES, compare_figure
 from embedviz.ui import cache
 from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.sections.tokens import chips_html, colour_of
 from embedviz.ui.state import RULES, Settings
 
@@ -133,7 +134,7 @@ def render_comparison(pair: Pair, settings: Settings) -> None:
         st.info(t("order.same_bag", a=md_literal(settings.compare_a), b=md_literal(settings.compare_b)))
     st.subheader(t("order.plot.title"))
     st.markdown(t("order.plot.intro"))
-    st.plotly_chart(figure_of(pair), key="order-3d", config={"displaylogo": False})
+    plotly_host(figure_of(pair), key="order-3d")  # the host fits its camera and text to a phone
     st.subheader(t("order.table.title"))
     st.markdown(t("order.table.intro"))
     frame = cosine_frame(pair.a, pair.b)
