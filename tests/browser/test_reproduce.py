@@ -4,6 +4,7 @@ export opens from disk with no network and draws its chart, and screenshots of t
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,6 +114,17 @@ def drawn_share(canvas: Locator) -> float:
     return 1 - max(count for count, _ in colours) / (image.width * image.height)
 
 
+def drawn(canvas: Locator, timeout_s: float = 30.0) -> bool:
+    """Whether more than 0.5 % of the canvas' pixels show something, within ``timeout_s`` (WebGL draws in
+    a frame of its own, late on a busy machine)."""
+    deadline = time.monotonic() + timeout_s
+    while drawn_share(canvas) <= 0.005:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def test_html_download_opens_offline_and_draws(
     new_page: Callable[..., Page], app_url: str, browser: Browser, tmp_path: Path
 ) -> None:
@@ -125,8 +137,7 @@ def test_html_download_opens_offline_and_draws(
         assert page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.length") == 4
         canvas = page.locator(".gl-container canvas").first
         expect(canvas).to_be_visible()
-        page.wait_for_timeout(500)
-        assert drawn_share(canvas) > 0.005, "the exported 3D chart looks blank"
+        assert drawn(canvas), "the exported 3D chart looks blank"
         expect(page.locator(".gtitle")).to_contain_text("Today the cat sat on the mat")
         assert requests == [] and dialogs == []
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
