@@ -176,7 +176,9 @@ function fitNarrowText(gd, layout) {
 
 /** A colour bar beside a narrow chart takes a fifth of its width from the 3D scene (PC1's and PC3's titles
  * were cut off): there it lies under the chart instead. */
-const NARROW_COLORBAR = { orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top", len: 0.9, thickness: 10 };
+const NARROW_COLORBAR = {
+  orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top", len: 0.9, thickness: 10,
+};
 
 function fitNarrowColorbars(gd, traces) {
   if (!narrow(gd)) return;
