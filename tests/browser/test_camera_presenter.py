@@ -80,6 +80,8 @@ def test_camera_survives_an_unrelated_control(new_page: Callable[..., Page], app
         f"() => {{ const [x, y, z] = ({CAMERA_JS})();"
         " return Math.abs(x) < 0.05 && Math.abs(y) < 0.05 && z > 1.5; }"
     )
+    eye = page.evaluate(CAMERA_JS)
+    assert abs(eye[0]) < 0.05 and abs(eye[1]) < 0.05 and eye[2] > 1.5
     screenshot(page, "camera-from-above")
 
 

@@ -128,6 +128,7 @@ def test_camera_kept_after_drag_and_edit_preset_applied(server, browser: Browser
         arg=before,
     )
     dragged = page.evaluate(f"() => document.querySelector('{GD}').layout.scene.camera.eye")
+    assert abs(dragged["x"] - before["x"]) > 0.01
     edit(page, "a b c d", 4)
     kept = camera(page)
     assert kept == pytest.approx(dragged, abs=1e-6)
