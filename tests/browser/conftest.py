@@ -443,6 +443,21 @@ def drag_across(page: Page, target: Any, dx: float, dy: float, steps: int = 10) 
     page.mouse.up()
 
 
+def swipe_across(page: Page, target: Any, dx: float, dy: float, steps: int = 10) -> None:
+    """Put a finger in the middle of ``target`` and move it by (``dx``, ``dy``) pixels in ``steps`` moves,
+    as a student turns a 3D chart on a phone (the page's context needs ``has_touch=True``)."""
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for i in range(1, steps + 1):
+        point = {"x": x + dx * i / steps, "y": y + dy * i / steps}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
 def type_sentence(page: Page, text: str, **wait: Any) -> None:
     """Replace the sentence and commit it, then wait for the rerun.
 

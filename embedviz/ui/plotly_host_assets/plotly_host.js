@@ -210,9 +210,19 @@ function carryUserState(gd, traces, layout, keepCamera) {
   });
   if (!keepCamera) return;
   for (const [name, scene] of scenesOf(gd.layout)) {
-    const camera = scene.camera && JSON.parse(JSON.stringify(scene.camera));
+    const camera = liveCamera(gd, name) || (scene.camera && JSON.parse(JSON.stringify(scene.camera)));
     if (camera) layout[name] = { ...(layout[name] || {}), camera };
   }
+}
+
+/**
+ * The camera a 3D scene shows now. plotly.js writes a turned camera into gd.layout only on a mouseup over
+ * its canvas, so a drag released beside the chart left the layout's old camera, and the next edit turned
+ * the chart back; the scene's own getCamera() reads the view itself.
+ */
+function liveCamera(gd, name) {
+  const scene = gd._fullLayout && gd._fullLayout[name] && gd._fullLayout[name]._scene;
+  return scene && typeof scene.getCamera === "function" ? scene.getCamera() : null;
 }
 
 /** Where each point of each glide-able trace starts and ends; null when nothing moves or appears. */
