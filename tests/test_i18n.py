@@ -6,7 +6,16 @@ import string
 
 import pytest
 
-from embedviz.ui.i18n import STRINGS, md_literal
+from embedviz.ui.i18n import (
+    _FORMATTERS,
+    STRINGS,
+    browser_language,
+    md_literal,
+    number,
+    percent,
+    plural_form,
+    separators,
+)
 
 
 def placeholders(text: str) -> set[str]:
@@ -35,3 +44,68 @@ def test_placeholders_helper_sees_names_and_ignores_escaped_braces():
 
 def test_md_literal() -> None:
     assert md_literal("[a](b) *c* $d$") == r"\[a\]\(b\) \*c\* \$d\$"
+
+
+# Numbers and plurals in the visitor's language (CLDR through Babel)
+
+NBSP = "\N{NO-BREAK SPACE}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "1,024 tokens, 1.0000, 18.5%, seed 123, 2,048.2"),
+        ("de", f"1.024 tokens, 1,0000, 18,5{NBSP}%, seed 123, 2.048,2"),
+    ],
+)
+def test_number_fields_follow_the_language(lang: str, expected: str) -> None:
+    template = "{n:,} tokens, {cos:.4f}, {share:.1%}, seed {seed}, {x:,.1f}"
+    text = _FORMATTERS[lang].format(template, n=1024, cos=1.0, share=0.185, seed=123, x=2048.25)
+    assert text == expected
+
+
+def test_numbers_round_as_python_rounds_in_both_languages() -> None:
+    """Babel rounds a float's decimal text half-even; the page must show the digits Python (and the
+    lesson's torch printout) shows: -0.12345 is stored as -0.1234500000000000041..., so -0.1235."""
+    values = [-0.12345, 0.00005, 2.675, 0.5, 1.5, 1234.56785]
+    for value in values:
+        python = f"{value:.4f}"
+        assert number(value, 4, "en", grouped=False) == python
+        assert number(value, 4, "de", grouped=False) == python.replace(".", ",")
+    assert percent(0.18549, 1, "de") == f"18,5{NBSP}%"
+    assert percent(0.0, 1, "en") == "0.0%"
+    assert number(float("nan"), 2, "de") == "nan"
+
+
+def test_plural_forms_follow_cldr() -> None:
+    assert [plural_form(n, "de") for n in (0, 1, 2, 1.5)] == ["other", "one", "other", "other"]
+    assert [plural_form(n, "en") for n in (0, 1, 2)] == ["other", "one", "other"]
+
+
+def test_plural_keys_come_in_pairs() -> None:
+    """A sentence about a count has a ``.one`` and an ``.other`` form, with the same placeholders."""
+    for key in STRINGS:
+        if key.endswith(".one"):
+            assert key[: -len(".one")] + ".other" in STRINGS, key
+
+
+def test_plotly_separators() -> None:
+    assert separators("de") == ",."
+    assert separators("en") == ".,"
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang"),
+    [
+        ("de-DE", "de"),
+        ("de", "de"),
+        ("de-AT", "de"),
+        ("de_CH", "de"),
+        ("en-US", "en"),
+        ("fr-FR", "en"),
+        (None, "en"),
+        ("", "en"),
+    ],
+)
+def test_browser_language(locale: str | None, lang: str) -> None:
+    assert browser_language(locale) == lang
