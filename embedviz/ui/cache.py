@@ -46,6 +46,7 @@ from embedviz.projection import Projection, fit_reference, project
 from embedviz.tokenizer import Token, tokenize
 from embedviz.train_queue import TrainQueue
 from embedviz.ui.budget_text import refusal_text, refused
+from embedviz.ui.error_text import error_text
 from embedviz.ui.i18n import language
 from embedviz.ui.state import DEFAULTS, RULES, Settings
 
@@ -282,11 +283,11 @@ def run(settings: Settings) -> Outcome:
     try:
         tokens = tokens_of(settings.text, settings.encoding)
     except EmbedvizError as error:
-        return Outcome(None, None, str(error))
+        return Outcome(None, None, error_text(error))
     try:
         return Outcome(tokens, embedding_of(settings.spec, settings.text), None)
     except EmbedvizError as error:
-        return Outcome(tokens, None, str(error))
+        return Outcome(tokens, None, error_text(error))
 
 
 # ---------------------------------------------------------------------------------------------------------
