@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import string
+from dataclasses import asdict, replace
 
 import pytest
+from apptest_utils import APP
+from streamlit.testing.v1 import AppTest
 
 from embedviz.ui.i18n import (
     _FORMATTERS,
@@ -16,6 +19,7 @@ from embedviz.ui.i18n import (
     plural_form,
     separators,
 )
+from embedviz.ui.state import DEFAULTS, defaults, parse, to_query
 
 
 def placeholders(text: str) -> set[str]:
@@ -109,3 +113,55 @@ def test_plotly_separators() -> None:
 )
 def test_browser_language(locale: str | None, lang: str) -> None:
     assert browser_language(locale) == lang
+
+
+# The page's language: the link's lang, else the browser's (st.context.locale)
+
+#: The lesson (token-embeddings.de.txt), on word order: „Zum Beispiel: "Die Katze saß auf der Matte" vs.
+#: "Die Matte saß auf der Katze."“
+LESSON_PAIR = ("Die Katze saß auf der Matte", "Die Matte saß auf der Katze")
+
+
+def open_page(locale: str | None, **query: object) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.context["locale"] = locale
+    for key, value in query.items():
+        at.query_params[key] = str(value)
+    return at.run()
+
+
+def test_a_german_browser_opens_the_german_page_with_the_lessons_sentence(plain_gpt2) -> None:
+    at = open_page("de-DE")
+    assert not at.exception
+    assert at.session_state["lang"] == "de"
+    assert at.text_input(key="text").label == "Satz"
+    assert at.session_state["text"] == LESSON_PAIR[0]
+    chips = len(plain_gpt2.encode(LESSON_PAIR[0]))
+    assert any(f"27 Zeichen → {chips} Tokens" in m.value for m in at.markdown)
+    assert dict(at.query_params) == {"lang": "de"}  # a shared link keeps the language, not the default text
+
+
+def test_the_links_lang_wins_over_the_browser() -> None:
+    at = open_page("de-DE", lang="en")
+    assert at.session_state["lang"] == "en" and at.session_state["text"] == DEFAULTS.text
+    at = open_page("en-US", lang="de")
+    assert at.session_state["lang"] == "de" and at.session_state["text"] == LESSON_PAIR[0]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR", None])
+def test_other_browsers_open_the_english_page(locale) -> None:
+    assert parse({}, browser_language(locale))[0] == DEFAULTS
+
+
+def test_the_german_defaults_are_the_lessons_examples(plain_gpt2) -> None:
+    """The sentence and the word-order pair are quoted from the lesson itself, and the pair is the same
+    multiset of GPT-2 tokens (what the word-order view needs to show that only positions differ)."""
+    german = defaults("de")
+    assert (german.text, german.compare_a, german.compare_b) == (LESSON_PAIR[0], *LESSON_PAIR)
+    first, second = (sorted(plain_gpt2.encode(s)) for s in LESSON_PAIR)
+    assert first == second
+    assert to_query(replace(german, lang="de")) == {"lang": "de"}
+    assert to_query(replace(DEFAULTS, lang="de")) == {
+        "lang": "de",
+        **{k: v for k, v in asdict(DEFAULTS).items() if k in ("text", "compare_a", "compare_b")},
+    }
