@@ -19,6 +19,7 @@ KEYS = (
     "open-numbers-token",
     "open-numbers-position",
     "open-numbers-input",
+    "open-cosine",
     "open-neighbours",
     "open-reproduce",
 )

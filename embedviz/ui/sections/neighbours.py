@@ -20,7 +20,7 @@ import streamlit as st
 from embedviz.embeddings import EmbeddingResult
 from embedviz.tokenizer import display_text, get_encoding
 from embedviz.ui import cache
-from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.i18n import md_literal, t, t_plural
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.state import RULES, Settings
 
@@ -74,7 +74,19 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
         },
     )
     others = get_encoding(settings.encoding).n_vocab - 1
-    right.info(
-        t("nb.random", dim=result.dim, spread=1 / math.sqrt(result.dim), others=others),
-        icon=":material/casino:",
-    )
+    right.info(random_text(result.dim, others), icon=":material/casino:")
+
+
+#: From this many dimensions on, random vectors are "almost at right angles": their cosines spread by
+#: 1/√dim <= 0.18 around 0 (an angle of 90° ± 10°). Below it the sentence says the opposite.
+MANY_DIMS = 32
+
+
+def random_text(dim: int, others: int) -> str:
+    """Why an untrained table's neighbours are random, true for ``dim``: at 1 dimension every cosine is
+    ±1; with few dimensions chance neighbours point almost the same way; with many they are almost at
+    right angles."""
+    if dim == 1:
+        return t("nb.random.one")
+    key = "nb.random" if dim >= MANY_DIMS else "nb.random.few"
+    return t(key, dim=dim, dims=t_plural("count.dimension", dim), spread=1 / math.sqrt(dim), others=others)

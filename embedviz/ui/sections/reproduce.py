@@ -20,7 +20,7 @@ from embedviz.codegen import python_source
 from embedviz.embeddings import EmbeddingResult
 from embedviz.projection import Projection
 from embedviz.ui import cache
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import t, t_plural
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.sections.space3d import figure_for, legend_names
 from embedviz.ui.sections.vectors import FIRST_DIMS
@@ -35,7 +35,7 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
     with st.container(key="reproduce"):
         st.header(t("repro.title"), anchor="reproduce")
         shown = result.dim if settings.all_dims else min(FIRST_DIMS, result.dim)
-        st.markdown(t("repro.intro", shown=shown, dim=result.dim))
+        st.markdown(t_plural("repro.intro", result.dim, shown=shown))
         section = on_demand(t("repro.show"), key="open-reproduce", icon=":material/code:")
         if section is None:  # closed: no code generated, no download prepared on this rerun
             return

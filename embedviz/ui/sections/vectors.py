@@ -1,18 +1,25 @@
 """Sections 2-4: token embeddings, position embeddings and their sum, as heatmaps and exact numbers,
-plus one token's three vectors side by side with the worked sum."""
+plus one token's three vectors side by side with the worked sum.
+
+When a token repeats, the three sections stage the lesson's point as a question and its answer: section 2
+shows that its two rows are the same vector and asks how the model can tell the positions apart, section
+3 answers (each position has its own vector, or, without position embeddings, nothing does), and section
+4 shows the two input rows with their true cosine in all dimensions."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+import torch
 
+from embedviz.compare import cosine
 from embedviz.embeddings import EmbeddingResult
 from embedviz.explain import worked_sum
 from embedviz.figures.vectors import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
 from embedviz.tokenizer import get_encoding
 from embedviz.ui.chart_text import describe, heatmap_text
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import md_literal, t, t_plural
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.style import monospace
@@ -43,6 +50,16 @@ def four_decimals(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColum
     }
 
 
+def repeated_pair(result: EmbeddingResult) -> tuple[int, int] | None:
+    """The first two positions of the first token that occurs twice, or None if none repeats."""
+    seen: dict[int, int] = {}
+    for position, token_id in enumerate(result.token_ids):
+        if token_id in seen:
+            return seen[token_id], position
+        seen[token_id] = position
+    return None
+
+
 def vector_block(
     title: str, intro: str, values: np.ndarray, labels: list[str], key: str, all_dims: bool
 ) -> None:
@@ -54,14 +71,15 @@ def vector_block(
     if n > MAX_HEATMAP_ROWS or dim > MAX_HEATMAP_COLS:
         st.caption(
             t(
-                "vectors.cut",
+                "vectors.cut" if all_dims or dim <= FIRST_DIMS else "vectors.cut.first",
                 rows=min(n, MAX_HEATMAP_ROWS) - 1,
                 cols=min(dim, MAX_HEATMAP_COLS) - 1,
                 n=n,
                 dim=dim,
+                shown=FIRST_DIMS,
             )
         )
-    describe(heatmap_text(t(f"space.legend.{key}"), values))
+    describe(heatmap_text(t(f"space.legend.{key}"), values, all_dims or dim <= FIRST_DIMS))
     # Mounted once and updated in place (issue 13): a new sentence does not remount the three heatmaps.
     plotly_host(heatmap(values, labels, x_title=t("vectors.dimension")), key=f"heatmap-{key}")
     # With all dimensions shown, these tables are the largest part of the page (1,024 x 768 numbers).
@@ -70,9 +88,15 @@ def vector_block(
         return
     with numbers:
         if not all_dims:
-            st.caption(t("vectors.first_dims", shown=min(FIRST_DIMS, dim), dim=dim))
+            st.caption(t_plural("vectors.first_dims", dim, shown=min(FIRST_DIMS, dim)))
         frame = numbers_table(values, labels, all_dims)
         st.dataframe(frame, hide_index=True, key=f"numbers-{key}", column_config=four_decimals(frame))
+
+
+def pair_values(result: EmbeddingResult, pair: tuple[int, int]) -> dict[str, object]:
+    """The placeholders of the repeated-token sentences: both positions and the token (Markdown-safe)."""
+    first, second = pair
+    return {"first": first, "second": second, "token": md_literal(result.tokens[first].display)}
 
 
 def render_token(result: EmbeddingResult, all_dims: bool) -> None:
@@ -85,6 +109,9 @@ def render_token(result: EmbeddingResult, all_dims: bool) -> None:
         "token",
         all_dims,
     )
+    pair = repeated_pair(result)
+    if pair is not None:
+        st.info(t("vectors.token.same", **pair_values(result, pair)), icon=":material/help:")
 
 
 def render_position(result: EmbeddingResult, all_dims: bool) -> None:
@@ -100,17 +127,40 @@ def render_position(result: EmbeddingResult, all_dims: bool) -> None:
         "position",
         all_dims,
     )
+    pair = repeated_pair(result)
+    if pair is not None:
+        key = "vectors.position.answer.none" if result.positional == "none" else "vectors.position.answer"
+        st.info(t(key, **pair_values(result, pair)), icon=":material/lightbulb:")
 
 
 def render_sum(result: EmbeddingResult, all_dims: bool) -> None:
     vector_block(
         t("vectors.input.title"),
-        t("vectors.input.intro", dim=result.dim),
+        t(
+            "vectors.input.intro.none" if result.positional == "none" else "vectors.input.intro",
+            dim=result.dim,
+        ),
         result.input_embeddings.numpy(),
         row_labels(result),
         "input",
         all_dims,
     )
+    pair = repeated_pair(result)
+    if pair is not None:
+        first, second = pair
+        inputs = cosine(result.input_embeddings[first], result.input_embeddings[second])
+        tokens = cosine(result.token_vectors[first], result.token_vectors[second])
+        same = bool(torch.equal(result.input_embeddings[first], result.input_embeddings[second]))
+        st.info(
+            t(
+                "vectors.input.same" if same else "vectors.input.differ",
+                cosine=inputs,
+                token_cosine=tokens,
+                dims=t_plural("count.dimension", result.dim),
+                **pair_values(result, pair),
+            ),
+            icon=":material/check_circle:",
+        )
     labels = row_labels(result)
     if st.session_state.get("token", 0) >= len(labels):
         st.session_state["token"] = 0
@@ -131,7 +181,7 @@ def render_sum(result: EmbeddingResult, all_dims: bool) -> None:
     text, rounded_apart = worked_sum(
         vectors["token"][:w].tolist(), vectors["position"][:w].tolist(), total=vectors["input"][:w].tolist()
     )
-    right.markdown(t("sum.worked", k=w))
+    right.markdown(t_plural("sum.worked", w))
     right.html(monospace(f"{labels[index]}\n{text}"))
     if rounded_apart:
         right.caption(t("sum.rounding"))

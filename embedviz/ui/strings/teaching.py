@@ -242,15 +242,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nb.col.id": ("id", "ID"),
     "nb.col.cosine": ("cosine", "Kosinus"),
     "nb.random": (
-        "Why do they look random? Because they are: the table has not been trained. In {dim} dimensions "
-        "random vectors are almost at right angles to each other, with cosines near 0 ± 1/√{dim} "
-        "(± {spread:.3f}); these are just the largest of {others:,} such chance values. After training, "
+        "Why do they look random? Because they are: the table has not been trained. In {dims} random "
+        "vectors are almost at right angles to each other, with cosines near 0 ± 1/√{dim} (± {spread:.3f}); "
+        "these are just the largest of {others:,} such chance values. After training, tokens used in similar "
+        "contexts move together and their neighbours start to make sense.",
+        "Warum wirken sie zufällig? Weil sie es sind: Die Tabelle ist nicht trainiert. In {dims} stehen "
+        "Zufallsvektoren fast rechtwinklig zueinander, mit Kosinuswerten nahe 0 ± 1/√{dim} (± {spread:.3f}); "
+        "diese hier sind nur die größten von {others:,} solchen Zufallswerten. Nach dem Training rücken "
+        "Tokens aus ähnlichen Zusammenhängen zusammen, und ihre Nachbarn ergeben Sinn.",
+    ),
+    "nb.random.few": (
+        "Why do they look random? Because they are: the table has not been trained. In only {dims} random "
+        "vectors are far from being at right angles: their cosines spread around 0 by about 1/√{dim} "
+        "(± {spread:.3f}), so among {others:,} other tokens some point almost the same way by chance. With "
+        "more dimensions (GPT-2 small: 768) random vectors are almost at right angles. After training, "
         "tokens used in similar contexts move together and their neighbours start to make sense.",
-        "Warum wirken sie zufällig? Weil sie es sind: die Tabelle ist nicht trainiert. In {dim} "
-        "Dimensionen stehen Zufallsvektoren fast rechtwinklig zueinander, mit Kosinuswerten nahe "
-        "0 ± 1/√{dim} (± {spread:.3f}); diese hier sind nur die größten von {others:,} solchen "
-        "Zufallswerten. Nach dem Training rücken Tokens aus ähnlichen Zusammenhängen zusammen, und ihre "
-        "Nachbarn ergeben Sinn.",
+        "Warum wirken sie zufällig? Weil sie es sind: Die Tabelle ist nicht trainiert. In nur {dims} stehen "
+        "Zufallsvektoren längst nicht rechtwinklig zueinander: Ihre Kosinuswerte streuen um etwa 1/√{dim} "
+        "(± {spread:.3f}) um 0, daher zeigen unter {others:,} anderen Tokens einige rein zufällig fast in "
+        "dieselbe Richtung. Mit mehr Dimensionen (GPT-2 small: 768) stehen Zufallsvektoren fast "
+        "rechtwinklig zueinander. Nach dem Training rücken Tokens aus ähnlichen Zusammenhängen zusammen, "
+        "und ihre Nachbarn ergeben Sinn.",
+    ),
+    "nb.random.one": (
+        "Why do they look random? Because they are: the table has not been trained. In 1 dimension a vector "
+        "is a single number, so it points one of two ways: every cosine is +1 or −1, and every token whose "
+        "number has the same sign is a “nearest” neighbour. Choose more dimensions to see cosines between.",
+        "Warum wirken sie zufällig? Weil sie es sind: Die Tabelle ist nicht trainiert. In 1 Dimension ist "
+        "ein Vektor eine einzige Zahl und zeigt in eine von zwei Richtungen: Jeder Kosinus ist +1 oder −1, "
+        "und jedes Token, dessen Zahl dasselbe Vorzeichen hat, ist ein „nächster“ Nachbar. Mit mehr "
+        "Dimensionen gibt es Kosinuswerte dazwischen.",
     ),
     "nb.unused": ("(unused id)", "(unbenutzte ID)"),
 }
