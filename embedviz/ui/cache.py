@@ -229,7 +229,9 @@ def run(settings: Settings) -> Outcome:
 @st.cache_data(max_entries=64, show_spinner=False)
 def neighbours_of(spec: EmbeddingSpec, token_id: int) -> list[tuple[int, float]]:
     """The NEIGHBOURS_KEPT (50) nearest neighbours of ``token_id`` in the (cached) token table of
-    ``spec``. Always the most, so that moving the k slider only shows more or fewer rows."""
+    ``spec``. Always the most, so that moving the k slider only shows more or fewer rows. No normalised
+    copy of the table is kept: it would save little per new token (docs/performance.md), and at 768
+    dimensions it would cost another 154 MB per cached table."""
     table = tables_of(spec)[0].layer.weight
     return nearest_neighbours(table, token_id, NEIGHBOURS_KEPT)
 
