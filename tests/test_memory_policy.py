@@ -17,6 +17,8 @@ def test_the_oldest_use_goes_first_and_says_whether_its_token_table_is_shared() 
     assert recent.pop_oldest(keep=(10, 8, 1, 8)) == ((10, 4, 1, 8), False)
     assert recent.pop_oldest(keep=(10, 8, 1, 8)) is None and recent.holds_other_than((10, 8, 1, 8)) is False
     assert recent.holds_other_than((0, 0, 0, 0)) is True
+    # Only the kept key, never used itself, shares the last key's token table: it stays.
+    assert recent.pop_oldest(keep=(10, 8, 1, 64)) == ((10, 8, 1, 8), True)
 
 
 def test_the_budget_asks_the_least_recently_used_tables_and_never_the_default_ones() -> None:

@@ -34,16 +34,17 @@ class TableLru:
             self._last_used[key] = time.monotonic()
 
     def pop_oldest(self, keep: TableKey) -> tuple[TableKey, bool] | None:
-        """Forget the key used longest ago other than ``keep`` and return it, with whether another key
-        still in the record shares its token table (same ``n_vocab``, ``dim`` and ``seed``); None when
-        only ``keep`` is left."""
+        """Forget the key used longest ago other than ``keep`` and return it, with whether its token
+        table (same ``n_vocab``, ``dim`` and ``seed``) is shared: by another key still in the record, or
+        by ``keep``, whose tables stay whether it is in the record or not. None when only ``keep`` is
+        left."""
         with self._lock:
             candidates = [key for key in self._last_used if key != keep]
             if not candidates:
                 return None
             oldest = min(candidates, key=self._last_used.__getitem__)
             del self._last_used[oldest]
-            shared = any(other[:3] == oldest[:3] for other in self._last_used)
+            shared = any(other[:3] == oldest[:3] for other in [*self._last_used, keep])
         return oldest, shared
 
     def holds_other_than(self, keep: TableKey) -> bool:
