@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import asdict, replace
+from pathlib import Path
 
 import pytest
 from apptest_utils import APP
@@ -165,3 +167,12 @@ def test_the_german_defaults_are_the_lessons_examples(plain_gpt2) -> None:
         "lang": "de",
         **{k: v for k, v in asdict(DEFAULTS).items() if k in ("text", "compare_a", "compare_b")},
     }
+
+
+def test_no_spinner_text_is_written_in_english_only() -> None:
+    """A spinner's text is a UI string, shown in the visitor's language: no ``show_spinner="..."`` or
+    ``st.spinner("...")`` literal anywhere in the UI code."""
+    ui = Path(__file__).resolve().parent.parent / "embedviz"
+    for path in ui.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"show_spinner\s*=\s*['\"]|st\.spinner\(\s*['\"]", source), path

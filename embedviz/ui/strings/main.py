@@ -48,6 +48,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Type a sentence above to see its tokens and vectors.",
         "Geben Sie oben einen Satz ein, um seine Tokens und Vektoren zu sehen.",
     ),
+    # Spinners while a slow build runs
+    "spinner.token_table": (
+        "Building the token embedding table…",
+        "Die Token-Embedding-Tabelle wird erzeugt …",
+    ),
+    "spinner.reference": (
+        "Fitting the fixed reference axes…",
+        "Die festen Referenzachsen werden berechnet …",
+    ),
     # Views and presenter mode
     "view.label": ("View", "Ansicht"),
     "view.pipeline": ("Sentence → vectors", "Satz → Vektoren"),
