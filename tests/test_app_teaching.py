@@ -326,7 +326,7 @@ def test_neighbours_token_out_of_range_uses_the_first() -> None:
 @pytest.mark.parametrize(
     ("view", "header"),
     [
-        ("seed", "Die Beispiele aus dem Text, mit seinen Zahlen"),
+        ("seed", "Die Beispiele aus dem Lehrtext, mit seinen Zahlen"),
         ("order", "Wortreihenfolge: gleiche Tokens, andere Eingaben"),
         ("pipeline", "6 · Nächste Nachbarn"),
     ],

@@ -34,7 +34,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.sentence": ("Sentence", "Satz"),
     "app.sentence_help": (
         "Type any text (up to {max_chars:,} characters). Press Ctrl+Enter or click outside to update.",
-        "Beliebiger Text (bis {max_chars:,} Zeichen). Strg+Enter oder außerhalb klicken zum Aktualisieren.",
+        "Beliebiger Text (bis {max_chars:,} Zeichen). Zum Aktualisieren Strg+Enter drücken oder außerhalb "
+        "klicken.",
     ),
     "app.sentence_help_live": (
         "Type any text (up to {max_chars:,} characters). The page follows as you type.",
@@ -42,7 +43,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "app.not_in_link": (
         "This sentence is too long to be kept in the page's link: a shared link opens with the default one.",
-        "Dieser Satz ist zu lang für den Link der Seite: ein geteilter Link öffnet mit dem Standardsatz.",
+        "Dieser Satz ist zu lang für den Link der Seite: Ein geteilter Link öffnet sich mit dem "
+        "Standardsatz.",
     ),
     "app.empty": (
         "Type a sentence above to see its tokens and vectors.",
@@ -60,14 +62,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Views and presenter mode
     "view.label": ("View", "Ansicht"),
     "view.pipeline": ("Sentence → vectors", "Satz → Vektoren"),
-    "view.seed": ("The seed's examples", "Beispiele aus dem Text"),
+    "view.seed": ("The lesson's examples", "Beispiele aus dem Lehrtext"),
     "view.batches": ("Batches", "Batches"),
     "view.order": ("Word order", "Wortreihenfolge"),
     "view.train": ("Training & GPT-2", "Training & GPT-2"),
     "presenter.toggle": ("Presenter mode", "Präsentationsmodus"),
     "presenter.toggle_help": (
         "Large type, controls tucked away, and the pipeline revealed step by step.",
-        "Große Schrift, Einstellungen eingeklappt, und die Pipeline Schritt für Schritt.",
+        "Große Schrift, eingeklappte Einstellungen und die Pipeline Schritt für Schritt.",
     ),
     "presenter.back": ("◀ Back", "◀ Zurück"),
     "presenter.next": ("Next ▶", "Weiter ▶"),
@@ -89,13 +91,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "controls.encoding.o200k_base": ("o200k_base · GPT-4o · download", "o200k_base · GPT-4o · Download"),
     "controls.dim": ("Embedding dimension", "Embedding-Dimension"),
     "controls.dim_help": (
-        "Numbers per vector (the seed uses 256; GPT-2 small uses 768). 1 to {max:,}.",
-        "Zahlen pro Vektor (das Beispiel nutzt 256; GPT-2 small 768). 1 bis {max:,}.",
+        "Numbers per vector (the lesson uses 256; GPT-2 small uses 768). 1 to {max:,}.",
+        "Zahlen pro Vektor (der Lehrtext nutzt 256, GPT-2 small 768). 1 bis {max:,}.",
     ),
     "controls.seed": ("Random seed", "Zufalls-Seed"),
     "controls.seed_help": (
         "torch.manual_seed(seed) before the tables are drawn: the same seed always gives the same numbers.",
-        "torch.manual_seed(seed) vor dem Erzeugen der Tabellen: gleicher Seed, gleiche Zahlen.",
+        "torch.manual_seed(seed) vor dem Erzeugen der Tabellen: Gleicher Seed, gleiche Zahlen.",
     ),
     "controls.positional": ("Position embeddings", "Positions-Embeddings"),
     "controls.positional.learned": (
@@ -103,7 +105,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "lernbar (GPT; zufällig bis zum Training)",
     ),
     "controls.positional.sinusoidal": ("sinusoidal (fixed)", "sinusförmig (fest)"),
-    "controls.positional.none": ("none (bag of words)", "keine (Tüte voller Wörter)"),
+    "controls.positional.none": ("none (bag of words)", "keine (Bag of Words)"),
     "controls.context_length": ("Context length", "Kontextlänge"),
     "controls.context_help": (
         "Rows of the position table: the most tokens the model can take at once (GPT-2: 1,024).",
@@ -139,13 +141,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Same colour = same token id. ␣ space · ↵ newline · → tab · <F0 9F> bytes of a split character · "
         "dashed = special token. Hover a chip for its bytes.",
         "Gleiche Farbe = gleiche Token-ID. ␣ Leerzeichen · ↵ Zeilenumbruch · → Tab · <F0 9F> Bytes eines "
-        "geteilten Zeichens · gestrichelt = Spezial-Token. Maus über ein Token zeigt seine Bytes.",
+        "geteilten Zeichens · gestrichelt = Spezial-Token. Fährt die Maus über ein Token, zeigt es seine "
+        "Bytes.",
     ),
     "tokens.bytes": ("bytes", "Bytes"),
     "tokens.ids": ("Token ids", "Token-IDs"),
     "tokens.too_many_chips": (
         "Showing the first {shown:,} of {total:,} tokens as chips; all ids are listed below.",
-        "Die ersten {shown:,} von {total:,} Tokens als Chips; alle IDs stehen darunter.",
+        "Die ersten {shown:,} von {total:,} Tokens als Kärtchen; alle IDs stehen darunter.",
     ),
     # 2/3 Vector tables
     "vectors.token.title": ("2 · Token embeddings", "2 · Token-Embeddings"),
@@ -347,7 +350,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "space.unlabelled": (
         "More than {max} tokens: labels are hidden; hover a point to see its token.",
-        "Mehr als {max} Tokens: Beschriftungen ausgeblendet; Maus über einen Punkt zeigt das Token.",
+        "Mehr als {max} Tokens: Die Beschriftungen sind ausgeblendet; fährt die Maus über einen Punkt, zeigt "
+        "er sein Token.",
     ),
     "space.padded": (
         "These points span only {directions}, so {padded} of the 3 axes are padded with zeros.",
