@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import pytest
-from apptest_utils import APP
+import tiktoken
+from apptest_utils import APP, ON_DEMAND
 from streamlit.testing.v1 import AppTest
+from test_app_budget import HEADROOM, limited  # noqa: F401 (a fixture)
 
 from embedviz.ui.i18n import (
     _FORMATTERS,
@@ -176,3 +179,165 @@ def test_no_spinner_text_is_written_in_english_only() -> None:
     for path in ui.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"show_spinner\s*=\s*['\"]|st\.spinner\(\s*['\"]", source), path
+
+
+# The German page speaks German: every view, with the errors a visitor can cause, and no English sentence
+
+
+def english_fragments() -> set[str]:
+    """Pieces of the English UI texts that must not appear on a German page: the literal text between
+    placeholders, three words or more, and not also part of some German text (code, names, titles)."""
+    german = "\n".join(de for _, de in STRINGS.values())
+    pieces = set()
+    for english, de in STRINGS.values():
+        if english == de:
+            continue
+        for literal, *_ in string.Formatter().parse(english):
+            for piece in re.split(r"[`*_]|\s[—–·]\s|: |; |\(|\)", literal or ""):
+                piece = piece.strip(" ,.:;!?")
+                if len(piece.split()) >= 3 and len(piece) >= 15 and piece not in german:
+                    pieces.add(piece)
+    return pieces
+
+
+def english_labels() -> set[str]:
+    """Short English UI texts (a button, a heading, an option) that are not also some German text."""
+    german = {de for _, de in STRINGS.values()}
+    return {en for en, de in STRINGS.values() if en != de and "{" not in en and en not in german}
+
+
+def page_texts(at: AppTest) -> tuple[str, set[str]]:
+    """Everything the page says (text, labels, options, tables, chart JSON) and its short labels."""
+    from google.protobuf.json_format import MessageToDict
+
+    texts, labels = [], set()
+
+    def walk(value: object, key: str = "") -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, str) and key not in ("id", "anchor", "key", "formId", "elementId"):
+            texts.append(value)
+            if key in ("label", "body", "options", "help", "placeholder", "default"):
+                labels.add(value)
+
+    for node in at._tree.children.values():  # main, sidebar, ...
+        stack = [node]
+        while stack:
+            element = stack.pop()
+            proto = getattr(element, "proto", None)
+            if proto is not None:
+                walk(MessageToDict(proto))
+            stack.extend(getattr(element, "children", {}).values())
+    for chart in at.get("plotly_chart"):
+        texts.append(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False))
+    for host in at.get("bidi_component"):
+        data = json.loads(host.proto.json)
+        if "figure" in data:
+            texts.append(json.dumps(json.loads(data["figure"]), ensure_ascii=False))
+    return "\n".join(texts), labels
+
+
+def assert_german(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    text, labels = page_texts(at)
+    leaks = sorted(piece for piece in english_fragments() if piece in text)
+    assert not leaks, leaks
+    assert not sorted(english_labels() & labels)
+
+
+GERMAN_PAGES = {
+    "pipeline": {"opened": ON_DEMAND},
+    "pipeline-none-reference": {"positional": "none", "fit": "reference", "text": "der Hund und der Hund"},
+    "pipeline-too-many-tokens": {"context_length": 4},
+    "pipeline-text-too-long": {"text": "x" * (100_000 + 1)},
+    "pipeline-dim-1": {"dim": 1, "opened": ON_DEMAND},
+    "presenter-3d": {"presenter": "true", "step": 4},
+    "seed": {"view": "seed", "add_b": "abc"},
+    "batches": {"view": "batches"},
+    "batches-too-short": {"view": "batches", "batch_source": "own", "batch_text": "Hi"},
+    "order": {"view": "order"},
+    "order-none": {"view": "order", "positional": "none"},
+    "train": {"view": "train"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(GERMAN_PAGES))
+def test_the_german_page_has_no_english_sentence(name: str) -> None:
+    query = dict(GERMAN_PAGES[name])
+    opened = query.pop("opened", ())
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in {"lang": "de", **query}.items():
+        at.query_params[key] = str(value)
+    for key in opened:
+        at.session_state[key] = True
+    assert_german(at.run())
+
+
+def german_page(**query: object) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in {"lang": "de", **query}.items():
+        at.query_params[key] = str(value)
+    return at.run()
+
+
+def test_an_unavailable_encoding_is_explained_in_german(monkeypatch, tmp_path) -> None:
+    def offline(name: str):
+        raise ConnectionError("no network")
+
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(tiktoken, "get_encoding", offline)
+    at = german_page(encoding="cl100k_base")
+    assert any("ließ sich nicht laden" in e.value for e in at.error)
+    assert_german(at)
+
+
+def test_tables_over_the_limit_are_refused_in_german(monkeypatch) -> None:
+    monkeypatch.setattr("embedviz.embeddings.MAX_TABLE_BYTES", 50 * 2**20)
+    at = german_page(dim=300)
+    assert any("die Grenze liegt bei 50 MiB" in e.value for e in at.error)
+    assert_german(at)
+
+
+def test_the_memory_budgets_refusal_is_german(limited) -> None:  # noqa: F811 (the fixture)
+    limited(HEADROOM)
+    at = german_page(dim=2048)
+    assert any("dieser Server hat gerade Platz für höchstens dim" in e.value for e in at.error)
+    assert_german(at)
+
+
+def test_gpt2_unavailable_is_explained_in_german(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty"))
+    monkeypatch.delenv("EMBEDVIZ_GPT2_ENDPOINT", raising=False)
+    at = german_page(view="train", tables="gpt2", dim=8, train_steps=10)
+    assert any("Offline-Modus ist an" in w.value.replace("\\", "") for w in [*at.warning, *at.error])
+    assert_german(at)
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        ("en", 1, "1 of the sentence's 7 tokens never appears in the training text, so nothing trains it: "),
+        ("en", 2, "2 of the sentence's 7 tokens never appear in the training text, so nothing trains them: "),
+        ("de", 1, "1 der 7 Tokens des Satzes kommt im Trainingstext nie vor, also trainiert es nichts: "),
+        ("de", 2, "2 der 7 Tokens des Satzes kommen im Trainingstext nie vor, also trainiert sie nichts: "),
+    ],
+)
+def test_a_sentence_about_a_count_agrees_with_it(monkeypatch, lang: str, count: int, expected: str) -> None:
+    import streamlit as st
+
+    from embedviz.ui.i18n import t_plural
+
+    monkeypatch.setattr(st, "session_state", {"lang": lang})
+    assert t_plural("train.untrained", count, total=7, names="x").startswith(expected)
+
+
+def test_the_readme_says_which_numbers_match_the_lesson() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "one learned vector per position" not in readme
+    assert "random until trained" in readme
+    assert "after `iter(dataloader)`" in readme and "position numbers differ" in readme

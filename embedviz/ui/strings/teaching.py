@@ -42,11 +42,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "toy.add.title": ("Adding a position embedding", "Ein Positions-Embedding addieren"),
     "toy.add.intro": (
         "The lesson's addition example: the input embedding is the token embedding plus the position "
-        "embedding, number by number. Change the numbers (comma-separated, 1 to {max} of them, the same "
-        "count in both):",
+        "embedding, number by number. Change the numbers (separated by commas, or by semicolons when you "
+        "write decimal commas; 1 to {max} of them, the same count in both):",
         "Das Additionsbeispiel aus dem Lehrtext: Das Eingabe-Embedding ist das Token-Embedding plus das "
-        "Positions-Embedding, Zahl für Zahl. Ändern Sie die Zahlen (durch Kommas getrennt, 1 bis {max} "
-        "Stück, in beiden gleich viele):",
+        "Positions-Embedding, Zahl für Zahl. Ändern Sie die Zahlen (durch Semikolons getrennt, bei "
+        "Dezimalpunkten auch durch Kommas; 1 bis {max} Stück, in beiden gleich viele):",
     ),
     "toy.add.a": ("Token embedding", "Token-Embedding"),
     "toy.add.b": ("Position embedding", "Positions-Embedding"),
@@ -55,7 +55,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "toy.add.help": (
         "For example 0.5, -0.2, 0.1. Decimal commas work too if you separate the numbers with semicolons: "
         "0,5; -0,2; 0,1.",
-        "Zum Beispiel 0.5, -0.2, 0.1. Mit Semikolons als Trenner geht auch das Dezimalkomma: 0,5; -0,2; 0,1.",
+        "Zum Beispiel 0,5; -0,2; 0,1 (Dezimalkomma, Semikolons dazwischen) oder wie im Lehrtext 0.5, -0.2, "
+        "0.1 (Dezimalpunkt, Kommas dazwischen).",
     ),
     "toy.add.combined": (
         "Combined Embedding = Token Embedding + Positional Embedding",
@@ -63,7 +64,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "toy.add.empty": (
         "The {which} is empty: type some numbers, e.g. 0.5, -0.2, 0.1.",
-        "Das {which} ist leer: Geben Sie Zahlen ein, z. B. 0.5, -0.2, 0.1.",
+        "Das {which} ist leer: Geben Sie Zahlen ein, z. B. 0,5; -0,2; 0,1.",
     ),
     "toy.add.too_long": (
         "The {which} is too long ({length:,} characters; at most {max} are read).",
@@ -71,9 +72,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "toy.add.not_number": (
         "Number {position} of the {which} is not a number. Use a decimal point (0.5) and commas between "
-        "numbers.",
-        "Zahl {position} im {which} ist keine Zahl. Verwenden Sie einen Dezimalpunkt (0.5) und Kommas "
-        "zwischen den Zahlen.",
+        "numbers, or a decimal comma (0,5) and semicolons between numbers.",
+        "Zahl {position} im {which} ist keine Zahl. Verwenden Sie ein Dezimalkomma (0,5) und Semikolons "
+        "zwischen den Zahlen oder einen Dezimalpunkt (0.5) und Kommas.",
     ),
     "toy.add.not_finite": (
         "Number {position} of the {which} is not a finite number (NaN and infinity cannot be added).",

@@ -29,6 +29,7 @@ from embedviz.figures.batches import Stack
 from embedviz.figures.style import COLORS, PALETTE
 from embedviz.tokenizer import MAX_CHARS, Token, get_encoding
 from embedviz.ui import cache
+from embedviz.ui.error_text import error_text
 from embedviz.ui.i18n import t
 from embedviz.ui.sections.vectors import FIRST_DIMS, four_decimals, numbers_table
 from embedviz.ui.state import BATCH_SOURCES, RULES, Settings
@@ -135,7 +136,7 @@ def make_batch(text: str, settings: Settings, batch_column: DeltaGenerator) -> B
     try:
         tokens = cache.tokens_of(text, settings.encoding)
     except EmbedvizError as error:
-        st.error(str(error))
+        st.error(error_text(error))
         return None
     try:
         starts = window_starts(len(tokens), settings.max_length, settings.stride)
@@ -538,7 +539,7 @@ def render(settings: Settings) -> None:
     try:
         cache.tables_of(settings.spec)
     except EmbedvizError as error:
-        st.error(str(error))
+        st.error(error_text(error))
         return
     shapes = windows.embedded_shapes(batch.inputs, settings.dim)
     render_embeddings(batch, settings, shapes)

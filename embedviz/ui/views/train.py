@@ -61,7 +61,8 @@ from embedviz.training_runs import (
     untrained_positions,
 )
 from embedviz.ui import cache
-from embedviz.ui.i18n import language, md_literal, t
+from embedviz.ui.error_text import error_text
+from embedviz.ui.i18n import language, md_literal, t, t_plural
 from embedviz.ui.memory_policy import GPT2_LOAD_BYTES
 from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
 from embedviz.ui.reservations import reserved
@@ -136,7 +137,7 @@ def render(settings: Settings) -> None:
     try:
         sentence = cache.embedding_of(spec, settings.text)
     except EmbedvizError as error:
-        st.error(str(error))
+        st.error(error_text(error))
         return
     if not sentence.n_tokens:
         st.info(t("train.empty"))
@@ -300,7 +301,7 @@ def show_untrained(settings: Settings, sentence: EmbeddingResult, result: traini
     names = ", ".join(quoted(sentence.tokens[i].display) for i in missing[:8])
     names += " …" if len(missing) > 8 else ""
     hint = t("train.try_sentence") if settings.train_source == "verdict" else ""
-    message = t("train.untrained", n=len(missing), total=len(result.sentence_ids), names=names)
+    message = t_plural("train.untrained", len(missing), total=len(result.sentence_ids), names=names)
     st.warning(message + hint, icon=":material/block:")
 
 
@@ -458,7 +459,7 @@ def load_with_progress(source: tuple[str | None, str]) -> tuple[LoadedGpt2 | Non
                     )
                 registry.put(source, loaded)
         except EmbedvizError as error:  # PretrainedUnavailableError: no network, offline, a bad file
-            failure = str(error)
+            failure = error_text(error)
     guard.finish()
     if failure is not None:
         st.session_state[GPT2_ERROR] = (source, failure)
@@ -473,7 +474,7 @@ def compare(settings: Settings, sentence: EmbeddingResult, loaded: LoadedGpt2, i
     try:
         random, random_projection = cache.random_side(random_spec, settings.text)
     except EmbedvizError as error:
-        st.error(str(error))
+        st.error(error_text(error))
         return
     trained = pretrained_result(random, loaded.embeddings)
     trained_projection = project(trained.token_vectors, trained.position_vectors, trained.input_embeddings)

@@ -25,6 +25,7 @@ from embedviz.embeddings import EmbeddingResult
 from embedviz.errors import EmbedvizError
 from embedviz.figures.word_order import NAMES, compare_figure
 from embedviz.ui import cache
+from embedviz.ui.error_text import error_text
 from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.sections.tokens import chips_html, colour_of
@@ -84,7 +85,7 @@ def _results(settings: Settings) -> Pair | None:
         try:
             results.append(cache.embedding_of(settings.spec, text))
         except EmbedvizError as error:
-            st.error(t("order.error", name=name, error=error))
+            st.error(t("order.error", name=name, error=error_text(error)))
     if len(results) < 2:
         return None
     if not results[0].n_tokens or not results[1].n_tokens:
