@@ -341,3 +341,20 @@ def test_the_readme_says_which_numbers_match_the_lesson() -> None:
     assert "one learned vector per position" not in readme
     assert "random until trained" in readme
     assert "after `iter(dataloader)`" in readme and "position numbers differ" in readme
+
+
+def test_german_tables_write_decimal_commas(plain_gpt2) -> None:
+    """The exact numbers on the German page: the lesson's torch numbers, 4 places, decimal comma."""
+    import torch
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["lang"] = "de"
+    at.session_state["open-numbers-token"] = True
+    at.run()
+    ids = plain_gpt2.encode(LESSON_PAIR[0])
+    torch.manual_seed(123)
+    expected = torch.nn.Embedding(50257, 256).weight[ids, :8].detach().numpy().astype("float64")
+    table = at.dataframe[0].value
+    assert table.columns[0] == "Token"
+    shown = table.drop(columns="Token").to_numpy()
+    assert shown.tolist() == [[f"{v:.4f}".replace(".", ",") for v in row] for row in expected]

@@ -22,6 +22,7 @@ from embedviz.ui import cache
 from embedviz.ui.i18n import md_literal, t, t_plural
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.state import RULES, Settings
+from embedviz.ui.tables import decimal_columns
 
 K_RANGE = RULES["k"]
 
@@ -63,14 +64,14 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
     left, right = section.columns([3, 2], gap="large")
     k = left.slider(t("nb.k"), *K_RANGE, key="k")
     neighbours = cache.neighbours_of(settings.spec, token.id)[:k]
+    frame, config = decimal_columns(
+        neighbours_frame(settings.encoding, neighbours), columns=[t("nb.col.cosine")]
+    )
     left.dataframe(
-        neighbours_frame(settings.encoding, neighbours),
+        frame,
         hide_index=True,
         key="neighbours",
-        column_config={
-            t("nb.col.rank"): st.column_config.NumberColumn(width="small"),
-            t("nb.col.cosine"): st.column_config.NumberColumn(format="%.4f"),
-        },
+        column_config={t("nb.col.rank"): st.column_config.NumberColumn(width="small"), **config},
     )
     others = get_encoding(settings.encoding).n_vocab - 1
     right.info(random_text(result.dim, others), icon=":material/casino:")

@@ -23,6 +23,7 @@ from embedviz.ui.i18n import md_literal, t, t_plural
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.style import monospace
+from embedviz.ui.tables import decimal_columns
 
 FIRST_DIMS = 8
 WORKED_DIMS = 3
@@ -44,7 +45,7 @@ def numbers_table(values: np.ndarray, labels: list[str], all_dims: bool) -> pd.D
 
 
 def four_decimals(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColumn]:
-    """Show every number column with exactly 4 decimals, as the seed document prints tensors."""
+    """Show every number column with exactly 4 decimals, as the lesson prints tensors."""
     return {
         str(c): st.column_config.NumberColumn(format="%.4f") for c in frame.select_dtypes("number").columns
     }
@@ -89,8 +90,8 @@ def vector_block(
     with numbers:
         if not all_dims:
             st.caption(t_plural("vectors.first_dims", dim, shown=min(FIRST_DIMS, dim)))
-        frame = numbers_table(values, labels, all_dims)
-        st.dataframe(frame, hide_index=True, key=f"numbers-{key}", column_config=four_decimals(frame))
+        frame, config = decimal_columns(numbers_table(values, labels, all_dims))
+        st.dataframe(frame, hide_index=True, key=f"numbers-{key}", column_config=config)
 
 
 def pair_values(result: EmbeddingResult, pair: tuple[int, int]) -> dict[str, object]:
@@ -174,9 +175,10 @@ def render_sum(result: EmbeddingResult, all_dims: bool) -> None:
     frame = pd.DataFrame(
         {t(f"sum.{kind}"): np.round(v[:k].astype(np.float64), 4) for kind, v in vectors.items()}
     )
-    frame.index.name = "dim"
+    frame.index.name = t("vectors.dim")
     left, right = st.columns([2, 3])
-    left.dataframe(frame, column_config=four_decimals(frame))
+    frame, config = decimal_columns(frame)
+    left.dataframe(frame, column_config=config)
     w = min(WORKED_DIMS, result.dim)
     text, rounded_apart = worked_sum(
         vectors["token"][:w].tolist(), vectors["position"][:w].tolist(), total=vectors["input"][:w].tolist()

@@ -253,6 +253,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "zeigen“ alle Zahlen.",
     ),
     "vectors.dimension": ("dimension", "Dimension"),
+    "vectors.dim": ("dim", "Dim."),
     "vectors.numbers": ("Exact numbers", "Genaue Zahlen"),
     "vectors.all_dims": ("Show all dimensions", "Alle Dimensionen zeigen"),
     "vectors.first_dims.one": ("The one dimension, 4 decimals.", "Die eine Dimension, 4 Nachkommastellen."),
