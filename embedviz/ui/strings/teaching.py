@@ -39,6 +39,40 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Das Token mit Index {index} wird durch den Vektor {vector} dargestellt: Zeile {index} der "
         "Tabelle (in der Heatmap umrahmt und in der Tabelle hervorgehoben).",
     ),
+    # The lookup as a matrix product (embedviz/ui/sections/one_hot.py)
+    "onehot.title": ("The lookup is a matrix product", "Nachschlagen ist eine Matrixmultiplikation"),
+    "onehot.intro": (
+        "The same row comes out of an ordinary matrix product: a one-hot vector, {n_vocab} numbers with a 1 "
+        "at position {index} and 0 everywhere else, times the {n_vocab} × {dim} table. Every other row is "
+        "multiplied by 0, so only row {index} is left.",
+        "Dieselbe Zeile liefert auch eine gewöhnliche Matrixmultiplikation: ein One-hot-Vektor aus {n_vocab} "
+        "Zahlen mit einer 1 an Position {index} und sonst lauter Nullen, mal die {n_vocab} × {dim}-Tabelle. "
+        "Jede andere Zeile wird mit 0 multipliziert, übrig bleibt nur Zeile {index}.",
+    ),
+    "onehot.same": (
+        "one_hot({index}) = {one_hot}: the product is exactly row {index}, the same numbers as the lookup.",
+        "one_hot({index}) = {one_hot}: Das Produkt ist genau Zeile {index}, dieselben Zahlen wie beim "
+        "Nachschlagen.",
+    ),
+    "onehot.close": (
+        "one_hot({index}) = {one_hot}: the product is row {index}, up to float rounding.",
+        "one_hot({index}) = {one_hot}: Das Produkt ist Zeile {index}, bis auf Rundung der Gleitkommazahlen.",
+    ),
+    "onehot.weights": (
+        "So the table is an ordinary weight matrix of the model. `torch.nn.Embedding` fills it with random "
+        "numbers from a normal distribution with mean 0 and standard deviation 1; GPT-2's token table "
+        "started with a standard deviation of 0.02, the lesson's “small random values”. Training changes it "
+        "like any other weight, but only where a token was looked up: the gradient above is zero everywhere "
+        "except row {index}. In a training run only the rows of the tokens that occur in the text change.",
+        "Die Tabelle ist also eine gewöhnliche Gewichtsmatrix des Modells. `torch.nn.Embedding` füllt sie "
+        "mit Zufallszahlen aus einer Normalverteilung mit Mittelwert 0 und Standardabweichung 1; die "
+        "Token-Tabelle von GPT-2 begann mit einer Standardabweichung von 0,02, den „kleinen zufälligen "
+        "Werten“ des Lehrtexts. Das "
+        "Training verändert sie wie jedes andere Gewicht, aber nur dort, wo ein Token nachgeschlagen wurde: "
+        "Der Gradient oben ist überall null außer in Zeile {index}. Bei einem Trainingslauf ändern sich nur "
+        "die Zeilen der Tokens, die im Text vorkommen.",
+    ),
+    "onehot.open_train": ("See it in the Training view", "In der Ansicht „Training“ ansehen"),
     "toy.add.title": ("Adding a position embedding", "Ein Positions-Embedding addieren"),
     "toy.add.intro": (
         "The lesson's addition example: the input embedding is the token embedding plus the position "
