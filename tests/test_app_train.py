@@ -48,8 +48,8 @@ from embedviz.training_runs import (
     without_shared_table,
 )
 from embedviz.ui import cache
-from embedviz.ui.cache import Registry
 from embedviz.ui.gpt2_loading import GPT2_ERROR
+from embedviz.ui.registry import Registry
 from embedviz.ui.sections import train_queue as queue_ui
 from embedviz.ui.sections.train_run import train_key
 from embedviz.ui.state import Settings

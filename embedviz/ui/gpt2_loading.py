@@ -3,7 +3,7 @@
 GPT-2 small's ``wte`` and ``wpe`` (158 MB) are read from the Hugging Face Hub, or the server named by
 ``EMBEDVIZ_GPT2_ENDPOINT`` (:func:`embedviz.pretrained.gpt2_source`), and kept once per server in
 :func:`cache.gpt2_tables`. Only one load runs at a time (:func:`cache.gpt2_lock`), and it first reserves its
-bytes from the process's memory budget (:func:`cache.reserved`).
+bytes from the process's memory budget (:func:`embedviz.ui.reservations.reserved`).
 
 While the file loads, a click starts a new run of the script right away (Streamlit's "fast reruns") and
 asks the running one to stop at its next ``st.*`` call, here a progress update: the
@@ -21,6 +21,8 @@ from embedviz.pretrained import Gpt2Source, LoadedGpt2, gpt2_source, load_with_r
 from embedviz.ui import cache
 from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.interruptible import Interruptible
+from embedviz.ui.memory_policy import GPT2_LOAD_BYTES
+from embedviz.ui.reservations import reserved
 
 #: Redraw GPT-2's loading progress bar at most this often (seconds).
 PROGRESS_SECONDS = 0.25
@@ -70,7 +72,7 @@ def load_with_progress(source: Gpt2Source) -> tuple[LoadedGpt2 | None, str | Non
             loaded = registry.get(source)
             if loaded is None:
                 endpoint, cache_dir = source
-                with cache.reserved(cache.GPT2_LOAD_BYTES, "GPT-2's tables"):  # refused: a message
+                with reserved(GPT2_LOAD_BYTES, "GPT-2's tables"):  # refused: a message
                     loaded = loaded_gpt2(
                         load_with_ranges(endpoint=endpoint, cache_dir=cache_dir, on_progress=on_progress)
                     )
