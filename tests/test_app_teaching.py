@@ -16,7 +16,7 @@ from apptest_utils import chart_by_key, run_app
 from streamlit.testing.v1 import AppTest
 from torch.nn.functional import cosine_similarity
 
-from embedviz.ui.views.seed import VectorProblem, parse_vector
+from embedviz.ui.typed_vector import VectorProblem, parse_vector
 
 #: ``print(embedding_layer.weight)`` after ``torch.manual_seed(123); torch.nn.Embedding(6, 3)``: the rows
 #: exactly as the seed document prints them.
@@ -154,7 +154,7 @@ def test_parse_vector_refuses(text: str) -> None:
 def test_batches_pointer() -> None:
     at = run_app(view="seed")
     assert any("(8, 4, 256)" in md.value for md in at.markdown)
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Open the Batches view").click().run()
     assert not at.exception
     assert at.session_state["view"] == "batches"
 

@@ -358,3 +358,20 @@ def test_german_tables_write_decimal_commas(plain_gpt2) -> None:
     assert table.columns[0] == "Token"
     shown = table.drop(columns="Token").to_numpy()
     assert shown.tolist() == [[f"{v:.4f}".replace(".", ",") for v in row] for row in expected]
+
+
+@pytest.mark.parametrize(
+    ("steps", "caption"), [(10, "haben die Wörter jeder Gruppe begonnen"), (100, "bilden also Haufen")]
+)
+def test_a_trained_run_on_the_german_page(steps: int, caption: str) -> None:
+    """Trained in English (AppTest clicks only English labels), then opened by a German visitor: the run's
+    loss, animation, numbers, exercise and maps speak German; the maps claim clusters only when the
+    measured gap shows them (a 10-step run has only begun to move the groups, the calibrated 100 steps
+    have clustered them)."""
+    from test_app_train import open_train, train_now
+
+    train_now(open_train(dim=16, train_steps=steps))
+    at = german_page(view="train", dim=16, train_steps=steps, text=DEFAULTS.text)
+    assert "Schon früher trainiert" in "\n".join(i.value for i in [*at.info, *at.success, *at.markdown])
+    assert any(caption in c.value for c in at.caption), [c.value for c in at.caption]
+    assert_german(at)

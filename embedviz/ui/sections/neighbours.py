@@ -47,6 +47,18 @@ def neighbours_frame(encoding: str, neighbours: list[tuple[int, float]]) -> pd.D
     )
 
 
+def neighbours_table(where, encoding: str, neighbours: list[tuple[int, float]], key: str) -> None:
+    """The neighbours as a table in ``where``: rank, token, id and cosine (4 places, in the page's
+    number format)."""
+    frame, config = decimal_columns(neighbours_frame(encoding, neighbours), columns=[t("nb.col.cosine")])
+    where.dataframe(
+        frame,
+        hide_index=True,
+        key=key,
+        column_config={t("nb.col.rank"): st.column_config.NumberColumn(width="small"), **config},
+    )
+
+
 def selected_index(settings: Settings, result: EmbeddingResult) -> int:
     """The token chosen in section 4, as that section shows it (a stale index out of range is 0 there)."""
     index = st.session_state.get("token", settings.token)
@@ -64,15 +76,7 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
     left, right = section.columns([3, 2], gap="large")
     k = left.slider(t("nb.k"), *K_RANGE, key="k")
     neighbours = cache.neighbours_of(settings.spec, token.id)[:k]
-    frame, config = decimal_columns(
-        neighbours_frame(settings.encoding, neighbours), columns=[t("nb.col.cosine")]
-    )
-    left.dataframe(
-        frame,
-        hide_index=True,
-        key="neighbours",
-        column_config={t("nb.col.rank"): st.column_config.NumberColumn(width="small"), **config},
-    )
+    neighbours_table(left, settings.encoding, neighbours, "neighbours")
     others = get_encoding(settings.encoding).n_vocab - 1
     right.info(random_text(result.dim, others), icon=":material/casino:")
 
@@ -87,6 +91,6 @@ def random_text(dim: int, others: int) -> str:
     ±1; with few dimensions chance neighbours point almost the same way; with many they are almost at
     right angles."""
     if dim == 1:
-        return t("nb.random.one")
+        return t("nb.random.dim1")
     key = "nb.random" if dim >= MANY_DIMS else "nb.random.few"
     return t(key, dim=dim, dims=t_plural("count.dimension", dim), spread=1 / math.sqrt(dim), others=others)

@@ -16,8 +16,10 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from embedviz.embeddings import TokenTable
+from embedviz.ui import cache
 from embedviz.ui.i18n import t
+from embedviz.ui.sections.seed_table import TOY_DIM, TOY_SEED, TOY_VOCAB
+from embedviz.ui.state import Settings
 
 ONE_HOT_CODE = """# The same lookup as a matrix product
 one_hot = torch.nn.functional.one_hot(torch.tensor({index}), num_classes={n_vocab}).float()
@@ -36,8 +38,9 @@ def one_hot_product(weights: torch.Tensor, index: int) -> tuple[torch.Tensor, to
 
 def lookup_gradient(weights: torch.Tensor, index: int) -> torch.Tensor:
     """``weight.grad`` after ``layer(torch.tensor([index])).sum().backward()`` on a copy of the table."""
-    layer = torch.nn.Embedding.from_pretrained(weights.detach().clone(), freeze=False)
-    layer(torch.tensor([index])).sum().backward()
+    with torch.enable_grad():  # also inside a caller's torch.no_grad()
+        layer = torch.nn.Embedding.from_pretrained(weights.detach().clone(), freeze=False)
+        layer(torch.tensor([index])).sum().backward()
     return layer.weight.grad
 
 
@@ -45,17 +48,18 @@ def _open_training() -> None:
     st.session_state["view"] = "train"
 
 
-def render(table: TokenTable, index: int) -> None:
-    """Next to the lookup: the one-hot product with its printed result, and the lookup's gradient."""
+def render(settings: Settings) -> None:
+    """After the lookup: the one-hot product with its printed result, and the lookup's gradient, for the
+    token id picked there."""
+    table = cache.toy_table(TOY_VOCAB, TOY_DIM, TOY_SEED)
+    index = min(max(settings.toy_index, 0), TOY_VOCAB - 1)
     weights = table.layer.weight.detach()
     one_hot, product = one_hot_product(weights, index)
     st.subheader(t("onehot.title"))
     st.markdown(t("onehot.intro", index=index, n_vocab=weights.shape[0], dim=weights.shape[1]))
     code, output = st.columns(2)
     code.code(ONE_HOT_CODE.format(index=index, n_vocab=weights.shape[0]), language="python")
-    with torch.no_grad():
-        printed = f"{product}\n\n{lookup_gradient(weights, index)}"
-    output.code(printed, language=None, wrap_lines=True)
+    output.code(f"{product}\n\n{lookup_gradient(weights, index)}", language=None, wrap_lines=True)
     same = torch.equal(product, weights[index])
     st.caption(t("onehot.same" if same else "onehot.close", index=index, one_hot=one_hot.int().tolist()))
     st.markdown(t("onehot.weights", index=index))

@@ -44,13 +44,6 @@ def numbers_table(values: np.ndarray, labels: list[str], all_dims: bool) -> pd.D
     return frame
 
 
-def four_decimals(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColumn]:
-    """Show every number column with exactly 4 decimals, as the lesson prints tensors."""
-    return {
-        str(c): st.column_config.NumberColumn(format="%.4f") for c in frame.select_dtypes("number").columns
-    }
-
-
 def repeated_pair(result: EmbeddingResult) -> tuple[int, int] | None:
     """The first two positions of the first token that occurs twice, or None if none repeats."""
     seen: dict[int, int] = {}

@@ -35,6 +35,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "zusammengerückt (mittlerer Kosinus {within} innerhalb einer Gruppe, {across} zwischen Gruppen), "
         "die Gruppen bilden also Haufen.",
     ),
+    "lesson.map_caption.drawing": (
+        "Each map shows the {n_words} group words on their own two main directions (PCA). At step 0 the "
+        "colours are mixed; after {steps} steps the words of each group have begun to move together (mean "
+        "cosine {within} within a group, {across} across groups): train for more steps to see clear "
+        "clusters.",
+        "Jede Karte zeigt die {n_words} Gruppenwörter auf ihren eigenen zwei Hauptrichtungen (PCA). In "
+        "Schritt 0 sind die Farben gemischt; nach {steps} Schritten haben die Wörter jeder Gruppe begonnen "
+        "zusammenzurücken (mittlerer Kosinus {within} innerhalb einer Gruppe, {across} zwischen Gruppen): "
+        "Trainieren Sie mehr Schritte, damit deutliche Haufen entstehen.",
+    ),
     "lesson.map_caption.mixed": (
         "Each map shows the {n_words} group words on their own two main directions (PCA). At step 0 the "
         "colours are mixed, and after {steps} steps the groups have not separated yet (mean cosine {within} "

@@ -300,7 +300,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "rechtwinklig zueinander. Nach dem Training rücken Tokens aus ähnlichen Zusammenhängen zusammen, "
         "und ihre Nachbarn ergeben Sinn.",
     ),
-    "nb.random.one": (
+    "nb.random.dim1": (
         "Why do they look random? Because they are: the table has not been trained. In 1 dimension a vector "
         "is a single number, so it points one of two ways: every cosine is +1 or −1, and every token whose "
         "number has the same sign is a “nearest” neighbour. Choose more dimensions to see cosines between.",
