@@ -241,8 +241,35 @@ def page_texts(at: AppTest) -> tuple[str, set[str]]:
     return "\n".join(texts), labels
 
 
+def figures(at: AppTest) -> list[dict]:
+    """Every Plotly figure on the page, ``st.plotly_chart`` or Plotly host."""
+    found = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    for host in at.get("bidi_component"):
+        data = json.loads(host.proto.json)
+        if "figure" in data:
+            found.append(json.loads(data["figure"]))
+    return found
+
+
+PERCENT_TITLE = re.compile(r"PC\d \((\d+(?:[.,]\d)?)(\s?)%\)")
+
+
+def assert_german_charts(at: AppTest) -> None:
+    """German number marks in every chart, and German percentages in every 3D axis title (18,5 %)."""
+    for figure in figures(at):
+        layout = figure.get("layout", {})
+        assert layout.get("separators") == ",.", layout.get("separators")
+        scenes = [value for name, value in layout.items() if name.startswith("scene")]
+        for scene in scenes:
+            for axis in ("xaxis", "yaxis", "zaxis"):
+                title = scene.get(axis, {}).get("title", {}).get("text", "")
+                for share, space in PERCENT_TITLE.findall(title):
+                    assert "." not in share and space == NBSP, title
+
+
 def assert_german(at: AppTest) -> None:
     assert not at.exception, at.exception
+    assert_german_charts(at)
     text, labels = page_texts(at)
     leaks = sorted(piece for piece in english_fragments() if piece in text)
     assert not leaks, leaks

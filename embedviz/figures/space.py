@@ -192,6 +192,13 @@ def to_scale(traces: list) -> dict[str, float]:
         values = np.concatenate([v.ravel() for v in values]) if values else np.zeros(0)
         values = values[np.isfinite(values)]
         ranges.append(float(np.ptp(values)) if values.size else 0.0)
+    return aspect_of(ranges)
+
+
+def aspect_of(extents: Sequence[float]) -> dict[str, float]:
+    """``scene.aspectratio`` for axes of these lengths (x, y, z): the longest 1, the others in
+    proportion, none shorter than :data:`MIN_ASPECT`."""
+    ranges = [float(extent) for extent in extents]
     longest = max(ranges)
     if longest <= 0.0:
         return {"x": 1.0, "y": 1.0, "z": 1.0}
@@ -214,7 +221,7 @@ def scene_figure(
     keeps (``axis_titles``: the page's own, e.g. „PC1 (18,5 %)“; default English), a preset camera, a
     legend on top. ``height=None`` leaves the height to the chart's box (presenter mode sizes it to the
     screen)."""
-    titles = axis_titles or [f"PC{i + 1} ({ratio[i]:.1%})" for i in range(3)]
+    titles = list(axis_titles) if axis_titles else [f"PC{i + 1} ({ratio[i]:.1%})" for i in range(3)]
     axes = {
         f"{axis}axis": {"title": {"text": titles[i]}, "backgroundcolor": "#f8fafc"}
         for i, axis in enumerate("xyz")

@@ -22,6 +22,7 @@ import string
 from decimal import Decimal
 from functools import cache
 
+import plotly.graph_objects as go
 import streamlit as st
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
@@ -101,6 +102,13 @@ def separators(lang: str | None = None) -> str:
     so hover values and tick labels of a chart read as the prose around it."""
     symbols = _locale(lang or language()).number_symbols["latn"]
     return symbols["decimal"] + symbols["group"]
+
+
+def localized(figure: go.Figure) -> go.Figure:
+    """``figure`` with the page's number marks (:func:`separators`), in place: every chart goes through
+    here before it is shown, so a German chart's ticks and hover values read 0,5 and 1.024."""
+    figure.update_layout(separators=separators())
+    return figure
 
 
 def _finite(value: float) -> bool:

@@ -15,7 +15,7 @@ from embedviz import windows
 from embedviz.figures import batches as batch_figures
 from embedviz.figures.style import PALETTE
 from embedviz.ui.batch_html import ExcerptTexts, excerpt_html
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import localized, t
 from embedviz.ui.sections.batch_loader import Batch
 from embedviz.ui.state import Settings
 
@@ -64,4 +64,4 @@ def render(batch: Batch, settings: Settings) -> None:
     )
     names = {key: t(f"batches.ruler.{key}") for key in ("axis", "sample", "tokens")}
     figure = batch_figures.ruler_figure(batch.batch_starts, settings.max_length, PALETTE, labels, names)
-    st.plotly_chart(figure, key="batch-ruler", config={"displaylogo": False})
+    st.plotly_chart(localized(figure), key="batch-ruler", config={"displaylogo": False})

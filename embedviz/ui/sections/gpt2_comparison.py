@@ -95,6 +95,11 @@ def draw_side(
     st.markdown(t("gpt2.nb", token=texts["token"]))
     neighbours_table(st, found[: settings.k], f"gpt2_nb_{name}")
     st.markdown(t("gpt2.curve_title", n=len(curve.points)))
-    figure = curve_figure(curve, {"name": title, "position": t("space.pos")}, camera=settings.camera)
+    figure = curve_figure(
+        curve,
+        {"name": title, "position": t("space.pos")},
+        camera=settings.camera,
+        axis_titles=space3d.axis_titles(curve.ratio),
+    )
     plotly_host(figure, key=f"gpt2_curve_{name}")  # the host fits its camera and text to a phone
     st.caption(t(f"gpt2.curve.{name}"))

@@ -16,7 +16,7 @@ import streamlit as st
 from embedviz.figures.lesson import lesson_figure, lesson_map_figure
 from embedviz.lesson import DEFAULT_SENTENCE, GROUPS
 from embedviz.training_runs import LessonOutcome
-from embedviz.ui.i18n import number, separators, t
+from embedviz.ui.i18n import localized, number, separators, t
 
 STATIC = {"displayModeBar": False}
 #: The gaps (mean cosine within groups minus across) from which the maps' caption says the groups have
@@ -55,7 +55,7 @@ def gap_figure(lesson: LessonOutcome, steps_done: int) -> None:
         "axis": t("lesson.axis"),
     }
     figure = lesson_figure(lesson.before, lesson.after, group_names(), texts, separators=separators())
-    st.plotly_chart(figure, key="train_lesson", config=STATIC)
+    st.plotly_chart(localized(figure), key="train_lesson", config=STATIC)
     st.caption(
         t(
             "lesson.caption",
@@ -72,7 +72,7 @@ def maps(lesson: LessonOutcome, steps_done: int) -> None:
     figure = lesson_map_figure(
         lesson.start_map, lesson.end_map, lesson.labels, lesson.words, group_names(), texts
     )
-    st.plotly_chart(figure, key="train_lesson_map", config=STATIC)
+    st.plotly_chart(localized(figure), key="train_lesson_map", config=STATIC)
     gap = lesson.after.gap
     stage = "clustered" if gap >= CLUSTERED_GAP else "drawing" if gap >= DRAWING_GAP else "mixed"
     st.caption(

@@ -18,6 +18,7 @@ from embedviz.embeddings import EmbeddingResult
 from embedviz.figures.word_order import NAMES, compare_figure
 from embedviz.ui.i18n import md_literal, number, t
 from embedviz.ui.plotly_host import plotly_host
+from embedviz.ui.sections import space3d
 from embedviz.ui.sections.order_sentences import Pair
 from embedviz.ui.state import Settings
 from embedviz.ui.tables import decimal_columns
@@ -75,4 +76,6 @@ def figure_of(pair: Pair) -> go.Figure:
     for name in NAMES:
         for kind in ("token", "input", "arrow"):
             texts[f"{kind}.{name}"] = t(f"order.legend.{kind}", name=name)
-    return compare_figure(pair.a, pair.b, shared_projections(pair.a, pair.b), texts)
+    projections = shared_projections(pair.a, pair.b)
+    titles = space3d.axis_titles(projections[0].explained_variance_ratio)
+    return compare_figure(pair.a, pair.b, projections, texts, axis_titles=titles)

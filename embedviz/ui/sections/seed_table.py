@@ -16,7 +16,7 @@ import torch
 from embedviz.embeddings import TokenTable
 from embedviz.figures.vectors import heatmap
 from embedviz.ui import cache
-from embedviz.ui.i18n import separators, t
+from embedviz.ui.i18n import localized, separators, t
 from embedviz.ui.state import Settings
 
 TOY_VOCAB, TOY_DIM, TOY_SEED = 6, 3, 123
@@ -95,15 +95,16 @@ def render_table(table: TokenTable, index: int) -> None:
     left.dataframe(_highlight(frame, index), key="toy-table")
     left.caption(t("toy.table.caption"))
     right.caption(t("toy.heatmap.title"))  # above the chart: a title inside it hides under the toolbar
+    figure = heatmap(
+        weights,
+        [str(i) for i in range(TOY_VOCAB)],
+        height=300,
+        highlight_row=index,
+        show_values=True,
+        x_title=t("vectors.dimension"),
+    )
     right.plotly_chart(
-        heatmap(
-            weights,
-            [str(i) for i in range(TOY_VOCAB)],
-            height=300,
-            highlight_row=index,
-            show_values=True,
-            x_title=t("vectors.dimension"),
-        ),
+        localized(figure),
         key="toy-heatmap",
         config={"displayModeBar": False},  # six rows: nothing to zoom, and the bar would cover row 0
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -28,10 +29,10 @@ def legend_names() -> dict[str, str]:
     return names
 
 
-def axis_titles(projection: Projection) -> list[str]:
-    """The axes' titles with the share of the variance each keeps, as the page writes percentages:
-    "PC1 (18.5%)", „PC1 (18,5 %)“."""
-    return [f"PC{i + 1} ({percent(float(r))})" for i, r in enumerate(projection.explained_variance_ratio)]
+def axis_titles(ratio: Sequence[float]) -> list[str]:
+    """The 3D axes' titles with the share of the variance each keeps (``ratio``), as the page writes
+    percentages: "PC1 (18.5%)", „PC1 (18,5 %)“."""
+    return [f"PC{i + 1} ({percent(float(r))})" for i, r in enumerate(ratio)]
 
 
 def figure_for(
@@ -58,7 +59,7 @@ def figure_for(
         camera=camera,
         marker_scale=marker_scale,
         height=height,
-        axis_titles=axis_titles(projection),
+        axis_titles=axis_titles(projection.explained_variance_ratio),
     )
 
 

@@ -31,7 +31,7 @@ from embedviz.training_runs import (
     untrained_positions,
 )
 from embedviz.ui import cache
-from embedviz.ui.i18n import language, md_literal, t, t_plural
+from embedviz.ui.i18n import language, localized, md_literal, t, t_plural
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.sections import lesson as lesson_ui
 from embedviz.ui.sections import neighbours as neighbours_ui
@@ -141,7 +141,7 @@ def show_result(
     with left:
         st.markdown(f"**{t('train.loss_title')}**")
         st.plotly_chart(
-            loss_figure(result.losses, loss_texts(), len(result.trained_ids)),
+            localized(loss_figure(result.losses, loss_texts(), len(result.trained_ids))),
             key="train_loss",
             config=LOSS_CONFIG,
         )
@@ -221,6 +221,7 @@ def show_animation(
             space3d.legend_names(),
             {"play": t("train.play"), "pause": t("train.pause"), "step": t("train.step")},
             camera=settings.camera,
+            axis_titles=space3d.axis_titles(frames[0].explained_variance_ratio),
         )
         cache.animations().put(cache_key, figure)
     # Mounted once: a rerun with the same figure leaves a paused frame alone; Play and the
