@@ -23,6 +23,7 @@ STAGE_HEADINGS = (
     "3 · Position embeddings",
     "4 · Input embedding = token + position",
     "5 · The 3D view",
+    "6 · Cosine similarity of the input embeddings",
 )
 
 

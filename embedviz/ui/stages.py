@@ -52,6 +52,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("position", "vectors.position.title", "vectors.render_position"),
     Stage("input", "vectors.input.title", "vectors.render_sum"),
     Stage("space", "space.title", "space3d.render"),
+    Stage("cosines", "cosines.title", "cosines.render"),
     Stage("neighbours", "nb.title", "neighbours.render", slide=False),
     Stage("reproduce", "repro.title", "reproduce.render", slide=False),
 )

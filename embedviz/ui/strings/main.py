@@ -70,6 +70,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "presenter.stage.position": ("Position embeddings", "Positions-Embeddings"),
     "presenter.stage.input": ("Input embedding = token + position", "Eingabe-Embedding = Token + Position"),
     "presenter.stage.space": ("The 3D view", "Die 3D-Ansicht"),
+    "presenter.stage.cosines": (
+        "Cosines: how alike the inputs are",
+        "Kosinus: wie ähnlich die Eingaben sind",
+    ),
     "presenter.settings": ("Model settings", "Modell-Einstellungen"),
     # Controls
     "controls.header": ("Model settings", "Modell-Einstellungen"),
