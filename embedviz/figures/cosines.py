@@ -31,15 +31,15 @@ def cosine_heatmap(
     separators: str = ".,",
 ) -> go.Figure:
     """The ``(n, n)`` cosine ``matrix`` with ``labels`` (unique, "3: ␣on") on both axes, colours fixed to
-    -1..1 and centred at 0. ``texts`` holds "axis" (both axes' title) and "cosine" (the hover's word for the
-    value); the hover names both tokens and the cosine to 4 decimals. ``separators`` are Plotly's decimal
+    -1..1 and centred at 0. ``texts`` holds "axis" (the title over the columns; the rows are the same
+    tokens, and a second title beside them would take a phone's width) and "cosine" (the hover's word for
+    the value); the hover names both tokens and the cosine to 4 decimals. ``separators`` are Plotly's decimal
     and thousands marks (",." for German)."""
     figure = heatmap(
         matrix,
         labels,
         column_labels=labels,
         x_title=texts["axis"],
-        y_title=texts["axis"],
         hover=f"%{{y}} · %{{x}}<br>{plain(texts['cosine'])}: %{{z:.4f}}",
         limit=1.0,
         height=height,
