@@ -19,10 +19,10 @@ from embedviz import export
 from embedviz.codegen import python_source
 from embedviz.embeddings import EmbeddingResult
 from embedviz.projection import Projection
-from embedviz.ui import cache
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.pipeline_run import PipelineRun
+from embedviz.ui.reservations import budgeted, refusal_for
 from embedviz.ui.sections.space3d import figure_for, legend_names
 from embedviz.ui.sections.vectors import FIRST_DIMS
 from embedviz.ui.stages import heading, number
@@ -87,12 +87,12 @@ def downloads(result: EmbeddingResult, projection: Projection, camera: str) -> N
     refusals: dict[str, None] = {}  # the memory budget's messages, each once
     for column, button in zip(st.columns(len(buttons)), buttons, strict=True):
         needed = export.peak_bytes(button.name, result.n_tokens, result.dim)
-        refusal = cache.refusal_for(needed, f"the {button.name} download")
+        refusal = refusal_for(needed, f"the {button.name} download")
         if refusal is not None:
             refusals[refusal] = None
         column.download_button(
             t(f"export.{button.name}"),
-            data=cache.budgeted(button.build, needed, f"the {button.name} download"),
+            data=budgeted(button.build, needed, f"the {button.name} download"),
             file_name=stem + button.suffix,
             mime=button.mime,
             key=f"export-{button.name}",
