@@ -117,7 +117,8 @@ def test_neighbours_section(new_page: Callable[..., Page], app_url: str) -> None
     expect(page.get_by_role("heading", name="7 · Nearest neighbours")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]').filter(has_text="cosine")).to_have_count(0)
     open_on_demand(page, "open-neighbours")
-    expect(page.get_by_text("1/√256")).to_be_visible()
+    # The neighbours' note (the cosines stage above says 1/√256 too, in a caption)
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="1/√256")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]').filter(has_text="cosine")).to_be_visible()
 
 
