@@ -45,6 +45,8 @@ def test_without_positions_no_caption_claims_two_inputs() -> None:
     assert "different input" not in text
     assert "still has one and the same vector" in text
     assert "share one token point and one input point" in text
+    assert "two different position vectors" not in text
+    assert "without position embeddings both get the same input vector" in text
 
 
 # Item 2: the variance caption says whose variance
@@ -152,9 +154,13 @@ def test_german_axis_titles_and_separators(plain_gpt2) -> None:
 
 
 def test_the_reading_guide_is_on_the_page() -> None:
-    text = page_text(run_app())
+    at = run_app()
+    text = page_text(at)
     assert "their origin is the mean of the points" in text
-    assert "Cosine in all dimensions" in [e.label for e in run_app().expander]
+    assert "The true cosine of every two tokens, in all dimensions, is in the next section" in text
+    headers = [h.value for h in at.header]
+    space = next(i for i, h in enumerate(headers) if "3D" in h)
+    assert "Cosine similarity" in headers[space + 1]
 
 
 # Item 7: "learnable (random until trained)"

@@ -19,7 +19,6 @@ KEYS = (
     "open-numbers-token",
     "open-numbers-position",
     "open-numbers-input",
-    "open-cosine",
     "open-neighbours",
     "open-reproduce",
 )

@@ -1,4 +1,4 @@
-"""Section 5: token vectors, position vectors and input embeddings in one 3D PCA space (Plotly)."""
+"""The 3D view stage: token vectors, position vectors and input embeddings in one 3D PCA space (Plotly)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from embedviz.compare import cosine
 from embedviz.embeddings import EmbeddingResult
 from embedviz.figures.space import MAX_LABELLED_TOKENS, space_figure
 from embedviz.figures.style import CAMERAS
 from embedviz.projection import N_COMPONENTS, Projection
 from embedviz.ui.chart_text import describe, space_text
 from embedviz.ui.i18n import md_literal, percent, t, t_plural
-from embedviz.ui.lazy import on_demand
+from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
+from embedviz.ui.presenter import MARKER_SCALE
+from embedviz.ui.stages import heading
 from embedviz.ui.state import FITS
 
 HOVER_VALUES = 3
@@ -63,15 +64,12 @@ def figure_for(
     )
 
 
-def render(
-    result: EmbeddingResult,
-    projection: Projection,
-    camera: str,
-    marker_scale: float = 1.0,
-    height: int | None = 640,
-) -> None:
-    """Draw section 5 (``height=None``: the chart's box decides, as on a presenter slide)."""
-    st.header(t("space.title"), anchor="space")
+def render(run: PipelineRun) -> None:
+    """Draw the 3D view: 640 px high on the page; on a slide, bigger points in a chart as high as the
+    presenter's CSS makes its box."""
+    result, projection, camera = run.result, run.projection, run.settings.camera
+    marker_scale, height = (MARKER_SCALE, None) if run.slide else (1.0, 640)
+    st.header(heading("space"), anchor="space")
     st.markdown(t("space.intro", dim=result.dim))
     left, right = st.columns(2)
     left.radio(t("space.fit"), FITS, key="fit", horizontal=True, format_func=lambda f: t(f"space.fit.{f}"))
@@ -107,7 +105,6 @@ def render(
         st.caption(t(key, repeated=md_literal(", ".join(repeated[:5]))))
     if result.n_tokens > MAX_LABELLED_TOKENS:
         st.caption(t("space.unlabelled", max=MAX_LABELLED_TOKENS))
-    true_cosine(result)
 
 
 def variance_text(projection: Projection, result: EmbeddingResult, fit: str) -> str:
@@ -123,31 +120,3 @@ def variance_text(projection: Projection, result: EmbeddingResult, fit: str) -> 
             "space.variance.reference", reference=float(projection.explained_variance_ratio.sum()), **values
         )
     return t("space.variance", **values)
-
-
-def true_cosine(result: EmbeddingResult) -> None:
-    """Two tokens of the sentence and their cosine in all dimensions (the 3D picture's angles are not
-    the true ones); built only while its expander is open."""
-    section = on_demand(t("space.cosine"), key="open-cosine", icon=":material/straighten:")
-    if section is None:
-        return
-    labels = [f"{i}: {token.display}" for i, token in enumerate(result.tokens)]
-    left, right = section.columns(2)
-    first = left.selectbox(
-        t("space.cosine.a"), range(len(labels)), format_func=labels.__getitem__, key="cos_a"
-    )
-    second = right.selectbox(
-        t("space.cosine.b"),
-        range(len(labels)),
-        index=min(1, len(labels) - 1),
-        format_func=labels.__getitem__,
-        key="cos_b",
-    )
-    section.markdown(
-        t(
-            "space.cosine.result",
-            dims=t_plural("count.dimension", result.dim),
-            input=cosine(result.input_embeddings[first], result.input_embeddings[second]),
-            token=cosine(result.token_vectors[first], result.token_vectors[second]),
-        )
-    )

@@ -1,10 +1,10 @@
-"""Sections 2-4: token embeddings, position embeddings and their sum, as heatmaps and exact numbers,
-plus one token's three vectors side by side with the worked sum.
+"""The stages token embeddings, position embeddings and their sum, as heatmaps and exact numbers, plus one
+token's three vectors side by side with the worked sum.
 
-When a token repeats, the three sections stage the lesson's point as a question and its answer: section 2
-shows that its two rows are the same vector and asks how the model can tell the positions apart, section
-3 answers (each position has its own vector, or, without position embeddings, nothing does), and section
-4 shows the two input rows with their true cosine in all dimensions."""
+When a token repeats, the three stages pose the lesson's point as a question and answer it: the token
+stage shows that its two rows are the same vector and asks how the model can tell the positions apart,
+the position stage answers (each position has its own vector, or, without position embeddings, nothing
+does), and the sum shows the two input rows with their true cosine in all dimensions."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from embedviz.compare import cosine
+from embedviz.cosine import cosine
 from embedviz.embeddings import EmbeddingResult
 from embedviz.explain import worked_sum
 from embedviz.figures.vectors import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
@@ -21,7 +21,9 @@ from embedviz.tokenizer import get_encoding
 from embedviz.ui.chart_text import describe, heatmap_text
 from embedviz.ui.i18n import md_literal, t, t_plural
 from embedviz.ui.lazy import on_demand
+from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import plotly_host
+from embedviz.ui.stages import heading
 from embedviz.ui.style import monospace
 from embedviz.ui.tables import decimal_columns
 
@@ -44,21 +46,26 @@ def numbers_table(values: np.ndarray, labels: list[str], all_dims: bool) -> pd.D
     return frame
 
 
-def repeated_pair(result: EmbeddingResult) -> tuple[int, int] | None:
-    """The first two positions of the first token that occurs twice, or None if none repeats."""
+def first_repeat(token_ids: list[int]) -> tuple[int, int] | None:
+    """The positions of the first token that appears a second time, ``(first, second)``, or None."""
     seen: dict[int, int] = {}
-    for position, token_id in enumerate(result.token_ids):
+    for position, token_id in enumerate(token_ids):
         if token_id in seen:
             return seen[token_id], position
         seen[token_id] = position
     return None
 
 
-def vector_block(
-    title: str, intro: str, values: np.ndarray, labels: list[str], key: str, all_dims: bool
-) -> None:
-    """One of sections 2-4: heading, what it is, shape, heatmap and the exact numbers."""
-    st.header(title, anchor=key)
+def pair_values(result: EmbeddingResult, pair: tuple[int, int]) -> dict[str, object]:
+    """The placeholders of the repeated-token sentences: both positions and the token (Markdown-safe)."""
+    first, second = pair
+    return {"first": first, "second": second, "token": md_literal(result.tokens[first].display)}
+
+
+def vector_block(intro: str, values: np.ndarray, labels: list[str], key: str, all_dims: bool) -> None:
+    """The stage ``key`` (token, position or input): heading, what it is, shape, heatmap and the exact
+    numbers."""
+    st.header(heading(key), anchor=key)
     st.markdown(intro)
     n, dim = values.shape
     st.caption(t("vectors.shape", n=n, dim=dim))
@@ -87,30 +94,29 @@ def vector_block(
         st.dataframe(frame, hide_index=True, key=f"numbers-{key}", column_config=config)
 
 
-def pair_values(result: EmbeddingResult, pair: tuple[int, int]) -> dict[str, object]:
-    """The placeholders of the repeated-token sentences: both positions and the token (Markdown-safe)."""
-    first, second = pair
-    return {"first": first, "second": second, "token": md_literal(result.tokens[first].display)}
-
-
-def render_token(result: EmbeddingResult, all_dims: bool) -> None:
+def render_token(run: PipelineRun) -> None:
+    """The token embeddings: the rows the ids look up. On the page, the "all dimensions" switch of the
+    three tables comes first."""
+    result, all_dims = run.result, run.settings.all_dims
+    if not run.slide:
+        show_all_dims_toggle()
     n_vocab = get_encoding(result.encoding).n_vocab
     vector_block(
-        t("vectors.token.title"),
         t("vectors.token.intro", n_vocab=n_vocab, dim=result.dim),
         result.token_vectors.numpy(),
         row_labels(result),
         "token",
         all_dims,
     )
-    pair = repeated_pair(result)
+    pair = first_repeat(result.token_ids)
     if pair is not None:
         st.info(t("vectors.token.same", **pair_values(result, pair)), icon=":material/help:")
 
 
-def render_position(result: EmbeddingResult, all_dims: bool) -> None:
+def render_position(run: PipelineRun) -> None:
+    """The position embeddings of positions 0 to n-1."""
+    result, all_dims = run.result, run.settings.all_dims
     vector_block(
-        t("vectors.position.title"),
         t(
             f"vectors.position.intro.{result.positional}",
             context_length=result.context_length,
@@ -121,25 +127,20 @@ def render_position(result: EmbeddingResult, all_dims: bool) -> None:
         "position",
         all_dims,
     )
-    pair = repeated_pair(result)
+    pair = first_repeat(result.token_ids)
     if pair is not None:
         key = "vectors.position.answer.none" if result.positional == "none" else "vectors.position.answer"
         st.info(t(key, **pair_values(result, pair)), icon=":material/lightbulb:")
 
 
-def render_sum(result: EmbeddingResult, all_dims: bool) -> None:
+def render_sum(run: PipelineRun) -> None:
+    """The input embeddings, then one token's three vectors and the worked sum."""
+    result, all_dims = run.result, run.settings.all_dims
+    intro = "vectors.input.intro.none" if result.positional == "none" else "vectors.input.intro"
     vector_block(
-        t("vectors.input.title"),
-        t(
-            "vectors.input.intro.none" if result.positional == "none" else "vectors.input.intro",
-            dim=result.dim,
-        ),
-        result.input_embeddings.numpy(),
-        row_labels(result),
-        "input",
-        all_dims,
+        t(intro, dim=result.dim), result.input_embeddings.numpy(), row_labels(result), "input", all_dims
     )
-    pair = repeated_pair(result)
+    pair = first_repeat(result.token_ids)
     if pair is not None:
         first, second = pair
         inputs = cosine(result.input_embeddings[first], result.input_embeddings[second])

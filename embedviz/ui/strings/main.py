@@ -1,4 +1,6 @@
-"""Strings of the main pipeline page: title, controls and sections 1-5."""
+"""Strings of the main pipeline page: title, controls and the stages from the tokens to the 3D view.
+
+Section titles have no number: the page puts each stage's number in front (embedviz/ui/stages.py)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
     # Page
@@ -79,6 +81,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "presenter.stage.position": ("Position embeddings", "Positions-Embeddings"),
     "presenter.stage.input": ("Input embedding = token + position", "Eingabe-Embedding = Token + Position"),
     "presenter.stage.space": ("The 3D view", "Die 3D-Ansicht"),
+    "presenter.stage.cosines": (
+        "Cosines: how alike the inputs are",
+        "Kosinus: wie ähnlich die Eingaben sind",
+    ),
     "presenter.settings": ("Model settings", "Modell-Einstellungen"),
     # Controls
     "controls.header": ("Model settings", "Modell-Einstellungen"),
@@ -113,8 +119,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(GPT-2: 1.024).",
     ),
     "controls.reset": ("Reset all settings", "Alle Einstellungen zurücksetzen"),
-    # 1 Tokens
-    "tokens.title": ("1 · Tokens", "1 · Tokens"),
+    # Tokens
+    "tokens.title": ("Tokens", "Tokens"),
     "tokens.intro": (
         "The byte-pair encoding of {encoding} cuts the text into pieces from a vocabulary of {n_vocab:,} "
         "tokens. Each token is only an id: the row it will look up in the embedding table. Spaces belong to "
@@ -150,8 +156,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Showing the first {shown:,} of {total:,} tokens as chips; all ids are listed below.",
         "Die ersten {shown:,} von {total:,} Tokens als Kärtchen; alle IDs stehen darunter.",
     ),
-    # 2/3 Vector tables
-    "vectors.token.title": ("2 · Token embeddings", "2 · Token-Embeddings"),
+    # Token, position and input vectors
+    "vectors.token.title": ("Token embeddings", "Token-Embeddings"),
     "vectors.token.intro": (
         "Each id selects one row of a seeded table `torch.nn.Embedding({n_vocab}, {dim})`. Before "
         "training these numbers are random (mean 0, standard deviation 1); training adjusts them. The same "
@@ -192,7 +198,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Die Zeilen {first} und {second} („{token}“) sind immer noch gleich (Kosinus {cosine:.4f}): Ohne "
         "Positionen kann das Modell sie nicht unterscheiden.",
     ),
-    "vectors.position.title": ("3 · Position embeddings", "3 · Positions-Embeddings"),
+    "vectors.position.title": ("Position embeddings", "Positions-Embeddings"),
     "vectors.position.intro.learned": (
         "A second table, `torch.nn.Embedding({context_length}, {dim})`, holds one learnable vector per "
         "position 0, 1, 2, … (random until trained, like the token table). It tells the model *where* a "
@@ -217,10 +223,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Token-Vektoren, und die Wortreihenfolge geht verloren: „Die Katze saß auf der Matte“ und „Die "
         "Matte saß auf der Katze“ bestehen aus denselben Tokens, das Modell bekommt also dieselben Vektoren.",
     ),
-    "vectors.input.title": (
-        "4 · Input embedding = token + position",
-        "4 · Eingabe-Embedding = Token + Position",
-    ),
+    "vectors.input.title": ("Input embedding = token + position", "Eingabe-Embedding = Token + Position"),
     "vectors.input.intro": (
         "The model's input is the element-wise sum. It keeps the dimension ({dim}), and now the same word at "
         "two positions has two different vectors.",
@@ -280,8 +283,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Die Zahlen sind auf 4 Nachkommastellen gerundet; die Summe stammt aus den exakten float32-Werten, "
         "daher kann die letzte Stelle von der Summe der gerundeten Zahlen abweichen.",
     ),
-    # 5 3D
-    "space.title": ("5 · The 3D view", "5 · Die 3D-Ansicht"),
+    # The 3D view
+    "space.title": ("The 3D view", "Die 3D-Ansicht"),
     "space.intro": (
         "PCA projects the {dim}-dimensional vectors onto the 3 directions along which they vary most "
         "(axis titles: the share of the variance each keeps). Each dashed line goes from a token vector "
@@ -296,30 +299,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "How to read it: the axes are drawn to scale, and their origin is the mean of the points, not the "
         "zero vector. The picture is a shadow of the {dim}-dimensional space: it keeps the share of the "
         "spread said below, so two points that look close can still be far apart, and angles are not the "
-        "true ones. The true cosine of two tokens is in “Cosine in all dimensions” below the chart.",
+        "true ones. The true cosine of every two tokens, in all dimensions, is in the next section.",
         "So liest man das Bild: Die Achsen sind maßstabsgetreu, und ihr Ursprung ist der Mittelwert der "
         "Punkte, nicht der Nullvektor. Das Bild ist ein Schatten des {dim}-dimensionalen Raums: Es behält "
         "nur den unten genannten Anteil der Streuung, daher können zwei Punkte, die nah aussehen, weit "
-        "voneinander entfernt sein, und die Winkel sind nicht die echten. Den echten Kosinus zweier Tokens "
-        "zeigt „Kosinus in allen Dimensionen“ unter dem Diagramm.",
+        "voneinander entfernt sein, und die Winkel sind nicht die echten. Den echten Kosinus je zweier "
+        "Tokens, in allen Dimensionen, zeigt der nächste Abschnitt.",
     ),
     "space.reading.exact": (
         "How to read it: the axes are drawn to scale, and their origin is the mean of the points, not the "
         "zero vector. These points span at most 3 directions, so the picture keeps all of their spread and "
         "their distances are the true ones; angles seen from the plot's origin are not the angles between "
-        "the vectors. The true cosine of two tokens is in “Cosine in all dimensions” below the chart.",
+        "the vectors. The true cosine of every two tokens, in all dimensions, is in the next section.",
         "So liest man das Bild: Die Achsen sind maßstabsgetreu, und ihr Ursprung ist der Mittelwert der "
         "Punkte, nicht der Nullvektor. Diese Punkte spannen höchstens 3 Richtungen auf, daher behält das "
         "Bild ihre ganze Streuung, und ihre Abstände sind die echten; Winkel, vom Ursprung des Bildes aus "
-        "gesehen, sind aber nicht die Winkel zwischen den Vektoren. Den echten Kosinus zweier Tokens zeigt "
-        "„Kosinus in allen Dimensionen“ unter dem Diagramm.",
-    ),
-    "space.cosine": ("Cosine in all dimensions", "Kosinus in allen Dimensionen"),
-    "space.cosine.a": ("First token", "Erstes Token"),
-    "space.cosine.b": ("Second token", "Zweites Token"),
-    "space.cosine.result": (
-        "In {dims}: cos(input embeddings) = {input:.4f}, cos(token embeddings) = {token:.4f}.",
-        "In {dims}: cos(Eingabe-Embeddings) = {input:.4f}, cos(Token-Embeddings) = {token:.4f}.",
+        "gesehen, sind aber nicht die Winkel zwischen den Vektoren. Den echten Kosinus je zweier Tokens, "
+        "in allen Dimensionen, zeigt der nächste Abschnitt.",
     ),
     "space.fit": ("Fit the 3D axes on", "3D-Achsen anpassen an"),
     "space.fit.sentence": ("this sentence", "diesen Satz"),
