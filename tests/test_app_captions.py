@@ -222,3 +222,14 @@ def test_without_positions_the_question_has_no_answer() -> None:
     infos = [i.value for i in run_app(positional="none").info]
     assert any(i.startswith("Here there is no answer") for i in infos)
     assert any("are still identical (cosine 1.0000)" in i for i in infos)
+
+
+def test_the_repeated_rows_are_framed_in_all_three_heatmaps() -> None:
+    at = run_app()  # " the" at positions 1 and 5
+    for key in ("heatmap-token", "heatmap-position", "heatmap-input"):
+        shapes = chart_by_key(at, key)["layout"].get("shapes", [])
+        framed = sorted(round((s["y0"] + s["y1"]) / 2) for s in shapes if s["line"].get("dash") == "dash")
+        assert framed == [1, 5], key
+    assert "dim %{x}" in chart_by_key(at, "heatmap-token")["data"][0]["hovertemplate"]
+    german = chart_by_key(run_app(lang="de"), "heatmap-token")["data"][0]["hovertemplate"]
+    assert "Dim. %{x}" in german and "dim %{x}" not in german

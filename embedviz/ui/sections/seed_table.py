@@ -102,6 +102,7 @@ def render_table(table: TokenTable, index: int) -> None:
         highlight_row=index,
         show_values=True,
         x_title=t("vectors.dimension"),
+        hover=f"%{{y}}<br>{t('vectors.dim')} %{{x}}: %{{z:.4f}}",
     )
     right.plotly_chart(
         localized(figure),

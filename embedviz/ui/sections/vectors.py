@@ -56,15 +56,27 @@ def first_repeat(token_ids: list[int]) -> tuple[int, int] | None:
     return None
 
 
+def marked_rows(result: EmbeddingResult) -> tuple[int, ...]:
+    """The rows the three heatmaps frame: the first repeated token's two positions, if a token repeats."""
+    return first_repeat(result.token_ids) or ()
+
+
 def pair_values(result: EmbeddingResult, pair: tuple[int, int]) -> dict[str, object]:
     """The placeholders of the repeated-token sentences: both positions and the token (Markdown-safe)."""
     first, second = pair
     return {"first": first, "second": second, "token": md_literal(result.tokens[first].display)}
 
 
-def vector_block(intro: str, values: np.ndarray, labels: list[str], key: str, all_dims: bool) -> None:
-    """The stage ``key`` (token, position or input): heading, what it is, shape, heatmap and the exact
-    numbers."""
+def vector_block(
+    intro: str,
+    values: np.ndarray,
+    labels: list[str],
+    key: str,
+    all_dims: bool,
+    marked: tuple[int, ...] = (),
+) -> None:
+    """The stage ``key`` (token, position or input): heading, what it is, shape, heatmap (the rows
+    ``marked`` framed: a repeated token's two positions) and the exact numbers."""
     st.header(heading(key), anchor=key)
     st.markdown(intro)
     n, dim = values.shape
@@ -82,7 +94,14 @@ def vector_block(intro: str, values: np.ndarray, labels: list[str], key: str, al
         )
     describe(heatmap_text(t(f"space.legend.{key}"), values, all_dims or dim <= FIRST_DIMS))
     # Mounted once and updated in place (issue 13): a new sentence does not remount the three heatmaps.
-    plotly_host(heatmap(values, labels, x_title=t("vectors.dimension")), key=f"heatmap-{key}")
+    figure = heatmap(
+        values,
+        labels,
+        x_title=t("vectors.dimension"),
+        hover=f"%{{y}}<br>{t('vectors.dim')} %{{x}}: %{{z:.4f}}",
+        marked_rows=marked,
+    )
+    plotly_host(figure, key=f"heatmap-{key}")
     # With all dimensions shown, these tables are the largest part of the page (1,024 x 768 numbers).
     numbers = on_demand(t("vectors.numbers"), key=f"open-numbers-{key}")
     if numbers is None:
@@ -107,6 +126,7 @@ def render_token(run: PipelineRun) -> None:
         row_labels(result),
         "token",
         all_dims,
+        marked=marked_rows(result),
     )
     pair = first_repeat(result.token_ids)
     if pair is not None:
@@ -126,6 +146,7 @@ def render_position(run: PipelineRun) -> None:
         row_labels(result),
         "position",
         all_dims,
+        marked=marked_rows(result),
     )
     pair = first_repeat(result.token_ids)
     if pair is not None:
@@ -138,7 +159,12 @@ def render_sum(run: PipelineRun) -> None:
     result, all_dims = run.result, run.settings.all_dims
     intro = "vectors.input.intro.none" if result.positional == "none" else "vectors.input.intro"
     vector_block(
-        t(intro, dim=result.dim), result.input_embeddings.numpy(), row_labels(result), "input", all_dims
+        t(intro, dim=result.dim),
+        result.input_embeddings.numpy(),
+        row_labels(result),
+        "input",
+        all_dims,
+        marked=marked_rows(result),
     )
     pair = first_repeat(result.token_ids)
     if pair is not None:
