@@ -49,5 +49,5 @@ def test_the_lesson_examples_view_shows_the_product_next_to_the_lookup() -> None
     printed = [c.value for c in at.code if "grad_fn" in c.value or "tensor([[" in c.value]
     assert any(str(weights[3].tolist()[0])[:6] in p and "[1., 1., 1.]" in p for p in printed), printed
     assert any("one_hot(3) = [0, 0, 0, 1, 0, 0]: the product is exactly row 3" in c.value for c in at.caption)
-    next(b for b in at.button if b.label == "See it in the Training view").click().run()
+    next(b for b in at.button if b.label == "See it in the view Training & GPT-2").click().run()
     assert at.session_state["view"] == "train"

@@ -72,7 +72,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Der Gradient oben ist überall null außer in Zeile {index}. Bei einem Trainingslauf ändern sich nur "
         "die Zeilen der Tokens, die im Text vorkommen.",
     ),
-    "onehot.open_train": ("See it in the Training view", "In der Ansicht „Training“ ansehen"),
+    "onehot.open_train": ("See it in the view Training & GPT-2", "In der Ansicht „Training & GPT-2“ ansehen"),
     "toy.add.title": ("Adding a position embedding", "Ein Positions-Embedding addieren"),
     "toy.add.intro": (
         "The lesson's addition example: the input embedding is the token embedding plus the position "
