@@ -18,9 +18,9 @@ legitimately hold, and RSS minus baseline minus that) and a verdict. The baselin
 page) already holds the default 256-dim table pair, about 50 MiB. Nothing here fails: it is a
 benchmark, not a test.
 
-    python bench/memory_abuse.py            # 50 + 50 + 10 steps (about 10 minutes)
-    python bench/memory_abuse.py --quick    # 10 + 10 + 4 steps
-    python bench/memory_abuse.py --quick --env MALLOC_ARENA_MAX=2   # try an allocator setting
+    python -m bench.memory_abuse            # 50 + 50 + 10 steps (about 10 minutes)
+    python -m bench.memory_abuse --quick    # 10 + 10 + 4 steps
+    python -m bench.memory_abuse --quick --env MALLOC_ARENA_MAX=2   # try an allocator setting
 
 ``--env`` sets variables for the server only (glibc reads ``MALLOC_*`` at process start).
 """
@@ -39,10 +39,8 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlencode
 
-import browser_helpers
+from bench.common import LOGS, REPO_ROOT, browser_helpers
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-LOGS = REPO_ROOT / "test-artifacts" / "bench"
 GPT2_VOCAB = 50257
 CONTEXT_LENGTH = 1024  # the page's default: each position table is 1,024 x dim
 MiB = 2**20
@@ -131,7 +129,7 @@ def main() -> None:
     args = parser.parse_args()
     n = args.steps or (10 if args.quick else 50)
 
-    h = browser_helpers.load()
+    h = browser_helpers()
     from playwright.sync_api import sync_playwright
 
     server_env = dict(item.split("=", 1) for item in args.env)

@@ -1,4 +1,4 @@
-"""Benchmark the page as a visitor feels it (issue 5): ``python bench/run.py`` (or ``--quick``).
+"""Benchmark the page as a visitor feels it: ``python -m bench.run`` (or ``--quick``).
 
 What it measures, on 127.0.0.1 with headless Chromium (the same launcher and waits as the browser tests):
 
@@ -12,7 +12,7 @@ What it measures, on 127.0.0.1 with headless Chromium (the same launcher and wai
    sessions.
 5. Payload: bytes the server sends per rerun (all websocket frames, and the Plotly JSON inside them,
    decoded with Streamlit's own protobuf classes).
-6. WebGL contexts created per 20 edits (issue 13: a chart that stays mounted creates none after the first
+6. WebGL contexts created per 20 edits (a chart that stays mounted creates none after the first
    render; ``st.plotly_chart`` remounts its 3D chart, and makes a new context, on every new figure), counted
    in every timed edit by wrapping ``HTMLCanvasElement.prototype.getContext`` (the browser tests' script).
 
@@ -40,11 +40,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from browser_helpers import H
+from bench.common import LOGS, REPO_ROOT, browser_helpers
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+H = browser_helpers()
 RESULTS = REPO_ROOT / "bench" / "results"
-LOGS = REPO_ROOT / "test-artifacts" / "bench"
 FLOOR_APP = REPO_ROOT / "bench" / "floor_app.py"
 CORPUS = REPO_ROOT / "embedviz" / "assets" / "the-verdict.txt"
 

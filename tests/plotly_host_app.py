@@ -1,9 +1,9 @@
-"""A small page for the Plotly host's browser tests and bench (issue 13); not part of the app.
+"""A small page for the Plotly host's browser tests; not part of the app.
 
 The sentence's tokens become 3D points the way the 3D view builds them, without torch or PCA: a token
 point depends on the token id only, a position point on the position only, an input point is their sum.
 So changing one word moves only that word's points. Query parameters: ``text``, ``chart=st`` (draw with
-``st.plotly_chart`` instead, for the bench), ``live=<duration>`` (commit while typing, e.g. ``300ms``),
+``st.plotly_chart`` instead), ``live=<duration>`` (commit while typing, e.g. ``300ms``),
 ``glide=<ms>``, ``frames=1`` (add an animation with frames), ``extra=1`` (add an st.plotly_chart).
 """
 
