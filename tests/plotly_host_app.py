@@ -50,7 +50,7 @@ segments[0::3], segments[1::3] = token_points, sums
 traces.append(go.Scatter3d(x=segments[:, 0], y=segments[:, 1], z=segments[:, 2], mode="lines", name="arrow"))
 figure = go.Figure(traces)
 figure.update_layout(height=520, scene={"camera": CAMERAS[camera], "aspectmode": "cube"}, uirevision=camera)
-st.session_state.runs = st.session_state.get("runs", 0) + 1  # read by bench/live_typing.py
+st.session_state.runs = st.session_state.get("runs", 0) + 1  # shown below: how often the page committed
 st.caption(f"{n} tokens")
 st.caption(f"run {st.session_state.runs}")
 if params.get("chart") == "st":
