@@ -75,9 +75,18 @@ def peak_rss_mb(pid: int) -> float:
     return _status_kb(pid, "VmHWM") / 1024
 
 
+def memory_bytes(pid: int) -> dict[str, int]:
+    """``VmRSS`` (resident now) and ``VmHWM`` (the peak) of a process in bytes; empty once it has ended."""
+    try:
+        return {name: _status_kb(pid, name) * 1024 for name in ("VmRSS", "VmHWM")}
+    except OSError:
+        return {}
+
+
 def process_numbers(pid: int) -> tuple[float, int, int]:
     """(CPU seconds, VmRSS bytes, VmHWM bytes) of a process."""
-    return cpu_seconds(pid), _status_kb(pid, "VmRSS") * 1024, _status_kb(pid, "VmHWM") * 1024
+    memory = memory_bytes(pid)
+    return cpu_seconds(pid), memory["VmRSS"], memory["VmHWM"]
 
 
 def thread_schedstats(pid: int) -> dict[int, tuple[float, float]]:

@@ -39,7 +39,7 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlencode
 
-from bench.common import LOGS, REPO_ROOT, browser_helpers
+from bench.common import LOGS, REPO_ROOT, browser_helpers, memory_bytes
 
 GPT2_VOCAB = 50257
 CONTEXT_LENGTH = 1024  # the page's default: each position table is 1,024 x dim
@@ -64,16 +64,6 @@ def dims_spread(n: int) -> list[int]:
         i = max((b / a, i) for i, (a, b) in enumerate(pairs) if b - a > 1)[1]
         values.insert(i + 1, round((values[i] * values[i + 1]) ** 0.5))
     return values
-
-
-def status(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM of ``pid`` in bytes."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            fields[key] = int(value.split()[0]) * 1024
-    return fields
 
 
 def table_bytes(dim: int) -> int:
@@ -152,7 +142,7 @@ def main() -> None:
             page = context.new_page()
             h.open_app(page, server.url, timeout_ms=300_000)
             expected = page.locator("div.ev-chips span.ev-chip").count()
-            baseline = status(server.pid)
+            baseline = memory_bytes(server.pid)
             print(f"server pid {server.pid}, ready after {time.perf_counter() - started:.1f} s")
             print(f"baseline after the first page: RSS {baseline['VmRSS'] / MiB:.0f} MiB")
             env_note = " ".join(args.env) or "default allocator settings"
@@ -169,7 +159,7 @@ def main() -> None:
                 problem = run_step(h, page, url, expected)
                 seconds = time.perf_counter() - tick
                 history.append((dim, seed))
-                memory = status(server.pid)
+                memory = memory_bytes(server.pid)
                 row = Step(
                     phase, number, dim, seed, seconds, memory["VmRSS"], memory["VmHWM"],
                     cache_bound(history), not problem, problem,
