@@ -11,7 +11,7 @@ figure (``.st-key-train_lesson``) is drawn. It prints that time (the run goes th
 training queue, the progress fragment polls once a second, then the page reruns and draws), the server's
 CPU-seconds for it (``/proc/PID/stat``, all threads; what a quiet machine would need as wall time on one
 core, roughly) and the load average (other processes on the same cores stretch the wall time).
-The issue's goal: the default run shows the lesson within 15 s.
+The goal: the default run shows the lesson within 15 s.
 """
 
 from __future__ import annotations
