@@ -53,6 +53,27 @@ class OddDimensionError(EmbedvizError):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Without positions: a bag of vectors
+# ---------------------------------------------------------------------------------------------------------
+
+
+def same_bag_of_vectors(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Whether two sentences give the model the same multiset of input vectors (rows), in any order:
+    what the model receives when it cannot tell where a token stands."""
+    if a.shape != b.shape:
+        return False
+    rows_a, counts_a = torch.unique(a, dim=0, return_counts=True)
+    rows_b, counts_b = torch.unique(b, dim=0, return_counts=True)
+    return rows_a.shape == rows_b.shape and torch.equal(rows_a, rows_b) and torch.equal(counts_a, counts_b)
+
+
+def distinct_vectors(x: torch.Tensor) -> int:
+    """How many different rows ``x`` has: a repeated token without positions is one vector, however often
+    it occurs."""
+    return int(torch.unique(x, dim=0).shape[0]) if x.shape[0] else 0
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Absolute positions
 # ---------------------------------------------------------------------------------------------------------
 
@@ -195,14 +216,17 @@ def moving_pair_scores(
     * ``"rotary"``: both vectors turned to their positions: the same score for every ``m``;
     * ``"alibi"``: the plain score plus ``-slope · offset``: the same for every ``m``.
 
-    Each value is float64, shape ``(n_positions - offset,)`` (empty if the offset does not fit)."""
+    Each value is float64, shape ``(n_positions - offset,)`` (empty if the offset does not fit). Rotary
+    positions turn dimensions in pairs: for an odd ``dim`` there is no ``"rotary"`` entry."""
     starts = torch.arange(max(n_positions - offset, 0))
     scale = math.sqrt(query.shape[-1])
     q, k = query.to(torch.float64), key.to(torch.float64)
     table = position_table.to(torch.float64)
     absolute = ((q + table[starts + offset]) * (k + table[starts])).sum(dim=1) / scale
-    many_q, many_k = q.expand(len(starts), -1), k.expand(len(starts), -1)
-    turned = (rotary(many_q, starts + offset, base) * rotary(many_k, starts, base)).sum(dim=1) / scale
     plain = torch.full((len(starts),), float(q @ k) / scale, dtype=torch.float64)
-    return {"absolute": absolute, "rotary": turned, "alibi": plain - slope * offset}
-
+    scores = {"absolute": absolute, "alibi": plain - slope * offset}
+    if query.shape[-1] % 2 == 0:
+        many_q, many_k = q.expand(len(starts), -1), k.expand(len(starts), -1)
+        turned = rotary(many_q, starts + offset, base) * rotary(many_k, starts, base)
+        scores["rotary"] = turned.sum(dim=1) / scale
+    return scores

@@ -202,3 +202,5 @@ def test_moving_pair_scores_by_hand() -> None:
     assert float(scores["rotary"].max() - scores["rotary"].min()) < 1e-9
     assert float(scores["absolute"].max() - scores["absolute"].min()) > 0.1
     assert moving_pair_scores(q, k, 12, 10, table)["rotary"].shape == (0,)
+    odd = moving_pair_scores(q[:7], k[:7], 1, 10, table[:, :7])
+    assert set(odd) == {"absolute", "alibi"}  # no pairs to turn

@@ -446,7 +446,7 @@ class Registry(Generic[K, V]):
 @st.cache_resource(show_spinner=False, on_release=lambda queue: queue.close())
 def train_queue() -> TrainQueue:
     """The server's one line of training runs (:mod:`embedviz.train_queue`): as many at once as cores
-    (``EMBEDVIZ_TRAINING_WORKERS``), each reserving its memory in :func:`memory_budget`, the 8 newest
-    results kept, one torch thread per worker (two threads per run cost 10x the CPU under load). Clearing
-the cache closes it (its workers end)."""
+        (``EMBEDVIZ_TRAINING_WORKERS``), each reserving its memory in :func:`memory_budget`, the 8 newest
+        results kept, one torch thread per worker (two threads per run cost 10x the CPU under load). Clearing
+    the cache closes it (its workers end)."""
     return TrainQueue(budget=memory_budget(), keep=8, worker_setup=lambda: torch.set_num_threads(1))

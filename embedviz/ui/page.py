@@ -25,7 +25,7 @@ from embedviz.ui import controls, presenter, state, style  # noqa: E402
 from embedviz.ui.budget_text import shown  # noqa: E402
 from embedviz.ui.i18n import md_code, t  # noqa: E402
 from embedviz.ui.startup import tune_process  # noqa: E402
-from embedviz.ui.views import batches, pipeline, seed, train, word_order  # noqa: E402
+from embedviz.ui.views import batches, pipeline, positions, seed, train, word_order  # noqa: E402
 
 tune_process()  # once per server process: see embedviz/ui/startup.py
 
@@ -52,6 +52,7 @@ try:
         "batches": batches.render,
         "order": word_order.render,
         "train": train.render,
+        "positions": positions.render,
     }[settings.view](settings)
 except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
     st.error(shown(error))

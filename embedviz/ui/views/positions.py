@@ -1,0 +1,45 @@
+"""View "positions": why a model needs positions, and every way models give them, side by side.
+
+A table of contents of four parts, each a section of its own (``ui/sections/positions_*.py``): why
+positions (a bag of words without them), absolute positions (learned against sinusoidal), add or
+concatenate, relative and rotary positions. In presenter mode each part is one slide.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from embedviz.ui.i18n import t
+from embedviz.ui.sections import positions_absolute, positions_combine, positions_relative, positions_why
+from embedviz.ui.sections.positions_parts import PARTS
+from embedviz.ui.state import Settings
+
+SECTIONS = {
+    "why": positions_why.render,
+    "absolute": positions_absolute.render,
+    "combine": positions_combine.render,
+    "relative": positions_relative.render,
+}
+
+
+def contents() -> None:
+    """The title, what the view is about, and the numbered parts linking to their anchors."""
+    st.header(t("positions.title"), anchor="positions")
+    st.markdown(
+        t("positions.intro", dim=st.session_state.get("dim", 256), seed=st.session_state.get("seed", 123))
+    )
+    st.markdown(
+        "\n".join(
+            f"{i}. [{t(f'positions.part.{part}')}](#positions-{part})" for i, part in enumerate(PARTS, 1)
+        )
+    )
+
+
+def render(settings: Settings) -> None:
+    """The whole view, or in presenter mode the current part alone."""
+    if settings.presenter:
+        SECTIONS[PARTS[min(settings.step, len(PARTS) - 1)]](settings)
+        return
+    contents()
+    for part in PARTS:
+        SECTIONS[part](settings)
