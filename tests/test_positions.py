@@ -18,9 +18,11 @@ from embedviz.positions import (
     alibi_bias,
     alibi_slopes,
     cosine_matrix,
+    distinct_vectors,
     moving_pair_scores,
     rotary,
     rotary_pair,
+    same_bag_of_vectors,
     sinusoidal_positions,
     t5_buckets,
     wavelengths,
@@ -204,3 +206,26 @@ def test_moving_pair_scores_by_hand() -> None:
     assert moving_pair_scores(q, k, 12, 10, table)["rotary"].shape == (0,)
     odd = moving_pair_scores(q[:7], k[:7], 1, 10, table[:, :7])
     assert set(odd) == {"absolute", "alibi"}  # no pairs to turn
+
+
+def test_bag_of_vectors_ignores_order_but_counts_repeats() -> None:
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0]])
+    assert same_bag_of_vectors(x, x[[2, 0, 1]])  # another order, same multiset
+    assert not same_bag_of_vectors(x, torch.tensor([[1.0, 2.0], [3.0, 4.0], [3.0, 4.0]]))  # other counts
+    assert not same_bag_of_vectors(x, x[:2])
+    assert distinct_vectors(x) == 2 and distinct_vectors(torch.zeros(0, 2)) == 0
+
+
+def test_the_lessons_pair_is_one_bag_only_without_positions(plain_gpt2) -> None:
+    a, b = "Die Katze saß auf der Matte", "Die Matte saß auf der Katze"
+    ids_a, ids_b = plain_gpt2.encode(a), plain_gpt2.encode(b)
+    assert sorted(ids_a) == sorted(ids_b) and ids_a != ids_b
+    torch.manual_seed(123)  # the lesson's code
+    tok = torch.nn.Embedding(50257, 256)
+    pos = torch.nn.Embedding(1024, 256)
+    with torch.no_grad():
+        bare_a, bare_b = tok(torch.tensor(ids_a)), tok(torch.tensor(ids_b))
+        assert same_bag_of_vectors(bare_a, bare_b)
+        with_a = bare_a + pos(torch.arange(len(ids_a)))
+        with_b = bare_b + pos(torch.arange(len(ids_b)))
+    assert not same_bag_of_vectors(with_a, with_b)
