@@ -45,28 +45,32 @@ def cosine_heatmap(matrix: np.ndarray, title: str, axis_title: str) -> go.Figure
 
 
 def wavelength_figure(lengths: np.ndarray, n_positions: int, texts: Mapping[str, str]) -> go.Figure:
-    """Wavelength (in positions, log scale) of each sinusoidal dimension, with the sentence's length
-    marked: dimensions below the line turn at least once within it."""
+    """Wavelength (in positions, log scale) of each sinusoidal dimension, with the number of positions
+    shown as a dashed line: dimensions below it turn at least once within them."""
     dims = np.arange(len(lengths), dtype=np.int32)
     figure = go.Figure(
-        go.Scatter(
-            x=dims,
-            y=np.round(np.asarray(lengths, dtype=np.float64), 2),
-            mode="markers",
-            marker={"color": COLORS["position"], "size": 6},
-            hovertemplate=f"{plain(texts['dimension'])} %{{x}}: %{{y:,.1f}}<extra></extra>",
-            name=plain(texts["wavelength"]),
-        )
+        [
+            go.Scatter(
+                x=dims,
+                y=np.round(np.asarray(lengths, dtype=np.float64), 2),
+                mode="markers",
+                marker={"color": COLORS["position"], "size": 6},
+                hovertemplate=f"{plain(texts['dimension'])} %{{x}}: %{{y:,.1f}}<extra></extra>",
+                name=plain(texts["wavelength"]),
+            ),
+            go.Scatter(  # a trace, not add_hline: on a log axis the line's label would sit at 10^n
+                x=[0, max(len(lengths) - 1, 1)],
+                y=[n_positions, n_positions],
+                mode="lines",
+                line={"color": COLORS["arrow"], "dash": "dash", "width": 2},
+                name=plain(texts["line"]),
+                hoverinfo="skip",
+            ),
+        ]
     )
-    figure.add_hline(
-        y=n_positions,
-        line={"color": COLORS["arrow"], "dash": "dash"},
-        annotation_text=plain(texts["line"]),
-        annotation_position="top left",
-    )
-    figure.update_yaxes(type="log", title=texts["wavelength"], automargin=True)
+    figure.update_yaxes(type="log", title=texts["wavelength"], automargin=True, dtick=1)
     figure.update_xaxes(title=texts["dimension"], automargin=True)
-    return _layout(figure, 340, showlegend=False)
+    return _layout(figure, 340, legend={"orientation": "h", "y": -0.3})
 
 
 def points_3d(points: np.ndarray, labels: Sequence[str], title: str, colour: str) -> go.Figure:
@@ -122,38 +126,74 @@ def scores_figure(
     return _layout(figure, 380, legend={"orientation": "h", "y": -0.25})
 
 
-def rotation_figure(pairs: Mapping[int, np.ndarray], texts: Mapping[str, str]) -> go.Figure:
-    """Rotary positions as turning 2-D pairs: one small square chart per pair of dimensions, with the
-    pair's point at each position (numbered) on its circle, joined in order: the angle grows with the
-    position, fast for the first pair and slowly for later ones."""
+#: A pair that turns less than this (radians) per position is labelled at its first and last point only:
+#: its points lie too close to read every number.
+LABEL_EVERY = 0.25
+
+
+def rotation_figure(pairs: Mapping[tuple[int, int], np.ndarray], texts: Mapping[str, str]) -> go.Figure:
+    """Rotary positions as turning 2-D pairs: one small square chart per pair of dimensions ``(i, j)``,
+    with the pair's point at each position (numbered) on its circle, joined in order, and the spokes to the
+    first and the last position: the angle grows with the position, fast for the first pair and slowly for
+    later ones."""
     titles = [plain(texts["pair"].format(i=i, j=j)) for i, j in pairs]
-    figure = make_subplots(rows=1, cols=len(pairs), subplot_titles=titles, horizontal_spacing=0.06)
+    figure = make_subplots(rows=1, cols=len(pairs), subplot_titles=titles, horizontal_spacing=0.07)
+    circle = np.linspace(0, 2 * np.pi, 73)
     for column, points in enumerate(pairs.values(), start=1):
         coords = compact(points)
-        radius = float(np.abs(coords).max()) * 1.25 if coords.size else 1.0
         n = coords.shape[0]
+        radius = float(np.hypot(*coords[0])) if n else 1.0
+        steps = np.abs(np.diff(np.unwrap(np.arctan2(coords[:, 1], coords[:, 0])))) if n > 1 else np.zeros(0)
+        every = not len(steps) or float(steps.mean()) >= LABEL_EVERY
+        labels = [str(p) if every or p in (0, n - 1) else "" for p in range(n)]
+        figure.add_trace(
+            go.Scatter(
+                x=np.round(radius * np.cos(circle), 4),
+                y=np.round(radius * np.sin(circle), 4),
+                mode="lines",
+                line={"color": "#cbd5e1", "width": 1},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            row=1,
+            col=column,
+        )
+        if n:
+            spokes_x = [0, coords[0, 0], None, 0, coords[-1, 0]]
+            spokes_y = [0, coords[0, 1], None, 0, coords[-1, 1]]
+            figure.add_trace(
+                go.Scatter(
+                    x=spokes_x,
+                    y=spokes_y,
+                    mode="lines",
+                    line={"color": COLORS["arrow"], "width": 1, "dash": "dot"},
+                    hoverinfo="skip",
+                    showlegend=False,
+                ),
+                row=1,
+                col=column,
+            )
         figure.add_trace(
             go.Scatter(
                 x=coords[:, 0],
                 y=coords[:, 1],
                 mode="lines+markers+text",
-                text=[str(p) for p in range(n)],
+                text=labels,
+                customdata=np.arange(n),
                 textposition="top right",
                 marker={"size": 7, "color": np.arange(n), "colorscale": "Viridis"},
                 line={"color": COLORS["arrow"], "width": 1},
-                hovertemplate=f"{plain(texts['position'])} %{{text}}: (%{{x:.3f}}, %{{y:.3f}})"
+                hovertemplate=f"{plain(texts['position'])} %{{customdata}}: (%{{x:.3f}}, %{{y:.3f}})"
                 "<extra></extra>",
                 showlegend=False,
             ),
             row=1,
             col=column,
         )
-        figure.update_xaxes(range=[-radius, radius], zeroline=True, row=1, col=column)
+        limit = radius * 1.3 or 1.0
+        anchor = "x" if column == 1 else f"x{column}"
+        figure.update_xaxes(range=[-limit, limit], zeroline=True, automargin=True, row=1, col=column)
         figure.update_yaxes(
-            range=[-radius, radius],
-            zeroline=True,
-            scaleanchor=f"x{column if column > 1 else ''}",
-            row=1,
-            col=column,
+            range=[-limit, limit], zeroline=True, automargin=True, scaleanchor=anchor, row=1, col=column
         )
     return _layout(figure, 300)

@@ -88,24 +88,31 @@ def render(settings: Settings) -> None:
             dim=dim,
         )
     )
-    if dim % 2:
-        st.warning(t("positions.odd_dim", dim=dim, below=dim - 1, above=dim + 1))
-    if offset >= n:
-        st.info(t("positions.relative.too_far", offset=offset, n=n))
-    else:
-        table = cache.tables_of(settings.spec)[1].weight[:n].detach()
-        scores = moving_pair_scores(query, key, offset, n, table, slope=SLOPE)
-        names = {name: t(f"positions.scheme.{name}", slope=SLOPE) for name in scores}
-        texts = {"x": t("positions.relative.x"), "y": t("positions.relative.y")}
-        starts = np.arange(n - offset)
-        describe(t("a11y.positions.scores", count=len(starts)))
-        figure = scores_figure(starts, {k: v.numpy() for k, v in scores.items()}, names, texts)
-        plotly_host(figure, key="positions-scores")
-        st.markdown(spread_text(scores))
-        st.caption(t("positions.relative.alibi"))
+    with st.container():  # always one element, so that the charts below keep their places
+        if dim % 2:
+            st.warning(t("positions.odd_dim", dim=dim, below=dim - 1, above=dim + 1))
+    with st.container():
+        if offset >= n:
+            st.info(t("positions.relative.too_far", offset=offset, n=n))
+        else:
+            render_scores(settings, query, key, n, offset)
     if dim % 2 == 0:
         render_rotation(query, dim, n)
     code("relative", lambda: relative_source(settings.pos_a, n, offset, SLOPE, settings.spec))
+
+
+def render_scores(settings: Settings, query: torch.Tensor, key: torch.Tensor, n: int, offset: int) -> None:
+    """The moving pair's score at each place under each scheme, and what the numbers did."""
+    table = cache.tables_of(settings.spec)[1].weight[:n].detach()
+    scores = moving_pair_scores(query, key, offset, n, table, slope=SLOPE)
+    names = {name: t(f"positions.scheme.{name}", slope=SLOPE) for name in scores}
+    texts = {"x": t("positions.relative.x"), "y": t("positions.relative.y")}
+    starts = np.arange(n - offset)
+    describe(t("a11y.positions.scores", count=len(starts)))
+    figure = scores_figure(starts, {k: v.numpy() for k, v in scores.items()}, names, texts)
+    plotly_host(figure, key="positions-scores")
+    st.markdown(spread_text(scores))
+    st.caption(t("positions.relative.alibi"))
 
 
 def render_rotation(query: torch.Tensor, dim: int, n: int) -> None:

@@ -42,4 +42,7 @@ def render(settings: Settings) -> None:
         return
     contents()
     for part in PARTS:
-        SECTIONS[part](settings)
+        # One container per part: what a part shows or leaves out (a button, a note) never moves the
+        # elements of the parts after it, so their mounted charts stay mounted (a moved chart remounts).
+        with st.container(key=f"positions-part-{part}"):
+            SECTIONS[part](settings)
