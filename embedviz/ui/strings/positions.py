@@ -157,7 +157,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Aus der Lektion: „Gleiche Dimensionen: Positions-Embeddings haben die gleiche Dimensionalität wie "
         "Token-Embeddings.“ Sie werden addiert und kombinieren so die Identität des Tokens mit seiner "
         "Position, „ohne die gesamte Dimensionalität zu erhöhen“. Aneinanderhängen würde ebenfalls beides "
-        "behalten, verdoppelt aber die Breite jedes Vektors, den das Modell verarbeitet. Satz A mit den "
+        "behalten, aber die Breite jedes Vektors verdoppeln, den das Modell verarbeitet. Satz A mit den "
         "gelernten Positionen:",
     ),
     "positions.combine.add": ("Added: token + position", "Addiert: Token + Position"),
@@ -179,8 +179,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Relative Verfahren (Transformer-XL, einige BERT-Varianten, T5, ALiBi) lassen die Vektoren, wie sie "
         "sind, und ändern, wie die Attention eine Query an einer Position mit einem Key an einer anderen "
         "vergleicht: Es zählt nur ihr Abstand. Rotierende Positionen (RoPE; Llama, Mistral, Qwen und die "
-        "meisten heutigen Modelle) drehen Query und Key um einen Winkel, der mit der Position wächst; das "
-        "Produkt zweier gedrehter Vektoren hängt nur vom Unterschied ihrer Winkel ab, also nur vom Abstand.",
+        "meisten heutigen Modelle) drehen Query und Key um einen Winkel, der mit der Position wächst; "
+        "das Skalarprodukt zweier gedrehter Vektoren hängt nur vom Unterschied ihrer Winkel ab, also nur vom "
+        "Abstand.",
     ),
     "positions.relative.offset": ("Distance from key to query", "Abstand vom Key zur Query"),
     "positions.relative.pair": (
@@ -232,13 +233,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "positions.rotation.pair": ("dims {i} and {j}", "Dim. {i} und {j}"),
     "positions.rotation.position": ("position", "Position"),
     "positions.rotation.caption": (
-        "Each small chart is one pair of dimensions (i, i + {half:,}) of the query vector, turned to "
+        "Each small chart shows one pair of dimensions (i, i + {half:,}) of the query vector, turned to "
         "positions 0 to {last:,} (numbered). Pair {first} turns by {fast:.1f}° per position, pair {slow} by "
         "{slow_angle:.4f}°: the first pairs tell neighbours apart, the last ones far-apart positions.",
-        "Jedes kleine Diagramm ist ein Paar von Dimensionen (i, i + {half:,}) des Query-Vektors, gedreht auf "
-        "die Positionen 0 bis {last:,} (nummeriert). Paar {first} dreht sich um {fast:.1f}° pro Position, "
-        "Paar {slow} um {slow_angle:.4f}°: Die ersten Paare unterscheiden Nachbarn, die letzten weit "
-        "entfernte Positionen.",
+        "Jedes kleine Diagramm zeigt ein Paar von Dimensionen (i, i + {half:,}) des Query-Vektors, gedreht "
+        "auf die Positionen 0 bis {last:,} (nummeriert). Paar {first} dreht sich um {fast:.1f}° pro "
+        "Position, Paar {slow} um {slow_angle:.4f}°: Die ersten Paare unterscheiden Nachbarn, die letzten "
+        "weit entfernte Positionen.",
     ),
     # Screen-reader texts
     "a11y.positions.table": (
