@@ -35,7 +35,7 @@ CHARTS = (
     "positions-3d-add",
     "positions-3d-concat",
     "positions-scores",
-    "positions-rotation",
+    *(f"positions-rotation-{slot}" for slot in range(4)),  # four pairs of dimensions at dim 256
 )
 KATZE = "Die Katze saß auf der Matte"
 
@@ -124,6 +124,11 @@ def test_scores_of_the_moving_pair(plain_gpt2) -> None:
     score = sum((a * b.conjugate()).real for a, b in zip(q_turned, k_turned, strict=True)) / 16
     assert np.allclose(rotary, round(score, 4), atol=1e-4)  # the same at every place
     assert np.allclose(alibi, round(float(query @ key) / 16 - 0.5 * 3, 4), atol=1e-4)
+    # The first RoPE chart: the query's pair (0, 128) turned by one radian per position
+    turning = chart_by_key(at, "positions-rotation-0")["data"][2]
+    expected = [complex(query[0], query[128]) * cmath.exp(1j * p) for p in range(12)]
+    assert np.allclose(turning["x"], [z.real for z in expected], atol=1e-4)
+    assert np.allclose(turning["y"], [z.imag for z in expected], atol=1e-4)
 
 
 def test_add_and_concatenate_shapes(plain_gpt2) -> None:
@@ -136,7 +141,7 @@ def test_odd_dim_explains_rotary_and_draws_the_rest() -> None:
     at = run_app(view="positions", dim=5, lang="de")
     assert not at.exception
     assert any("gerade Zahl von Dimensionen" in w.value and "4 oder 6" in w.value for w in at.warning)
-    assert host_keys(at) == set(CHARTS) - {"positions-rotation"}
+    assert host_keys(at) == {key for key in CHARTS if "rotation" not in key}
     names = [trace["name"] for trace in chart_by_key(at, "positions-scores")["data"]]
     assert len(names) == 2 and not any("RoPE" in name for name in names)
 

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from embedviz.figures.style import CAMERAS, COLORS, FONT, PALETTE, compact, plain
 
@@ -123,7 +122,8 @@ def scores_figure(
         )
     figure.update_xaxes(title=texts["x"], automargin=True)
     figure.update_yaxes(title=texts["y"], automargin=True)
-    return _layout(figure, 380, legend={"orientation": "h", "y": -0.25})
+    # The legend above the chart: below it, it covered the axis title on a phone.
+    return _layout(figure, 400, legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
 
 
 #: A pair that turns less than this (radians) per position is labelled at its first and last point only:
@@ -131,69 +131,46 @@ def scores_figure(
 LABEL_EVERY = 0.25
 
 
-def rotation_figure(pairs: Mapping[tuple[int, int], np.ndarray], texts: Mapping[str, str]) -> go.Figure:
-    """Rotary positions as turning 2-D pairs: one small square chart per pair of dimensions ``(i, j)``,
-    with the pair's point at each position (numbered) on its circle, joined in order, and the spokes to the
-    first and the last position: the angle grows with the position, fast for the first pair and slowly for
-    later ones."""
-    titles = [plain(texts["pair"].format(i=i, j=j)) for i, j in pairs]
-    figure = make_subplots(rows=1, cols=len(pairs), subplot_titles=titles, horizontal_spacing=0.07)
+def rotation_figure(points: np.ndarray, title: str, texts: Mapping[str, str]) -> go.Figure:
+    """Rotary positions as a turning 2-D pair: the pair's point at each position (numbered) on its circle,
+    joined in order, with spokes to the first and the last position. The angle grows with the position,
+    fast for the first pairs and slowly for later ones. One small square chart per pair."""
+    coords = compact(points)
+    n = coords.shape[0]
+    radius = float(np.hypot(*coords[0])) if n else 1.0
+    steps = np.abs(np.diff(np.unwrap(np.arctan2(coords[:, 1], coords[:, 0])))) if n > 1 else np.zeros(0)
+    every = not len(steps) or float(steps.mean()) >= LABEL_EVERY
     circle = np.linspace(0, 2 * np.pi, 73)
-    for column, points in enumerate(pairs.values(), start=1):
-        coords = compact(points)
-        n = coords.shape[0]
-        radius = float(np.hypot(*coords[0])) if n else 1.0
-        steps = np.abs(np.diff(np.unwrap(np.arctan2(coords[:, 1], coords[:, 0])))) if n > 1 else np.zeros(0)
-        every = not len(steps) or float(steps.mean()) >= LABEL_EVERY
-        labels = [str(p) if every or p in (0, n - 1) else "" for p in range(n)]
-        figure.add_trace(
-            go.Scatter(
-                x=np.round(radius * np.cos(circle), 4),
-                y=np.round(radius * np.sin(circle), 4),
-                mode="lines",
-                line={"color": "#cbd5e1", "width": 1},
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=1,
-            col=column,
-        )
-        if n:
-            spokes_x = [0, coords[0, 0], None, 0, coords[-1, 0]]
-            spokes_y = [0, coords[0, 1], None, 0, coords[-1, 1]]
-            figure.add_trace(
-                go.Scatter(
-                    x=spokes_x,
-                    y=spokes_y,
-                    mode="lines",
-                    line={"color": COLORS["arrow"], "width": 1, "dash": "dot"},
-                    hoverinfo="skip",
-                    showlegend=False,
-                ),
-                row=1,
-                col=column,
-            )
-        figure.add_trace(
-            go.Scatter(
-                x=coords[:, 0],
-                y=coords[:, 1],
-                mode="lines+markers+text",
-                text=labels,
-                customdata=np.arange(n),
-                textposition="top right",
-                marker={"size": 7, "color": np.arange(n), "colorscale": "Viridis"},
-                line={"color": COLORS["arrow"], "width": 1},
-                hovertemplate=f"{plain(texts['position'])} %{{customdata}}: (%{{x:.3f}}, %{{y:.3f}})"
-                "<extra></extra>",
-                showlegend=False,
-            ),
-            row=1,
-            col=column,
-        )
-        limit = radius * 1.3 or 1.0
-        anchor = "x" if column == 1 else f"x{column}"
-        figure.update_xaxes(range=[-limit, limit], zeroline=True, automargin=True, row=1, col=column)
-        figure.update_yaxes(
-            range=[-limit, limit], zeroline=True, automargin=True, scaleanchor=anchor, row=1, col=column
-        )
-    return _layout(figure, 300)
+    traces = [
+        go.Scatter(
+            x=np.round(radius * np.cos(circle), 4),
+            y=np.round(radius * np.sin(circle), 4),
+            mode="lines",
+            line={"color": "#cbd5e1", "width": 1},
+            hoverinfo="skip",
+        ),
+        go.Scatter(
+            x=[0, coords[0, 0], None, 0, coords[-1, 0]] if n else [],
+            y=[0, coords[0, 1], None, 0, coords[-1, 1]] if n else [],
+            mode="lines",
+            line={"color": COLORS["arrow"], "width": 1, "dash": "dot"},
+            hoverinfo="skip",
+        ),
+        go.Scatter(
+            x=coords[:, 0],
+            y=coords[:, 1],
+            mode="lines+markers+text",
+            text=[str(p) if every or p in (0, n - 1) else "" for p in range(n)],
+            customdata=np.arange(n),
+            textposition="top right",
+            marker={"size": 7, "color": np.arange(n), "colorscale": "Viridis"},
+            line={"color": COLORS["arrow"], "width": 1},
+            hovertemplate=f"{plain(texts['position'])} %{{customdata}}: (%{{x:.3f}}, %{{y:.3f}})"
+            "<extra></extra>",
+        ),
+    ]
+    figure = go.Figure(traces)
+    limit = radius * 1.3 or 1.0
+    figure.update_xaxes(range=[-limit, limit], zeroline=True, automargin=True, constrain="domain")
+    figure.update_yaxes(range=[-limit, limit], zeroline=True, automargin=True, scaleanchor="x")
+    return _layout(figure, 300, showlegend=False, title={"text": plain(title), "font": {"size": 15}})

@@ -31,7 +31,7 @@ CHARTS = (
     "positions-3d-add",
     "positions-3d-concat",
     "positions-scores",
-    "positions-rotation",
+    *(f"positions-rotation-{slot}" for slot in range(4)),  # four pairs of dimensions at dim 256
 )
 CHARTS_3D = ("positions-3d-add", "positions-3d-concat")
 PARTS = 4

@@ -120,11 +120,15 @@ def render_rotation(query: torch.Tensor, dim: int, n: int) -> None:
     st.subheader(t("positions.rotation.title"))
     positions = torch.arange(min(n, TURNED_POSITIONS))
     pairs = pairs_shown(dim)
-    points = {(i, i + dim // 2): rotary_pair(query.double(), i, positions).numpy() for i in pairs}
     last = len(positions) - 1
     describe(t("a11y.positions.rotation", pairs=len(pairs), last=last))
-    texts = {"pair": t("positions.rotation.pair"), "position": t("positions.rotation.position")}
-    plotly_host(rotation_figure(points, texts), key="positions-rotation")
+    texts = {"position": t("positions.rotation.position")}
+    # One chart per pair in columns: four in a row on a wide screen, one under the other on a phone.
+    for slot, (column, i) in enumerate(zip(st.columns(len(pairs)), pairs, strict=True)):
+        points = rotary_pair(query.double(), i, positions).numpy()
+        title = t("positions.rotation.pair", i=i, j=i + dim // 2)
+        with column:
+            plotly_host(rotation_figure(points, title, texts), key=f"positions-rotation-{slot}")
     slow = pairs[-1]
     st.caption(
         t(
