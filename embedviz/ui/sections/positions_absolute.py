@@ -4,11 +4,15 @@ Both tables are shown for the first ``pos_n`` positions at the page's ``dim``: a
 dimensions) and as the cosine similarity of every position with every other
 (:func:`embedviz.positions.cosine_matrix`), then the wavelength of each sinusoidal dimension. The learned
 table is the page's own position table (the rows every other view adds), so its numbers are the lesson's.
+The figures are built once per setting and language (:func:`embedviz.ui.cache.positions_part`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 import torch
 
@@ -18,15 +22,37 @@ from embedviz.positions import cosine_matrix, sinusoidal_positions, wavelengths
 from embedviz.positions_code import absolute_source
 from embedviz.ui import cache
 from embedviz.ui.chart_text import describe
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import language, t
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.sections.positions_parts import code, heading
 from embedviz.ui.state import RULES, Settings
 
+KINDS = ("learned", "sinusoidal")
 #: Bands along the diagonal are named only when the numbers show them: sinusoidal neighbours this alike,
 BANDS_SINUSOIDAL = 0.5
 #: and random learned neighbours no more alike than this.
 BANDS_LEARNED = 0.3
+
+
+@dataclass(frozen=True)
+class TableDrawing:
+    """One table's two charts, their screen-reader texts, and the mean cosine of neighbouring positions."""
+
+    table: go.Figure
+    table_text: str
+    cosines: go.Figure
+    cosines_text: str
+    neighbours: float
+
+
+@dataclass(frozen=True)
+class AbsoluteDrawing:
+    """Everything part 2 draws for one setting and language."""
+
+    tables: dict[str, TableDrawing]
+    wavelengths: go.Figure
+    wavelengths_text: str
+    wavelengths_caption: str
 
 
 def neighbour_cosine(matrix: torch.Tensor) -> float:
@@ -40,34 +66,62 @@ def shown_positions(settings: Settings) -> int:
     return min(settings.pos_n, settings.context_length)
 
 
-def table_column(kind: str, table: torch.Tensor) -> float:
-    """One table's heatmap and cosine matrix (with their screen-reader texts); returns the mean
-    neighbour cosine."""
+def draw_table(kind: str, table: torch.Tensor) -> TableDrawing:
+    """One table's heatmap and cosine matrix, with their screen-reader texts."""
     what = t(f"positions.absolute.{kind}")
     values = table.numpy()
-    st.subheader(what)
     shown = values[:, :MAX_HEATMAP_COLS]
-    describe(
-        t(
-            "a11y.positions.table",
-            what=what,
-            rows=shown.shape[0],
-            cols=shown.shape[1],
-            low=float(shown.min()),
-            high=float(shown.max()),
-        )
+    table_text = t(
+        "a11y.positions.table",
+        what=what,
+        rows=shown.shape[0],
+        cols=shown.shape[1],
+        low=float(shown.min()),
+        high=float(shown.max()),
     )
     labels = [str(p) for p in range(values.shape[0])]
     figure = heatmap(
         values, labels, title=t("positions.absolute.table"), x_title=t("positions.absolute.dimension")
     )
-    plotly_host(figure, key=f"positions-table-{kind}")
     matrix = cosine_matrix(table)
     neighbours = neighbour_cosine(matrix)
-    describe(t("a11y.positions.cosines", what=what, n=matrix.shape[0], neighbours=neighbours))
-    figure = cosine_heatmap(matrix.numpy(), t("positions.absolute.cosines"), t("positions.absolute.position"))
-    plotly_host(figure, key=f"positions-cosines-{kind}")
-    return neighbours
+    cosines_text = t("a11y.positions.cosines", what=what, n=matrix.shape[0], neighbours=neighbours)
+    cosines = cosine_heatmap(
+        matrix.numpy(), t("positions.absolute.cosines"), t("positions.absolute.position")
+    )
+    return TableDrawing(figure, table_text, cosines, cosines_text, neighbours)
+
+
+def draw(settings: Settings, n: int) -> AbsoluteDrawing:
+    """Build part 2's figures and texts (once per setting and language: see :func:`render`)."""
+    learned = cache.tables_of(settings.spec)[1].weight[:n].detach()
+    tables = {
+        "learned": draw_table("learned", learned),
+        "sinusoidal": draw_table("sinusoidal", sinusoidal_positions(n, settings.dim)),
+    }
+    dim = settings.dim
+    lengths = wavelengths(dim).numpy()
+    first, last = float(lengths[0]), float(lengths[-1])
+    texts = {
+        "dimension": t("positions.absolute.dimension"),
+        "wavelength": t("positions.absolute.wavelength"),
+        "line": t("positions.absolute.line", n=n),
+    }
+    turned = int(np.count_nonzero(lengths <= n))
+    return AbsoluteDrawing(
+        tables,
+        wavelength_figure(lengths, n, texts),
+        t("a11y.positions.wavelength", dim=dim, first=first, last=last),
+        t(
+            "positions.absolute.wavelength.caption",
+            first=first,
+            last_dim=dim - 1,
+            last=last,
+            k=turned,
+            dim=dim,
+            n=n,
+        ),
+    )
 
 
 def render(settings: Settings) -> None:
@@ -77,46 +131,27 @@ def render(settings: Settings) -> None:
     low, high = RULES["pos_n"]
     st.slider(t("positions.absolute.n"), low, high, key="pos_n")
     n = shown_positions(settings)
-    if n < settings.pos_n:
-        st.caption(t("positions.absolute.cut", n=n))
-    learned = cache.tables_of(settings.spec)[1].weight[:n].detach()
-    fixed = sinusoidal_positions(n, settings.dim)
-    left, right = st.columns(2)
-    with left:
-        learned_neighbours = table_column("learned", learned)
-    with right:
-        fixed_neighbours = table_column("sinusoidal", fixed)
-    if n > 1:
-        st.markdown(
-            t("positions.absolute.neighbours", learned=learned_neighbours, sinusoidal=fixed_neighbours)
-        )
-        if fixed_neighbours > BANDS_SINUSOIDAL and abs(learned_neighbours) < BANDS_LEARNED:
+    with st.container():  # always one element, so that the charts below keep their places
+        if n < settings.pos_n:
+            st.caption(t("positions.absolute.cut", n=n))
+    key = (settings.spec, n, language())
+    drawing = cache.positions_part("absolute", key, lambda: draw(settings, n))
+    for column, kind in zip(st.columns(2), KINDS, strict=True):
+        with column:
+            part = drawing.tables[kind]
+            st.subheader(t(f"positions.absolute.{kind}"))
+            describe(part.table_text)
+            plotly_host(part.table, key=f"positions-table-{kind}")
+            describe(part.cosines_text)
+            plotly_host(part.cosines, key=f"positions-cosines-{kind}")
+    learned, fixed = drawing.tables["learned"].neighbours, drawing.tables["sinusoidal"].neighbours
+    with st.container():
+        if n > 1:
+            st.markdown(t("positions.absolute.neighbours", learned=learned, sinusoidal=fixed))
+        if n > 1 and fixed > BANDS_SINUSOIDAL and abs(learned) < BANDS_LEARNED:
             st.markdown(t("positions.absolute.bands"))
-    render_wavelengths(settings.dim, n)
-    code("absolute", lambda: absolute_source(n, settings.spec))
-
-
-def render_wavelengths(dim: int, n: int) -> None:
-    """The wavelength of each sinusoidal dimension, with the positions shown as a line."""
     st.subheader(t("positions.absolute.wavelength.title"))
-    lengths = wavelengths(dim).numpy()
-    first, last = float(lengths[0]), float(lengths[-1])
-    describe(t("a11y.positions.wavelength", dim=dim, first=first, last=last))
-    texts = {
-        "dimension": t("positions.absolute.dimension"),
-        "wavelength": t("positions.absolute.wavelength"),
-        "line": t("positions.absolute.line", n=n),
-    }
-    plotly_host(wavelength_figure(lengths, n, texts), key="positions-wavelengths")
-    turned = int(np.count_nonzero(lengths <= n))
-    st.caption(
-        t(
-            "positions.absolute.wavelength.caption",
-            first=first,
-            last_dim=dim - 1,
-            last=last,
-            k=turned,
-            dim=dim,
-            n=n,
-        )
-    )
+    describe(drawing.wavelengths_text)
+    plotly_host(drawing.wavelengths, key="positions-wavelengths")
+    st.caption(drawing.wavelengths_caption)
+    code("absolute", lambda: absolute_source(n, settings.spec))

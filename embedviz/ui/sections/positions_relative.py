@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 import torch
 
@@ -21,7 +22,7 @@ from embedviz.positions import BASE, moving_pair_scores, rotary_pair
 from embedviz.positions_code import relative_source
 from embedviz.ui import cache
 from embedviz.ui.chart_text import describe
-from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.i18n import language, md_literal, t
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.sections.positions_absolute import shown_positions
 from embedviz.ui.sections.positions_parts import code, heading, sentence
@@ -101,18 +102,40 @@ def render(settings: Settings) -> None:
     code("relative", lambda: relative_source(settings.pos_a, n, offset, SLOPE, settings.spec))
 
 
-def render_scores(settings: Settings, query: torch.Tensor, key: torch.Tensor, n: int, offset: int) -> None:
-    """The moving pair's score at each place under each scheme, and what the numbers did."""
+def draw_scores(settings: Settings, query: torch.Tensor, key: torch.Tensor, n: int, offset: int) -> tuple:
+    """The moving pair's scores figure, its screen-reader text and what the numbers did."""
     table = cache.tables_of(settings.spec)[1].weight[:n].detach()
     scores = moving_pair_scores(query, key, offset, n, table, slope=SLOPE)
     names = {name: t(f"positions.scheme.{name}", slope=SLOPE) for name in scores}
     texts = {"x": t("positions.relative.x"), "y": t("positions.relative.y")}
     starts = np.arange(n - offset)
-    describe(t("a11y.positions.scores", count=len(starts)))
     figure = scores_figure(starts, {k: v.numpy() for k, v in scores.items()}, names, texts)
+    return figure, t("a11y.positions.scores", count=len(starts)), spread_text(scores)
+
+
+def render_scores(settings: Settings, query: torch.Tensor, key: torch.Tensor, n: int, offset: int) -> None:
+    """The moving pair's score at each place under each scheme, and what the numbers did."""
+    cache_key = (settings.spec, settings.pos_a, n, offset, language())
+    figure, text, spread = cache.positions_part(
+        "scores", cache_key, lambda: draw_scores(settings, query, key, n, offset)
+    )
+    describe(text)
     plotly_host(figure, key="positions-scores")
-    st.markdown(spread_text(scores))
+    st.markdown(spread)
     st.caption(t("positions.relative.alibi"))
+
+
+def draw_rotation(query: torch.Tensor, dim: int, positions: torch.Tensor) -> list[go.Figure]:
+    """One small figure per pair of dimensions shown: the query's pair turned to each position."""
+    texts = {"position": t("positions.rotation.position")}
+    return [
+        rotation_figure(
+            rotary_pair(query.double(), i, positions).numpy(),
+            t("positions.rotation.pair", i=i, j=i + dim // 2),
+            texts,
+        )
+        for i in pairs_shown(dim)
+    ]
 
 
 def render_rotation(query: torch.Tensor, dim: int, n: int) -> None:
@@ -122,13 +145,12 @@ def render_rotation(query: torch.Tensor, dim: int, n: int) -> None:
     pairs = pairs_shown(dim)
     last = len(positions) - 1
     describe(t("a11y.positions.rotation", pairs=len(pairs), last=last))
-    texts = {"position": t("positions.rotation.position")}
+    key = (query.numpy().tobytes(), dim, len(positions), language())
+    figures = cache.positions_part("rotation", key, lambda: draw_rotation(query, dim, positions))
     # One chart per pair in columns: four in a row on a wide screen, one under the other on a phone.
-    for slot, (column, i) in enumerate(zip(st.columns(len(pairs)), pairs, strict=True)):
-        points = rotary_pair(query.double(), i, positions).numpy()
-        title = t("positions.rotation.pair", i=i, j=i + dim // 2)
+    for slot, (column, figure) in enumerate(zip(st.columns(len(figures)), figures, strict=True)):
         with column:
-            plotly_host(rotation_figure(points, title, texts), key=f"positions-rotation-{slot}")
+            plotly_host(figure, key=f"positions-rotation-{slot}")
     slow = pairs[-1]
     st.caption(
         t(
