@@ -178,3 +178,33 @@ def test_editing_a_sentence_updates_the_bag() -> None:
     assert list(at.dataframe[0].value.iloc[:, 1]) == ["no", "no", "no"]
     at.button[0].click().run()  # the lesson's pair again
     assert at.text_input(key="pos_b").value == "Die Matte saß auf der Katze"
+
+
+def test_presenter_one_slide_per_part() -> None:
+    """Next (the clicker's PageDown) turns the slides; each shows its part alone."""
+    at = run_app(view="positions", presenter="true", step=0)
+    for step, title in enumerate(PARTS["en"]):
+        assert not at.exception
+        assert [h.value for h in at.header] == [title]
+        assert any(f"Step {step + 1} of 4:" in m.value for m in at.markdown)
+        next_button = at.button(key="ev-presenter-pagedown")
+        assert next_button.disabled == (step == 3)
+        if step < 3:
+            at = next_button.click().run()
+    assert at.query_params["step"] in ("3", ["3"])
+
+
+@pytest.mark.parametrize("step", range(4))
+def test_presenter_slides_in_german(step: int) -> None:
+    at = run_app(view="positions", presenter="true", step=step, lang="de")
+    assert not at.exception
+    assert [h.value for h in at.header] == [PARTS["de"][step]]
+    assert any(f"Schritt {step + 1} von 4:" in m.value for m in at.markdown)
+
+
+def test_presenter_later_step_shows_the_last_part() -> None:
+    at = run_app(view="positions", presenter="true", step=4)
+    assert not at.exception
+    assert [h.value for h in at.header] == [PARTS["en"][-1]]
+    at = at.button(key="ev-presenter-pageup").click().run()
+    assert [h.value for h in at.header] == [PARTS["en"][2]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from embedviz.ui import presenter
 from embedviz.ui.i18n import t
 from embedviz.ui.sections import positions_absolute, positions_combine, positions_relative, positions_why
 from embedviz.ui.sections.positions_parts import PARTS
@@ -37,8 +38,11 @@ def contents() -> None:
 
 def render(settings: Settings) -> None:
     """The whole view, or in presenter mode the current part alone."""
-    if settings.presenter:
-        SECTIONS[PARTS[min(settings.step, len(PARTS) - 1)]](settings)
+    if settings.presenter:  # one slide per part, turned like the pipeline's (embedviz/ui/presenter.py)
+        step = min(settings.step, len(PARTS) - 1)
+        st.session_state["step"] = step  # a link's (or the pipeline's) later step: this view's last slide
+        presenter.step_bar(step, [t(f"positions.part.{part}") for part in PARTS])
+        SECTIONS[PARTS[step]](settings)
         return
     contents()
     for part in PARTS:
