@@ -25,7 +25,7 @@ from embedviz.ui import cache
 from embedviz.ui.chart_text import describe
 from embedviz.ui.i18n import language, t
 from embedviz.ui.plotly_host import plotly_host
-from embedviz.ui.sections.positions_parts import code, heading, sentence
+from embedviz.ui.sections.positions_parts import code, heading, sentence, sentences
 from embedviz.ui.state import Settings
 
 #: The two ways, each with the expression that builds it and its points' colour.
@@ -74,11 +74,12 @@ def render(settings: Settings) -> None:
     """Part 3: the two ways side by side, each with its shape, its code and its 3D view."""
     heading("combine")
     st.markdown(t("positions.combine.intro"))
-    result = sentence(settings, "A", settings.pos_a)
+    text = sentences(settings)[0]
+    result = sentence(settings, t("positions.why.a"), text)
     if result is None or not result.n_tokens:
         st.info(t("positions.why.empty"))
         return
-    key = (settings.spec, settings.pos_a, language())
+    key = (settings.spec, text, language())
     drawings = cache.positions_part("combine", key, lambda: draw(result))
     for column, (name, drawing) in zip(st.columns(2), drawings.items(), strict=True):
         with column:
@@ -96,4 +97,4 @@ def render(settings: Settings) -> None:
         concatenated=drawings["concat"].kept,
     )
     st.caption(caption)
-    code("combine", lambda: combine_source(settings.pos_a, settings.spec))
+    code("combine", lambda: combine_source(text, settings.spec))

@@ -12,8 +12,10 @@ from embedviz.errors import EmbedvizError
 from embedviz.ui import cache
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
-from embedviz.ui.state import Settings
+from embedviz.ui.state import RULES, Settings
 
+#: The longest sentence the view's boxes take (a link can carry a longer one: it is cut, with a note).
+MAX_CHARS = RULES["pos_a"][0]
 #: The view's parts in order: anchors ``positions-<part>``, titles ``positions.part.<part>``, one slide each.
 PARTS = ("why", "absolute", "combine", "relative")
 
@@ -23,13 +25,18 @@ def heading(part: str) -> None:
     st.header(t(f"positions.part.{part}"), anchor=f"positions-{part}")
 
 
+def sentences(settings: Settings) -> tuple[str, str, str]:
+    """Sentence A, sentence B and the sentence with a repeated word, each cut to :data:`MAX_CHARS`."""
+    return tuple(text[:MAX_CHARS] for text in (settings.pos_a, settings.pos_b, settings.pos_repeat))
+
+
 def sentence(settings: Settings, name: str, text: str, positional: str = "learned") -> EmbeddingResult | None:
     """``text`` through the page's cached tables with ``positional`` positions; None after saying what went
     wrong (too many tokens for the context length, a refused table)."""
     try:
         return cache.embedding_of(dataclasses.replace(settings.spec, positional=positional), text)
     except EmbedvizError as error:
-        st.error(t("positions.error", name=name, error=error))
+        st.error(t("positions.error", name=name, error=error))  # name: the box's label
         return None
 
 

@@ -25,7 +25,7 @@ from embedviz.ui.chart_text import describe
 from embedviz.ui.i18n import language, md_literal, t
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.sections.positions_absolute import shown_positions
-from embedviz.ui.sections.positions_parts import code, heading, sentence
+from embedviz.ui.sections.positions_parts import code, heading, sentence, sentences
 from embedviz.ui.state import RULES, Settings
 
 #: ALiBi's slope of the first of 8 heads (2^-1).
@@ -71,7 +71,8 @@ def render(settings: Settings) -> None:
     st.markdown(t("positions.relative.intro"))
     low, high = RULES["pos_offset"]
     st.slider(t("positions.relative.offset"), low, high, key="pos_offset")
-    result = sentence(settings, "A", settings.pos_a)
+    text = sentences(settings)[0]
+    result = sentence(settings, t("positions.why.a"), text)
     if result is None or not result.n_tokens:
         st.info(t("positions.why.empty"))
         return
@@ -99,7 +100,7 @@ def render(settings: Settings) -> None:
             render_scores(settings, query, key, n, offset)
     if dim % 2 == 0:
         render_rotation(query, dim, n)
-    code("relative", lambda: relative_source(settings.pos_a, n, offset, SLOPE, settings.spec))
+    code("relative", lambda: relative_source(text, n, offset, SLOPE, settings.spec))
 
 
 def draw_scores(settings: Settings, query: torch.Tensor, key: torch.Tensor, n: int, offset: int) -> tuple:
@@ -115,7 +116,7 @@ def draw_scores(settings: Settings, query: torch.Tensor, key: torch.Tensor, n: i
 
 def render_scores(settings: Settings, query: torch.Tensor, key: torch.Tensor, n: int, offset: int) -> None:
     """The moving pair's score at each place under each scheme, and what the numbers did."""
-    cache_key = (settings.spec, settings.pos_a, n, offset, language())
+    cache_key = (settings.spec, sentences(settings)[0], n, offset, language())
     figure, text, spread = cache.positions_part(
         "scores", cache_key, lambda: draw_scores(settings, query, key, n, offset)
     )

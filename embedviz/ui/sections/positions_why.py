@@ -17,11 +17,10 @@ from embedviz.embeddings import EmbeddingResult
 from embedviz.positions import distinct_vectors, same_bag_of_vectors
 from embedviz.positions_code import why_source
 from embedviz.ui.i18n import md_literal, t
-from embedviz.ui.sections.positions_parts import code, heading, sentence
+from embedviz.ui.sections.positions_parts import MAX_CHARS, code, heading, sentence, sentences
 from embedviz.ui.sections.tokens import chips_html, colour_of
-from embedviz.ui.state import DEFAULTS, RULES, Settings
+from embedviz.ui.state import DEFAULTS, Settings
 
-MAX_CHARS = RULES["pos_a"][0]
 KINDS = ("none", "learned", "sinusoidal")  # positions off first, then the two absolute kinds
 
 
@@ -85,23 +84,19 @@ def render(settings: Settings) -> None:
     left.text_input(t("positions.why.a"), key="pos_a", max_chars=MAX_CHARS)
     right.text_input(t("positions.why.b"), key="pos_b", max_chars=MAX_CHARS)
     st.text_input(t("positions.why.repeated"), key="pos_repeat", max_chars=MAX_CHARS)
-    texts = (settings.pos_a, settings.pos_b, settings.pos_repeat)
-    if max(len(text) for text in texts) > MAX_CHARS:  # the boxes cap typing; a link can carry more
+    names = (t("positions.why.a"), t("positions.why.b"), t("positions.why.repeated"))
+    texts = sentences(settings)
+    if (settings.pos_a, settings.pos_b, settings.pos_repeat) != texts:  # the boxes cap typing, a link not
         st.warning(t("positions.too_long", max=MAX_CHARS))
-        texts = tuple(text[:MAX_CHARS] for text in texts)
     results: dict[str, tuple[EmbeddingResult, ...]] = {}
     for kind in KINDS:
-        found = [sentence(settings, name, text, kind) for name, text in zip("ABR", texts, strict=True)]
+        found = [sentence(settings, name, text, kind) for name, text in zip(names, texts, strict=True)]
         if any(result is None for result in found):
             return
         results[kind] = tuple(found)
     a, b, repeated = results["none"]
     colours = colour_of(a.tokens + b.tokens + repeated.tokens)
-    for name, result in zip(
-        (t("positions.why.a"), t("positions.why.b"), t("positions.why.repeated")),
-        results["none"],
-        strict=True,
-    ):
+    for name, result in zip(names, results["none"], strict=True):
         st.markdown(f"**{name}**")
         st.html(chips_html(result.tokens, colours=colours))
     if not a.n_tokens or not b.n_tokens:

@@ -39,7 +39,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Ein Satz aus dem Link ist länger als {max:,} Zeichen; verwendet werden seine ersten {max:,}.",
     ),
     "positions.quoted": ("“{text}”", "„{text}“"),
-    "positions.error": ("Sentence {name}: {error}", "Satz {name}: {error}"),
+    "positions.error": ("{name}: {error}", "{name}: {error}"),
     # Why positions
     "positions.why.intro": (
         "A token vector depends only on the token id. Without positions a repeated token is one and the same "

@@ -23,12 +23,10 @@ SECTIONS = {
 }
 
 
-def contents() -> None:
+def contents(settings: Settings) -> None:
     """The title, what the view is about, and the numbered parts linking to their anchors."""
     st.header(t("positions.title"), anchor="positions")
-    st.markdown(
-        t("positions.intro", dim=st.session_state.get("dim", 256), seed=st.session_state.get("seed", 123))
-    )
+    st.markdown(t("positions.intro", dim=settings.dim, seed=settings.seed))
     st.markdown(
         "\n".join(
             f"{i}. [{t(f'positions.part.{part}')}](#positions-{part})" for i, part in enumerate(PARTS, 1)
@@ -44,7 +42,7 @@ def render(settings: Settings) -> None:
         presenter.step_bar(step, [t(f"positions.part.{part}") for part in PARTS])
         SECTIONS[PARTS[step]](settings)
         return
-    contents()
+    contents(settings)
     for part in PARTS:
         # One container per part: what a part shows or leaves out (a button, a note) never moves the
         # elements of the parts after it, so their mounted charts stay mounted (a moved chart remounts).
