@@ -97,6 +97,16 @@ def test_learned_table_and_cosines_are_the_lessons(plain_gpt2) -> None:
         assert sinusoidal[p][q] == pytest.approx(cosine, abs=1e-4)
 
 
+def test_wavelengths_and_full_turns() -> None:
+    at = run_app(view="positions", pos_n=20, dim=64)
+    lengths = [
+        2 * math.pi * 10000 ** ((j - j % 2) / 64) for j in range(64)
+    ]  # Vaswani et al.: sin(p / 10000^(2i/d))
+    assert np.allclose(chart_by_key(at, "positions-wavelengths")["data"][0]["y"], lengths, atol=0.005, rtol=0)
+    turned = sum(1 for length in lengths if length <= 19)  # a full turn between positions 0 and 19
+    assert any(f"{turned} of the 64 dimensions complete a full turn" in c.value for c in at.caption)
+
+
 def test_scores_of_the_moving_pair(plain_gpt2) -> None:
     at = run_app(view="positions", pos_offset=3)
     assert not at.exception

@@ -43,9 +43,9 @@ def cosine_heatmap(matrix: np.ndarray, title: str, axis_title: str) -> go.Figure
     return _layout(figure, 420, title={"text": plain(title), "font": {"size": 16}})
 
 
-def wavelength_figure(lengths: np.ndarray, n_positions: int, texts: Mapping[str, str]) -> go.Figure:
-    """Wavelength (in positions, log scale) of each sinusoidal dimension, with the number of positions
-    shown as a dashed line: dimensions below it turn at least once within them."""
+def wavelength_figure(lengths: np.ndarray, span: int, texts: Mapping[str, str]) -> go.Figure:
+    """Wavelength (in positions, log scale) of each sinusoidal dimension, with the span of the positions
+    shown as a dashed line: dimensions on or below it turn fully at least once within them."""
     dims = np.arange(len(lengths), dtype=np.int32)
     figure = go.Figure(
         [
@@ -59,7 +59,7 @@ def wavelength_figure(lengths: np.ndarray, n_positions: int, texts: Mapping[str,
             ),
             go.Scatter(  # a trace, not add_hline: on a log axis the line's label would sit at 10^n
                 x=[0, max(len(lengths) - 1, 1)],
-                y=[n_positions, n_positions],
+                y=[span, span],
                 mode="lines",
                 line={"color": COLORS["arrow"], "dash": "dash", "width": 2},
                 name=plain(texts["line"]),

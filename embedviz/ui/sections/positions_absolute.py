@@ -105,12 +105,13 @@ def draw(settings: Settings, n: int) -> AbsoluteDrawing:
     texts = {
         "dimension": t("positions.absolute.dimension"),
         "wavelength": t("positions.absolute.wavelength"),
-        "line": t("positions.absolute.line", n=n),
+        "line": t("positions.absolute.line", last=n - 1),
     }
-    turned = int(np.count_nonzero(lengths <= n))
+    span = max(n - 1, 1)  # positions 0 .. n-1: a dimension turns fully within them if its wavelength fits
+    turned = int(np.count_nonzero(lengths <= span))
     return AbsoluteDrawing(
         tables,
-        wavelength_figure(lengths, n, texts),
+        wavelength_figure(lengths, span, texts),
         t("a11y.positions.wavelength", dim=dim, first=first, last=last),
         t(
             "positions.absolute.wavelength.caption",

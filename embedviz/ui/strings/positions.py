@@ -139,14 +139,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "positions.absolute.wavelength": ("wavelength (positions)", "Wellenlänge (Positionen)"),
     "positions.absolute.dimension": ("dimension", "Dimension"),
-    "positions.absolute.line": ("{n:,} positions shown", "{n:,} gezeigte Positionen"),
+    "positions.absolute.line": (
+        "from position 0 to {last:,}, the positions shown",
+        "von Position 0 bis {last:,}, den gezeigten Positionen",
+    ),
     "positions.absolute.wavelength.caption": (
         "Dimension 0 repeats every 2π ≈ {first:.2f} positions, dimension {last_dim:,} every {last:,.0f}. "
-        "{k:,} of the {dim:,} dimensions complete a full turn within the {n:,} positions shown; the others "
-        "tell far-apart positions apart.",
+        "{k:,} of the {dim:,} dimensions complete a full turn between the first and the last of the {n:,} "
+        "positions shown; the others tell far-apart positions apart.",
         "Dimension 0 wiederholt sich alle 2π ≈ {first:.2f} Positionen, Dimension {last_dim:,} alle "
-        "{last:,.0f}. {k:,} der {dim:,} Dimensionen machen innerhalb der {n:,} gezeigten Positionen eine "
-        "volle Umdrehung; die übrigen unterscheiden weit entfernte Positionen.",
+        "{last:,.0f}. {k:,} der {dim:,} Dimensionen machen zwischen der ersten und der letzten der {n:,} "
+        "gezeigten Positionen eine volle Umdrehung; die übrigen unterscheiden weit entfernte Positionen.",
     ),
     # Add or concatenate
     "positions.combine.intro": (
