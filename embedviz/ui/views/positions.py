@@ -10,9 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from embedviz.ui import presenter
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.sections import positions_absolute, positions_combine, positions_relative, positions_why
-from embedviz.ui.sections.positions_parts import PARTS
+from embedviz.ui.sections.positions_parts import PARTS, sentences
 from embedviz.ui.state import Settings
 
 SECTIONS = {
@@ -39,7 +39,9 @@ def render(settings: Settings) -> None:
     if settings.presenter:  # one slide per part, turned like the pipeline's (embedviz/ui/presenter.py)
         step = min(settings.step, len(PARTS) - 1)
         st.session_state["step"] = step  # a link's (or the pipeline's) later step: this view's last slide
-        presenter.step_bar(step, [t(f"positions.part.{part}") for part in PARTS])
+        with presenter.step_bar(step, [t(f"positions.part.{part}") for part in PARTS]):
+            sentence_a = t("positions.quoted", text=md_literal(sentences(settings)[0]))
+            st.markdown(f"{t('positions.why.a')}: {sentence_a}")  # what the slides' vectors come from
         SECTIONS[PARTS[step]](settings)
         return
     contents(settings)
