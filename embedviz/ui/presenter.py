@@ -7,7 +7,7 @@ button (``streamlit/elements/lib/shortcut_utils.py``), so the visible buttons an
 hidden buttons per direction answer PageUp/PageDown and Up/Down. Its frontend ignores these keys while the
 focus is in a text box (``wf`` in the bundle: arrows, Home/End, PageUp/PageDown typed into an input are
 left to the input), so editing the sentence never turns a slide. The step is a setting, so it is in the URL
-and a link opens at any stage.
+and a link opens at any stage. The slides are the stages of :mod:`embedviz.ui.stages` marked as slides.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from embedviz.ui.i18n import t
+from embedviz.ui.stages import slides
 
-STAGES = ("tokens", "token", "position", "input", "space")
 #: Extra keys beyond the visible buttons' arrows: (direction, key). Clickers send PageDown/PageUp.
 HIDDEN_KEYS = ((1, "PageDown"), (1, "Down"), (-1, "PageUp"), (-1, "Up"))
 VISIBLE_KEYS = {1: "Right", -1: "Left"}
@@ -70,11 +70,11 @@ def _button(direction: int, step: int, shortcut: str, count: int, key: str | Non
 
 
 def step_bar(step: int, titles: Sequence[str] | None = None) -> DeltaGenerator:
-    """One row: Back | 'Step 3 of 5: Position embeddings' | the sentence | Next. ``titles`` are another
-    view's slides (default: the pipeline's stages).
+    """One row: Back | 'Step 3 of 6: Position embeddings' | the sentence | Next. ``titles`` are another
+    view's slides (default: the pipeline's, :func:`embedviz.ui.stages.slides`).
 
     Returns the sentence's column."""
-    titles = titles or [t(f"presenter.stage.{stage}") for stage in STAGES]
+    titles = titles or [t(f"presenter.stage.{stage.key}") for stage in slides()]
     back, where, sentence, forward = st.columns([1, 2.2, 5, 1], vertical_alignment="center")
     with back:
         _button(-1, step, VISIBLE_KEYS[-1], len(titles))
