@@ -80,8 +80,14 @@ def draw_table(kind: str, table: torch.Tensor) -> TableDrawing:
         high=float(shown.max()),
     )
     labels = [str(p) for p in range(values.shape[0])]
+    position, dimension = t("positions.absolute.position"), t("positions.absolute.dimension")
     figure = heatmap(
-        values, labels, title=t("positions.absolute.table"), x_title=t("positions.absolute.dimension")
+        values,
+        labels,
+        title=t("positions.absolute.table"),
+        x_title=dimension,
+        y_title=position,
+        hover=f"{position} %{{y}}<br>{dimension} %{{x}}: %{{z:.4f}}",
     )
     matrix = cosine_matrix(table)
     neighbours = neighbour_cosine(matrix)
