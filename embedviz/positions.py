@@ -167,7 +167,7 @@ def alibi_bias(n_positions: int, slope: float, *, causal: bool = False) -> torch
     ``slope · (j - i)`` for keys at or before the query and ``-inf`` for later keys (masked)."""
     i = torch.arange(n_positions)[:, None]
     j = torch.arange(n_positions)[None, :]
-    bias = -slope * (i - j).abs().to(torch.float64)
+    bias = slope * (-(i - j).abs()).to(torch.float64)  # the distance negated as integers: no -0.0
     if causal:
         bias = bias.masked_fill(j > i, -math.inf)
     return bias.to(torch.float32)
