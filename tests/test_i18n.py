@@ -24,7 +24,7 @@ from embedviz.ui.i18n import (
     plural_form,
     separators,
 )
-from embedviz.ui.state import DEFAULTS, defaults, parse, to_query
+from embedviz.ui.state import DEFAULTS, GERMAN_TEXTS, defaults, parse, to_query
 
 
 def placeholders(text: str) -> set[str]:
@@ -168,8 +168,10 @@ def test_the_german_defaults_are_the_lessons_examples(plain_gpt2) -> None:
     assert to_query(replace(german, lang="de")) == {"lang": "de"}
     assert to_query(replace(DEFAULTS, lang="de")) == {
         "lang": "de",
-        **{k: v for k, v in asdict(DEFAULTS).items() if k in ("text", "compare_a", "compare_b")},
+        **{k: v for k, v in asdict(DEFAULTS).items() if k in GERMAN_TEXTS},
     }
+    repeat = plain_gpt2.encode(german.pos_repeat)  # the positions view's sentence repeats a token
+    assert len(set(repeat)) < len(repeat)
 
 
 def test_no_spinner_text_is_written_in_english_only() -> None:
@@ -289,6 +291,7 @@ GERMAN_PAGES = {
     "order": {"view": "order"},
     "order-none": {"view": "order", "positional": "none"},
     "train": {"view": "train"},
+    "positions": {"view": "positions"},
 }
 
 
