@@ -269,10 +269,13 @@ def assert_german_charts(at: AppTest) -> None:
                     assert "." not in share and space == NBSP, title
 
 
-def assert_german(at: AppTest) -> None:
+def assert_german(at: AppTest, visitor_text: str = "") -> None:
+    """No English UI text on the page (``visitor_text``, a sentence the visitor typed, may be English)."""
     assert not at.exception, at.exception
     assert_german_charts(at)
     text, labels = page_texts(at)
+    if visitor_text:
+        text = text.replace(visitor_text, "")
     leaks = sorted(piece for piece in english_fragments() if piece in text)
     assert not leaks, leaks
     assert not sorted(english_labels() & labels)
@@ -404,4 +407,4 @@ def test_a_trained_run_on_the_german_page(steps: int, caption: str) -> None:
     at = german_page(view="train", dim=16, train_steps=steps, text=DEFAULTS.text)
     assert "Schon früher trainiert" in "\n".join(i.value for i in [*at.info, *at.success, *at.markdown])
     assert any(caption in c.value for c in at.caption), [c.value for c in at.caption]
-    assert_german(at)
+    assert_german(at, visitor_text=DEFAULTS.text)
