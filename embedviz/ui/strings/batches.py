@@ -111,10 +111,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # 1 Windows in the text
     "batches.text.title": ("1 · The windows in the text", "1 · Die Fenster im Text"),
     "batches.case.overlap": (
-        "**Overlap:** stride {stride} < max_length {max_length}, so neighbouring windows share {amount} "
-        "token(s); a token can be in up to {per_token} windows (striped).",
+        "**Overlap:** stride {stride} < max_length {max_length}, so neighbouring windows share {tokens}; "
+        "a token can be in up to {per_token} windows (striped).",
         "**Überlappung:** stride {stride} < max_length {max_length}, also teilen sich benachbarte Fenster "
-        "{amount} Token(s); ein Token kann in bis zu {per_token} Fenstern stehen (gestreift).",
+        "{tokens}; ein Token kann in bis zu {per_token} Fenstern stehen (gestreift).",
     ),
     "batches.case.touch": (
         "**No overlap, no gap:** stride {stride} = max_length {max_length}, so the windows touch: no token "
@@ -124,10 +124,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Lehrtext).",
     ),
     "batches.case.gap": (
-        "**Gap:** stride {stride} > max_length {max_length}, so {amount} token(s) between neighbouring "
-        "windows are skipped (grey, struck through) and never become an input.",
-        "**Lücke:** stride {stride} > max_length {max_length}, also werden {amount} Token(s) zwischen "
-        "benachbarten Fenstern übersprungen (grau, durchgestrichen) und nie zur Eingabe.",
+        "**Gap:** stride {stride} > max_length {max_length}, so neighbouring windows skip {tokens} (grey, "
+        "struck through): what lies between them never becomes an input.",
+        "**Lücke:** stride {stride} > max_length {max_length}, also überspringen benachbarte Fenster "
+        "jeweils {tokens} (grau, durchgestrichen): Was dazwischen liegt, wird nie zur Eingabe.",
     ),
     "batches.legend": (
         "Each colour is one sample (row) of this batch: its window is underlined in that colour, and the "
