@@ -144,13 +144,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "from position 0 to {last:,}, the positions shown",
         "von Position 0 bis {last:,}, den gezeigten Positionen",
     ),
-    "positions.absolute.wavelength.caption": (
-        "Dimension 0 repeats every 2π ≈ {first:.2f} positions, dimension {last_dim:,} every {last:,.0f}. "
+    "positions.absolute.wavelength.range": (
+        "Dimension 0 repeats every 2π ≈ {first:.2f} positions, dimension {last_dim:,} every {last:,.0f}.",
+        "Dimension 0 wiederholt sich alle 2π ≈ {first:.2f} Positionen, Dimension {last_dim:,} alle "
+        "{last:,.0f}.",
+    ),
+    "positions.absolute.wavelength.same": (
+        "Every dimension of this table repeats every 2π ≈ {first:.2f} positions.",
+        "Jede Dimension dieser Tabelle wiederholt sich alle 2π ≈ {first:.2f} Positionen.",
+    ),
+    "positions.absolute.wavelength.some": (
         "{k:,} of the {dim:,} dimensions complete a full cycle between the first and the last of the {n:,} "
         "positions shown; the others tell far-apart positions apart.",
-        "Dimension 0 wiederholt sich alle 2π ≈ {first:.2f} Positionen, Dimension {last_dim:,} alle "
-        "{last:,.0f}. {k:,} der {dim:,} Dimensionen durchlaufen zwischen der ersten und der letzten der "
-        "{n:,} gezeigten Positionen eine volle Periode; die übrigen unterscheiden weit entfernte Positionen.",
+        "{k:,} der {dim:,} Dimensionen durchlaufen zwischen der ersten und der letzten der {n:,} gezeigten "
+        "Positionen eine volle Periode; die übrigen unterscheiden weit entfernte Positionen.",
+    ),
+    "positions.absolute.wavelength.all": (
+        "Every dimension completes a full cycle between the first and the last of the {n:,} positions shown.",
+        "Jede Dimension durchläuft zwischen der ersten und der letzten der {n:,} gezeigten Positionen eine "
+        "volle Periode.",
     ),
     # Add or concatenate
     "positions.combine.intro": (
@@ -245,6 +257,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Position, Paar {slow} um {slow_angle:.4f}°: Die ersten Paare unterscheiden Nachbarn, die letzten "
         "weit entfernte Positionen.",
     ),
+    "positions.rotation.caption_one": (
+        "The small chart shows the only pair of dimensions (0, 1) of the query vector, turned to positions 0 "
+        "to {last:,} (numbered): {fast:.1f}° per position. With more dimensions the later pairs turn more "
+        "slowly and tell far-apart positions apart.",
+        "Das kleine Diagramm zeigt das einzige Paar von Dimensionen (0, 1) des Query-Vektors, gedreht für "
+        "die Positionen 0 bis {last:,} (nummeriert): {fast:.1f}° pro Position. Bei mehr Dimensionen drehen "
+        "sich die späteren Paare langsamer und unterscheiden weit entfernte Positionen.",
+    ),
     # Screen-reader texts
     "a11y.positions.table": (
         "Chart: a heatmap of the {what} position table, {rows:,} positions by {cols:,} dimensions; values "
@@ -254,10 +274,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "a11y.positions.cosines": (
         "Chart: the cosine similarity of every pair of the {n:,} positions of the {what} table, as a "
-        "{n:,} × {n:,} heatmap. Neighbouring positions have a cosine of {neighbours:.3f} on average.",
+        "{n:,} × {n:,} heatmap.",
         "Diagramm: die Kosinus-Ähnlichkeit jedes Paars der {n:,} Positionen der Tabelle ({what}) als "
-        "Heatmap mit {n:,} × {n:,} Feldern. Benachbarte Positionen haben im Mittel einen Kosinus von "
-        "{neighbours:.3f}.",
+        "Heatmap mit {n:,} × {n:,} Feldern.",
+    ),
+    "a11y.positions.neighbours": (
+        "Neighbouring positions have a cosine of {neighbours:.3f} on average.",
+        "Benachbarte Positionen haben im Mittel einen Kosinus von {neighbours:.3f}.",
     ),
     "a11y.positions.wavelength": (
         "Chart: the wavelength of each of the {dim:,} sinusoidal dimensions on a logarithmic axis, rising "
@@ -277,10 +300,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Diagramm: der Attention-Score des Query-Key-Paars an jeder von {count:,} Key-Positionen, eine "
         "Linie pro Verfahren; die Zahlen stehen im Text darunter.",
     ),
-    "a11y.positions.rotation": (
-        "Chart: {pairs:,} small plots, one per pair of dimensions of the query vector, each showing the "
+    "a11y.positions.rotation.one": (
+        "Chart: one small plot of the query vector's only pair of dimensions, showing the pair's point at "
+        "positions 0 to {last:,} on a circle around 0.",
+        "Diagramm: eine kleine Darstellung des einzigen Paars von Dimensionen des Query-Vektors, mit dem "
+        "Punkt des Paars an den Positionen 0 bis {last:,} auf einem Kreis um 0.",
+    ),
+    "a11y.positions.rotation.other": (
+        "Chart: {count:,} small plots, one per pair of dimensions of the query vector, each showing the "
         "pair's point at positions 0 to {last:,} on a circle around 0.",
-        "Diagramm: {pairs:,} kleine Darstellungen, eine pro Paar von Dimensionen des Query-Vektors, jede "
+        "Diagramm: {count:,} kleine Darstellungen, eine pro Paar von Dimensionen des Query-Vektors, jede "
         "mit dem Punkt des Paars an den Positionen 0 bis {last:,} auf einem Kreis um 0.",
     ),
 }
