@@ -109,7 +109,9 @@ def test_same_node_no_new_webgl_context_and_nothing_leaves_the_server(server, br
     assert page.evaluate(f"() => window.__node === document.querySelector('{GD}')")
     assert page.evaluate("() => window.__webgl") == contexts
     plotly_js = [
-        url for url in requests if url.endswith("/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js")
+        url
+        for url in requests
+        if url.split("?")[0].endswith("/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js")
     ]
     assert len(plotly_js) == 1
     assert [url for url in requests if not url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:"))] == []
@@ -222,7 +224,8 @@ def test_served_under_base_url_path(browser: Browser) -> None:
     try:
         page, requests = open_page(browser, started.url + "/embed/?text=" + quote("hello"))
         assert any(
-            url.endswith("/embed/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js") for url in requests
+            url.split("?")[0].endswith("/embed/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js")
+            for url in requests
         )
         page.context.close()
     finally:

@@ -27,7 +27,7 @@
  * whoever had it (st.plotly_chart installs Streamlit's own plotly.js there).
  */
 
-const PLOTLY_URL = new URL("../embedviz.plotlyjs/plotly.min.js", import.meta.url).href;
+const PLOTLY_URL = new URL("../embedviz.plotlyjs/plotly.min.js", import.meta.url);
 const TYPED = {
   f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array,
   i2: Int16Array, u2: Uint16Array, i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray,
@@ -35,13 +35,17 @@ const TYPED = {
 const states = new WeakMap(); // parentElement -> state of its chart
 let plotlyPromise = null;
 
-function loadPlotly() {
+/** Load plotly.js once per page. `version` (the plotly package's, sent by Python) goes into the URL, so the
+ * browser may keep that file for good (see embedviz/ui/static_files.py). */
+function loadPlotly(version) {
   if (!plotlyPromise) {
+    const url = new URL(PLOTLY_URL);
+    if (version) url.searchParams.set("v", version);
     plotlyPromise = new Promise((resolve, reject) => {
       const previous = window.Plotly;
       const hadModuleName = "moduleName" in window;
       const script = document.createElement("script");
-      script.src = PLOTLY_URL;
+      script.src = url.href;
       script.dataset.embedviz = "plotlyjs";
       script.onload = () => {
         const mine = window.Plotly;
@@ -52,7 +56,7 @@ function loadPlotly() {
       script.onerror = () => {
         plotlyPromise = null;
         script.remove();
-        reject(new Error(`could not load ${PLOTLY_URL}`));
+        reject(new Error(`could not load ${url.href}`));
       };
       document.head.appendChild(script);
     });
@@ -318,7 +322,7 @@ async function update(state, data) {
 
 /** Draw `data`'s figure; true when the chart shows it, false when a newer call stopped its glide. */
 async function draw(state, data) {
-  const Plotly = await loadPlotly();
+  const Plotly = await loadPlotly(data.plotlyVersion);
   const figure = JSON.parse(data.figure);
   const traces = figure.data || [];
   const layout = figure.layout || {};
@@ -371,7 +375,7 @@ function showError(state, error, message) {
 export default function plotlyHost(component) {
   const { data, parentElement } = component;
   if (data && data.preload) { // preload_plotly(): load plotly.js now, draw nothing
-    loadPlotly().catch((error) => console.error("embedviz plotly host:", error));
+    loadPlotly(data.plotlyVersion).catch((error) => console.error("embedviz plotly host:", error));
     return undefined;
   }
   drawWithoutMultisampling();
