@@ -10,7 +10,8 @@ frontend, plotly.js) are sent from memory, compressed once (``static_files.Stati
 import streamlit as st
 from starlette.middleware import Middleware
 
-from embedviz.ui.startup import warm_up
+from embedviz.ui.startup import quiet_idle_threads, warm_up
 from embedviz.ui.static_files import StaticFileCache
 
+quiet_idle_threads()  # before the page imports torch (embedviz/ui/startup.py)
 app = st.App("embedviz/ui/page.py", lifespan=warm_up, middleware=[Middleware(StaticFileCache)])
