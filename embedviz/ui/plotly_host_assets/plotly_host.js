@@ -18,8 +18,10 @@
  * and react, and never glides (Plotly animates it). An update with the very figure already drawn is skipped, so
  * a rerun for another widget leaves the frame a visitor paused on alone.
  *
- * Labels: before each react every 3D object is put back at pixelRatio 1 (see `firstDrawRatio`), so labels
- * that appear in an update are drawn at their font size, like those of the first draw.
+ * Labels: the text of 3D points is drawn as scene annotations (see `labelsAsAnnotations`): SVG text at its
+ * font size whatever Plotly.react adds, crisp on a projector and in the page's text for screen readers.
+ * Before each react every 3D object is also put back at pixelRatio 1 (see `firstDrawRatio`), for 3D text
+ * that stays WebGL (none in the app's figures).
  *
  * plotly.js is the installed plotly package's plotly.min.js, served by the app (see plotly_host.py). It is
  * loaded once per page with a classic <script>, as soon as the first element mounts (preload_plotly's, at the
@@ -32,6 +34,7 @@ const TYPED = {
   f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array,
   i2: Int16Array, u2: Uint16Array, i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray,
 };
+const LABEL_GAP = 6; // px between a 3D point and its label (as plotly.js puts 3D text beside its marker)
 const states = new WeakMap(); // parentElement -> state of its chart
 let plotlyPromise = null;
 
@@ -118,6 +121,46 @@ function firstDrawRatio(gd) {
     const plot = scene._scene && scene._scene.glplot;
     if (plot) for (const object of plot.objects || []) object.pixelRatio = 1;
   }
+}
+
+/**
+ * The text of 3D points as scene annotations. plotly.js draws a scatter3d trace's `text` in WebGL, and a
+ * label that first appears in a Plotly.react came out at about two thirds of its size (12 px for 18 px),
+ * even with `firstDrawRatio`. A scene annotation is SVG text anchored at a 3D point: it keeps its font size,
+ * follows the camera, and is real text. Each labelled point of a scatter3d trace with `text` in its `mode`
+ * becomes one annotation on the point's side given by `textposition` ("top center", "bottom left", ...),
+ * in the trace's `textfont`; the trace keeps its markers (and hover). The text arrives escaped by Python
+ * (figures.style.plain), as Plotly wants it for annotations too. Returns the annotations per scene name.
+ */
+function labelsAsAnnotations(traces, layout) {
+  const byScene = new Map();
+  for (const trace of traces) {
+    const mode = String(trace.mode || "");
+    if (trace.type !== "scatter3d" || !mode.includes("text") || !Array.isArray(trace.text)) continue;
+    const scene = trace.scene || "scene";
+    const labels = byScene.get(scene) || [];
+    const [xs, ys, zs] = [decode(trace.x), decode(trace.y), decode(trace.z)];
+    const font = { ...(trace.textfont || {}) };
+    trace.text.forEach((text, i) => {
+      if (!text) return;
+      const side = Array.isArray(trace.textposition) ? trace.textposition[i] : trace.textposition;
+      const [vertical, horizontal] = String(side || "top center").split(" ");
+      labels.push({
+        x: +xs[i], y: +ys[i], z: +zs[i], text: String(text), font, showarrow: false, captureevents: false,
+        xanchor: { left: "right", right: "left" }[horizontal] || "center",
+        yanchor: { top: "bottom", bottom: "top" }[vertical] || "middle",
+        xshift: { left: -LABEL_GAP, right: LABEL_GAP }[horizontal] || 0,
+        yshift: { top: LABEL_GAP, bottom: -LABEL_GAP }[vertical] || 0,
+      });
+    });
+    trace.mode = mode.replace(/\+?text/, "").replace(/^\+/, "") || "none";
+    byScene.set(scene, labels);
+  }
+  for (const [scene, labels] of byScene) {
+    const own = (layout[scene] && layout[scene].annotations) || [];
+    layout[scene] = { ...(layout[scene] || {}), annotations: [...own, ...labels] };
+  }
+  return byScene;
 }
 
 /**
@@ -335,6 +378,8 @@ async function draw(state, data) {
   if (!keepCamera) fitNarrowCamera(gd, layout);
   fitNarrowText(gd, layout);
   fitNarrowColorbars(gd, traces);
+  const labels = labelsAsAnnotations(traces, layout);
+  const layoutLabels = Object.fromEntries([...labels.keys()].map((scene) => [scene, layout[scene].annotations]));
   if (!state.drawn) {
     await Plotly.newPlot(gd, { data: traces, layout, frames, config });
     state.drawn = true;
@@ -350,6 +395,11 @@ async function draw(state, data) {
     return true;
   }
   gd.dataset.gliding = "true"; // (tests and benches wait for its end: the drawn points are the figure's)
+  // The labels drawn now stay while the points move; the new ones appear where the points arrive.
+  for (const [scene] of labels) {
+    const drawnLabels = (gd.layout[scene] && gd.layout[scene].annotations) || [];
+    layout[scene] = { ...layout[scene], annotations: drawnLabels };
+  }
   const start = frameUpdate(moves, 0);
   moves.forEach((move, m) => {
     const trace = traces[move.index];
@@ -359,7 +409,11 @@ async function draw(state, data) {
   await react(Plotly, gd, { data: traces, layout, frames, config });
   state.gliding = true;
   try {
-    return await glide(Plotly, state, moves, ms);
+    const arrived = await glide(Plotly, state, moves, ms);
+    const update = {};
+    for (const [scene] of labels) update[`${scene}.annotations`] = layoutLabels[scene];
+    if (arrived && labels.size) await Plotly.relayout(gd, update);
+    return arrived;
   } finally {
     state.gliding = false;
     delete gd.dataset.gliding;
