@@ -12,7 +12,9 @@
  * Glide: a point of a scatter3d trace that has `ids` moves from where it is drawn now to its new place over
  * `glideMs` (requestAnimationFrame + Plotly.restyle of x/y/z; plotly.js does not animate 3D transitions).
  * Points with a new id grow from size 0. A newer update stops a running glide where it is and glides on from
- * there. `prefers-reduced-motion: reduce` (or glideMs 0) makes every change a jump.
+ * there. The glide runs only where it is smooth: on a real GPU. Where WebGL is drawn by the CPU (SwiftShader,
+ * llvmpipe: many school PCs and VMs) each glide frame costs 50-66 ms, a 15-20 fps stutter, so points jump
+ * to their new places there; `prefers-reduced-motion: reduce` (or glideMs 0) makes every change a jump too.
  *
  * Animations: a figure with `frames` (the training animation's Play button and slider) gets them with newPlot
  * and react, and never glides (Plotly animates it). An update with the very figure already drawn is skipped, so
@@ -97,6 +99,34 @@ function drawWithoutMultisampling() {
   };
   patched.embedvizNoMultisampling = true;
   proto.getContext = patched;
+}
+
+/**
+ * Whether WebGL is drawn by a real GPU. A context asked for with `failIfMajorPerformanceCaveat: true` is
+ * refused where the browser knows it would draw in software; Chromium told to use SwiftShader still grants
+ * it, so the renderer's name is read too (SwiftShader, llvmpipe, softpipe, Microsoft's Basic Render
+ * Driver are CPU renderers). Asked once per page, when the first chart mounts (the probe's context is
+ * released at once). `window.__embedvizGlideLane` ("glide" or "jump"), set before the page loads, chooses
+ * the lane instead (browser tests of both lanes).
+ */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+let smoothWebgl = null;
+function webglIsSmooth() {
+  const forced = window.__embedvizGlideLane;
+  if (forced === "glide" || forced === "jump") return forced === "glide";
+  if (smoothWebgl === null) {
+    try {
+      const gl = document.createElement("canvas").getContext("webgl", { failIfMajorPerformanceCaveat: true });
+      const info = gl && gl.getExtension("WEBGL_debug_renderer_info");
+      const renderer = gl ? String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : "";
+      smoothWebgl = Boolean(gl) && !SOFTWARE_RENDERER.test(renderer);
+      const lose = gl && gl.getExtension("WEBGL_lose_context");
+      if (lose) lose.loseContext();
+    } catch (error) {
+      smoothWebgl = false;
+    }
+  }
+  return smoothWebgl;
 }
 
 function reducedMotion() {
@@ -388,7 +418,8 @@ async function draw(state, data) {
   }
   carryUserState(gd, traces, layout, keepCamera);
   state.cameraRevision = data.cameraRevision;
-  const ms = reducedMotion() || (frames && frames.length) ? 0 : data.glideMs || 0; // Plotly animates frames
+  const jump = reducedMotion() || !webglIsSmooth() || (frames && frames.length); // Plotly animates frames
+  const ms = jump ? 0 : data.glideMs || 0;
   const moves = ms > 0 ? glidePlan(gd, traces) : null;
   if (!moves) {
     await react(Plotly, gd, { data: traces, layout, frames, config });
@@ -437,6 +468,7 @@ export default function plotlyHost(component) {
   if (!state) {
     const gd = document.createElement("div");
     gd.className = "embedviz-plotly-host";
+    gd.dataset.webgl = webglIsSmooth() ? "gpu" : "software"; // the lane: glide on a GPU, jump otherwise
     const error = document.createElement("div");
     error.className = "embedviz-plotly-host-error";
     error.setAttribute("role", "alert");
