@@ -36,7 +36,7 @@ const TYPED = {
   f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array,
   i2: Int16Array, u2: Uint16Array, i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray,
 };
-const LABEL_GAP = 6; // px between a 3D point and its label (as plotly.js puts 3D text beside its marker)
+const LABEL_GAP = 3; // px between a 3D point's marker and its label
 const states = new WeakMap(); // parentElement -> state of its chart
 let plotlyPromise = null;
 
@@ -171,6 +171,8 @@ function labelsAsAnnotations(traces, layout) {
     const labels = byScene.get(scene) || [];
     const [xs, ys, zs] = [decode(trace.x), decode(trace.y), decode(trace.z)];
     const font = { ...(trace.textfont || {}) };
+    const size = trace.marker && typeof trace.marker.size === "number" ? trace.marker.size : 6;
+    const gap = LABEL_GAP + size / 2; // from the point's centre: past its marker
     trace.text.forEach((text, i) => {
       if (!text) return;
       const side = Array.isArray(trace.textposition) ? trace.textposition[i] : trace.textposition;
@@ -179,8 +181,8 @@ function labelsAsAnnotations(traces, layout) {
         x: +xs[i], y: +ys[i], z: +zs[i], text: String(text), font, showarrow: false, captureevents: false,
         xanchor: { left: "right", right: "left" }[horizontal] || "center",
         yanchor: { top: "bottom", bottom: "top" }[vertical] || "middle",
-        xshift: { left: -LABEL_GAP, right: LABEL_GAP }[horizontal] || 0,
-        yshift: { top: LABEL_GAP, bottom: -LABEL_GAP }[vertical] || 0,
+        xshift: { left: -gap, right: gap }[horizontal] || 0,
+        yshift: { top: gap, bottom: -gap }[vertical] || 0,
       });
     });
     trace.mode = mode.replace(/\+?text/, "").replace(/^\+/, "") || "none";
