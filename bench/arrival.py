@@ -38,10 +38,9 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.browser_helpers import H
-from bench.server_proc import Server, cpu_seconds
+from bench.common import REPO_ROOT, Server, browser_helpers, cpu_seconds
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+H = browser_helpers()  # tests/browser/conftest.py: the Chromium flags and waits of the browser tests
 SETTLE = 1.0  # seconds after the page is idle that still count for the visitor
 CONNECTIONS_PER_BROWSER = 6  # Chromium's limit per host for HTTP/1.1
 
@@ -220,7 +219,6 @@ def main() -> None:
         server.start()
         url, pid = server.url, server.pid
     try:
-        H.open_app  # noqa: B018 (the helpers loaded: fail early without Playwright)
         files = record(url + "/")  # the first visit also warms what the server builds once
         if args.save_files:
             args.save_files.write_text(json.dumps([[f.path, f.headers] for f in files], indent=0))
