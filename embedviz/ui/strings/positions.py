@@ -58,7 +58,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "positions.why.col.kind": ("Positions", "Positionen"),
     "positions.why.col.same": (
         "A and B: same bag of input vectors?",
-        "A und B: dieselben Eingabevektoren, nur anders angeordnet?",
+        "A und B: dieselben Eingabevektoren, von der Reihenfolge abgesehen?",
     ),
     "positions.why.col.a": ("Different input vectors in A", "Verschiedene Eingabevektoren in A"),
     "positions.why.col.r": ("… in the sentence with a repeat", "… im Satz mit Wiederholung"),
