@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_embeddings import SEED_TABLE  # the seed document's 6 x 3 table, typed in
 
+from embedviz.embeddings import EmbeddingSpec, embed, embed_tokens
 from embedviz.rows import BLOCK, MAX_BOOKMARKS, chunk_bounds, seeded_rows
+from embedviz.tokenizer import tokenize
 
 GPT2_VOCAB = 50_257
 
@@ -166,3 +168,28 @@ def test_visitors_drawing_at_once_get_the_seed_codes_rows() -> None:
     for thread in threads:
         thread.join()
     assert all(torch.equal(got[s], expected[s]) for s in settings_)
+
+
+@pytest.mark.parametrize("positional", ["learned", "sinusoidal", "none"])
+@pytest.mark.parametrize(
+    ("seed", "dim", "context_length"), [(123, 3, 6), (0, 7, 8192), (2**32 - 1, 256, 1024)]
+)
+def test_a_sentence_from_rows_equals_the_seed_code(
+    positional: str, seed: int, dim: int, context_length: int
+) -> None:
+    """The pipeline's result from bookmarks: token rows and learned positions as the seed's code gives
+    them; the fixed modes as :func:`embed` gives them from whole tables (checked against the formula
+    in test_embeddings)."""
+    text = "the cat sat on the mat"
+    spec = EmbeddingSpec("gpt2", dim, seed, context_length, positional)
+    tokens = tokenize(text, "gpt2")
+    result = embed_tokens(text, tokens, spec, seeded_rows(GPT2_VOCAB, dim, seed, context_length))
+    tok, pos = seed_code(seed, GPT2_VOCAB, dim, context_length)
+    ids = [t.id for t in tokens]
+    assert torch.equal(result.token_vectors, tok[ids])
+    if positional == "learned":
+        assert torch.equal(result.position_vectors, pos[: len(ids)])
+    else:
+        whole = embed(text, dim=dim, seed=seed, context_length=context_length, positional=positional)
+        assert torch.equal(result.position_vectors, whole.position_vectors)
+    assert torch.equal(result.input_embeddings, result.token_vectors + result.position_vectors)
