@@ -320,24 +320,35 @@ class MemoryBudget:
             available = self.available()
         return available
 
+    def _room_for(self, nbytes: int) -> int:
+        """Bytes available for ``nbytes`` once caches gave way; they are asked only when emptying all of
+        them could make room (above ``floor``), so that a hopeless request empties nothing."""
+        if nbytes > self.limit - self.margin - self.floor - self._reserved:
+            return self.available()
+        return self._make_room(nbytes)
+
     @contextmanager
-    def transient(self, nbytes: int) -> Iterator[int]:
-        """Count ``nbytes`` as reserved for the ``with`` block without ever refusing: a short-lived
-        allocation the page cannot do without (a PCA, a figure's JSON, messages queued for browsers).
-        Caches give way first if it does not fit, and other requests meanwhile see it."""
-        nbytes = max(0, nbytes)
-        with self._lock:
-            if nbytes <= self.limit - self.margin - self.floor - self._reserved:  # else none could help
-                self._make_room(nbytes)
-            self._reserved += nbytes
+    def _held(self, nbytes: int) -> Iterator[int]:
+        """Count ``nbytes`` (already granted under the lock) as reserved until the block ends."""
         try:
             yield nbytes
         finally:
             with self._lock:
                 self._reserved -= nbytes
 
-    @contextmanager
-    def reserve(self, nbytes: int, what: str, *, table: tuple[int, int] | None = None) -> Iterator[int]:
+    def transient(self, nbytes: int) -> contextlib.AbstractContextManager[int]:
+        """Count ``nbytes`` as reserved for the ``with`` block without ever refusing: a short-lived
+        allocation the page cannot do without (a PCA, a figure's JSON, messages queued for browsers).
+        Caches give way first if it does not fit, and other requests meanwhile see it."""
+        nbytes = max(0, nbytes)
+        with self._lock:
+            self._room_for(nbytes)
+            self._reserved += nbytes
+        return self._held(nbytes)
+
+    def reserve(
+        self, nbytes: int, what: str, *, table: tuple[int, int] | None = None
+    ) -> contextlib.AbstractContextManager[int]:
         """Reserve ``nbytes`` for the ``with`` block, after caches gave way if needed.
 
         Raises :class:`MemoryBudgetExceeded` when it still does not fit; with ``table=(n_vocab,
@@ -345,19 +356,12 @@ class MemoryBudget:
         if nbytes < 0:
             raise ValueError(f"cannot reserve {nbytes} bytes")
         with self._lock:
-            if nbytes > self.limit - self.margin - self.floor - self._reserved:
-                available = self.available()  # no cache can make room: leave them all in place
-            else:
-                available = self._make_room(nbytes)
+            available = self._room_for(nbytes)
             if nbytes > available:
                 largest = largest_dim(*table, available) if table else None
                 raise MemoryBudgetExceeded(what, nbytes, available, self.limit, largest)
             self._reserved += nbytes
-        try:
-            yield nbytes
-        finally:
-            with self._lock:
-                self._reserved -= nbytes
+        return self._held(nbytes)
 
 
 __all__ = [
