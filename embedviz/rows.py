@@ -45,7 +45,7 @@ MIN_CHUNK_FLOATS = 2**16
 MAX_BOOKMARKS = 128
 #: Rows already drawn that a table keeps, in bytes: typing adds a token or two per edit, and only
 #: their chunks are drawn again.
-ROW_MEMO_BYTES = 2 * 2**20
+ROW_MEMO_BYTES = 2**19
 
 
 def chunk_bounds(n_rows: int, dim: int) -> tuple[int, ...]:
