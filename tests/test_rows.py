@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_embeddings import SEED_TABLE  # the seed document's 6 x 3 table, typed in
 
+from embedviz.budget import charged_bytes
 from embedviz.embeddings import EmbeddingSpec, embed, embed_tokens
+from embedviz.neighbours import streamed_neighbours
 from embedviz.rows import BLOCK, MAX_BOOKMARKS, chunk_bounds, seeded_rows
 from embedviz.tokenizer import tokenize
 
@@ -31,8 +33,8 @@ def seed_code(seed: int, n_vocab: int, dim: int, context_length: int) -> tuple[t
 def streamed_whole(seed: int, n_vocab: int, dim: int, context_length: int) -> tuple[torch.Tensor, ...]:
     """Both tables put together from the bookmarks' chunks, and the same rows asked for by id."""
     rows = seeded_rows(n_vocab, dim, seed, context_length)
-    tokens = torch.cat([chunk for _, chunk in rows.tokens.chunks()])
-    positions = torch.cat([chunk for _, chunk in rows.positions.chunks()])
+    tokens = torch.cat([chunk.clone() for _, chunk in rows.tokens.chunks()])
+    positions = torch.cat([chunk.clone() for _, chunk in rows.positions.chunks()])
     return tokens, positions, rows.token_rows(range(n_vocab)), rows.position_rows(context_length)
 
 
@@ -84,7 +86,7 @@ def test_gpt2_sized_tables_row_by_row(dim: int, context_length: int) -> None:
     assert torch.equal(rows.token_rows(ids), tok[ids])
     assert torch.equal(rows.position_rows(context_length), pos)
     if dim == 256:
-        assert torch.equal(torch.cat([chunk for _, chunk in rows.tokens.chunks()]), tok)
+        assert torch.equal(torch.cat([chunk.clone() for _, chunk in rows.tokens.chunks()]), tok)
 
 
 @settings(max_examples=40, deadline=None)
@@ -193,3 +195,24 @@ def test_a_sentence_from_rows_equals_the_seed_code(
         whole = embed(text, dim=dim, seed=seed, context_length=context_length, positional=positional)
         assert torch.equal(result.position_vectors, whole.position_vectors)
     assert torch.equal(result.input_embeddings, result.token_vectors + result.position_vectors)
+
+
+def test_streaming_keeps_no_table_in_memory() -> None:
+    """Three GPT-2-sized tables at dim 768 (154 MB each) streamed on visitors' threads, their rows
+    picked and their neighbours found: the process keeps their bookmarks, not the tables."""
+    kept = []
+
+    def visit(seed: int) -> None:
+        rows = seeded_rows(GPT2_VOCAB, 768, seed, 1024)
+        rows.token_rows([1169, 3797, 3332, 319, 262, 2603])
+        streamed_neighbours(rows.tokens.chunks(), rows.token_rows([3797])[0], 3797, 50)
+        kept.append(rows)
+
+    visit(0)  # the first one settles the allocator's thresholds
+    before = charged_bytes(file_allowance=0)
+    for seed in (1, 2, 3):
+        thread = threading.Thread(target=visit, args=(seed,))
+        thread.start()
+        thread.join()
+    assert charged_bytes(file_allowance=0) - before < 40 * 2**20
+    assert all(rows.nbytes < 2 * 2**20 for rows in kept)
