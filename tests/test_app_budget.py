@@ -33,6 +33,7 @@ from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token
 from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
 from embedviz.pretrained import ENDPOINT_VARIABLE
 from embedviz.projection import project
+from embedviz.rows import SeededRows
 from embedviz.tokenizer import tokenize
 from embedviz.ui import cache, memory_policy
 from embedviz.ui.budget_text import Refused, refusal_text
@@ -433,3 +434,22 @@ def test_download_estimates_cover_the_measured_peak(kind: str, n_words: int, dim
         tracemalloc.stop()
     estimate = export.peak_bytes(kind, result.n_tokens, dim)
     assert peak <= estimate <= 2 * peak + 2 * MiB, (peak, estimate)
+
+
+def test_which_tables_a_page_reads(
+    limited: Callable[[int], MemoryBudget], token_builds: list[tuple[int, int]]
+) -> None:
+    """The default setting reads its resident tables; another setting its whole tables when there is
+    room for them and KEEP_FREE_BYTES besides (or when they are cached anyway), else its rows."""
+    room = 300 * MB
+    limited(room)
+    default = cache.page_tables(EmbeddingSpec())
+    assert isinstance(default, tuple) and default[0] is cache.tables_of(EmbeddingSpec())[0]
+    roomy = cache.page_tables(EmbeddingSpec(dim=256, seed=1))  # 54 MB + 128 MiB fit in 300 MB
+    assert isinstance(roomy, tuple) and (256, 1) in token_builds
+    assert cache.page_tables(EmbeddingSpec(dim=256, seed=1))[0] is roomy[0]  # kept
+    crowded = cache.page_tables(EmbeddingSpec(dim=768, seed=2))  # 158 MB do not fit next to them
+    assert isinstance(crowded, SeededRows) and (768, 2) not in token_builds
+    assert cache.page_tables(EmbeddingSpec(dim=768, seed=2)) is crowded  # bookmarks kept
+    trained = cache.tables_of(EmbeddingSpec(dim=64, seed=3))  # whole: a training run asked for them
+    assert cache.page_tables(EmbeddingSpec(dim=64, seed=3))[0] is trained[0]

@@ -90,6 +90,7 @@ _whole_position_tables: weakref.WeakValueDictionary[TableKey, torch.nn.Embedding
 )
 #: Settings whose whole tables were drawn for their page once: when they are let go, the page streams.
 _drawn_for_page: set[TableKey] = set()
+DRAWN_FOR_PAGE_KEPT = 1024
 
 
 def _drawn_token_table(n_vocab: int, dim: int, seed: int, context_length: int) -> TokenTable:
@@ -232,6 +233,8 @@ def page_tables(spec: EmbeddingSpec) -> Tables | SeededRows:
         return rows
     budget = memory_budget()
     if key not in _drawn_for_page and budget.available() >= table_bytes(*key[:2], key[3]) + KEEP_FREE_BYTES:
+        if len(_drawn_for_page) >= DRAWN_FOR_PAGE_KEPT:  # links with ever new seeds: a bounded record
+            _drawn_for_page.clear()
         _drawn_for_page.add(key)
         try:
             return tables_of(spec)
