@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -231,6 +232,27 @@ def check_length(tokens: list[Token], spec: EmbeddingSpec) -> None:
 Tables = tuple[TokenTable, torch.nn.Embedding]
 
 
+def token_rows_of(tables: Tables | SeededRows, ids: Sequence[int] | torch.Tensor) -> torch.Tensor:
+    """``tok(torch.tensor(ids))`` of the seed's code: rows of the whole token table or drawn from its
+    bookmarks (the same numbers), a new tensor of shape ``(len(ids), dim)``."""
+    if isinstance(tables, SeededRows):
+        return tables.token_rows(ids)
+    with torch.no_grad():
+        return tables[0].layer(torch.as_tensor(ids, dtype=torch.long))
+
+
+def position_rows_of(tables: Tables | SeededRows, n_positions: int) -> torch.Tensor:
+    """``pos(torch.arange(n_positions))`` of the seed's code: the learned position rows ``0..n-1``."""
+    if isinstance(tables, SeededRows):
+        return tables.position_rows(n_positions)
+    return position_vectors("learned", n_positions, tables[1])
+
+
+def rng_state_after_tokens(tables: Tables | SeededRows) -> torch.Tensor:
+    """The generator's state right after the token table: where the position table's draws start."""
+    return tables.rng_state_after_tokens if isinstance(tables, SeededRows) else tables[0].rng_state_after
+
+
 def embed_tokens(
     text: str, tokens: list[Token], spec: EmbeddingSpec, tables: Tables | SeededRows
 ) -> EmbeddingResult:
@@ -241,19 +263,12 @@ def embed_tokens(
     cache layer): it checks only the number of tokens, not the spec again.
     """
     check_length(tokens, spec)
-    ids = [t.id for t in tokens]
     n_tokens = len(tokens)
-    if isinstance(tables, SeededRows):
-        token_vectors = tables.token_rows(ids)
-        if spec.positional == "learned":
-            positions = tables.position_rows(n_tokens)
-        else:  # the fixed modes need no drawn rows
-            positions = fixed_position_vectors(spec.positional, n_tokens, spec.dim)
+    token_vectors = token_rows_of(tables, [t.id for t in tokens])
+    if spec.positional == "learned":
+        positions = position_rows_of(tables, n_tokens)
     else:
-        token_table, position_table = tables
-        with torch.no_grad():
-            token_vectors = token_table.layer(torch.tensor(ids, dtype=torch.long))
-        positions = position_vectors(spec.positional, n_tokens, position_table)
+        positions = fixed_position_vectors(spec.positional, n_tokens, spec.dim)
     return EmbeddingResult(
         text=text,
         spec=spec,
@@ -309,7 +324,10 @@ __all__ = [
     "embed",
     "embed_tokens",
     "fixed_position_vectors",
+    "position_rows_of",
     "position_vectors",
+    "rng_state_after_tokens",
     "sinusoidal_positions",
     "table_fingerprint",
+    "token_rows_of",
 ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import torch
@@ -106,16 +106,18 @@ def neighbours_among(
 
 
 def neighbours_before_after(
-    result: TrainResult, seeded: torch.Tensor, token_id: int, k: int
+    result: TrainResult, seeded_rows: Callable[[list[int]], torch.Tensor], token_id: int, k: int
 ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
     """Nearest neighbours of ``token_id`` among the tokens of the training text, before training
-    (``seeded``, the page's random token table) and after (the trained rows; a token that is not in
-    the text keeps its random vector). Same candidates on both sides, so the two lists compare."""
+    (``seeded_rows(ids)``: those rows of the page's random token table, whole or streamed) and after
+    (the trained rows; a token that is not in the text keeps its random vector). Same candidates on
+    both sides, so the two lists compare."""
     ids = result.trained_ids  # sorted
     at = bisect.bisect_left(ids, token_id)
     trained = at < len(ids) and ids[at] == token_id
-    before = neighbours_among(seeded[ids], ids, seeded[token_id], token_id, k)
-    query = result.trained_rows[at] if trained else seeded[token_id]
+    rows = seeded_rows([*ids, token_id])
+    before = neighbours_among(rows[:-1], ids, rows[-1], token_id, k)
+    query = result.trained_rows[at] if trained else rows[-1]
     return before, neighbours_among(result.trained_rows, ids, query, token_id, k)
 
 
