@@ -2,11 +2,12 @@
 
 The README's server (``python -m streamlit run app.py``) starts inside a child memory cgroup of this
 process's own group with ``memory.limit_in_bytes`` = 690 MiB (the smallest Streamlit Community Cloud
-plan) and no ``EMBEDVIZ_MEMORY_LIMIT_MB``: the app must find its limit in the cgroup itself. Visitors
-speaking Streamlit's websocket protocol (``bench/st_client.py``) open the pipeline view on different
-settings (seeds, dims up to 768, a positional mode, a context length) and type a sentence each. Checked:
-every page holds its visitor's own tokens and no refusal; the kernel OOM-killed nothing, and the server
-is still alive. The group's peak and how often it hit its limit are printed (``-s``).
+plan), and the app is told the same limit (``EMBEDVIZ_MEMORY_LIMIT_MB=690``; reading it from the group
+itself is tested in test_budget.py). Visitors speaking Streamlit's websocket protocol
+(``bench/st_client.py``) open the pipeline view on different settings (seeds, dims up to 768, a
+positional mode, a context length) and type a sentence each. Checked: every page holds its visitor's
+own tokens and no refusal; the kernel OOM-killed nothing, and the server is still alive. The group's
+peak and how often it hit its limit are printed (``-s``).
 
 Skipped, with the reason, only where no child memory group can be made (cgroup v2 only, no permission).
 """
@@ -58,7 +59,7 @@ def test_visitors_on_different_settings_fit_under_a_real_690_mib_limit(tmp_path:
         pytest.skip(f"no child memory cgroup here: {reason}")
     try:
         port = free_port()
-        env = {key: value for key, value in os.environ.items() if key != "EMBEDVIZ_MEMORY_LIMIT_MB"}
+        env = {**os.environ, "EMBEDVIZ_MEMORY_LIMIT_MB": str(LIMIT // 2**20)}
         log = (tmp_path / "server.log").open("wb")
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
         command += ["--server.headless", "true", "--server.fileWatcherType", "none"]
