@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import signal
 import subprocess
 import time
@@ -105,6 +106,18 @@ class MemoryGroup:
         """``subprocess.Popen(command, **options)`` started inside the group, in a session of its own, and
         told to end with its parent; :meth:`stop` ends it with everything it started."""
         return subprocess.Popen(command, preexec_fn=self._enter, start_new_session=True, **options)  # type: ignore[call-overload]
+
+    def launcher(self, executable: Path, folder: Path) -> Path:
+        """An executable script in ``folder`` that moves itself into the group, then runs ``executable``
+        with its arguments (``exec``: same process): for code that starts a program by its path
+        (``bench/classroom.py``'s ``--streamlit``) and cannot be given :meth:`popen`."""
+        script = folder / f"in-{self.path.name}-{executable.name}"
+        procs = shlex.quote(str(self.path / "cgroup.procs"))
+        script.write_text(
+            f'#!/bin/sh\necho $$ > {procs} || exit 1\nexec {shlex.quote(str(executable))} "$@"\n'
+        )
+        script.chmod(0o755)
+        return script
 
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM every process in the group; SIGKILL those still there after ``grace`` seconds."""
