@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -36,7 +38,7 @@ from embedviz.embeddings import (
     build_token_table,
     embed_tokens,
     fixed_position_vectors,
-    position_vectors,
+    position_rows_of,
     table_bytes,
 )
 from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
@@ -72,7 +74,13 @@ def memory_budget() -> MemoryBudget:
     the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
     budget = MemoryBudget.from_environment(floor=charged_bytes())
     caches = memory_policy.Caches(
-        figures=(lambda: animations().clear(), projection_of.clear, random_side.clear, random_curve.clear),
+        figures=(
+            lambda: animations().clear(),
+            projection_of.clear,
+            random_side.clear,
+            random_curve.clear,
+            positions_part.clear,
+        ),
         rows=(lambda: kept_rows().clear(),),
         gpt2=(lambda: gpt2_tables().clear(), gpt2_neighbours.clear),
         reference_pca=(reference_pca.clear,),
@@ -246,6 +254,12 @@ def page_tables(spec: EmbeddingSpec) -> Tables | SeededRows:
     return rows
 
 
+def position_rows(spec: EmbeddingSpec, n: int) -> torch.Tensor:
+    """The first ``n`` learned position rows of ``spec`` (all of them when ``n`` is larger), a new
+    tensor, from the page's whole tables or its rows."""
+    return position_rows_of(page_tables(spec), min(n, spec.context_length))
+
+
 def embedding_of(spec: EmbeddingSpec, text: str) -> EmbeddingResult:
     """The pipeline's result for ``text`` with the page's tables or rows and cached token records."""
     return embed_tokens(text, tokens_of(text, spec.encoding), spec, page_tables(spec))
@@ -255,9 +269,7 @@ def learned_or_fixed_positions(spec: EmbeddingSpec, tables: Tables | SeededRows)
     """All ``spec.context_length`` position vectors of the spec's mode."""
     if spec.positional != "learned":
         return fixed_position_vectors(spec.positional, spec.context_length, spec.dim)
-    if isinstance(tables, SeededRows):
-        return tables.position_rows(spec.context_length)
-    return position_vectors("learned", spec.context_length, tables[1])
+    return position_rows_of(tables, spec.context_length)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Fitting the fixed reference axes…")
@@ -371,11 +383,7 @@ def gpt2_neighbours(
 @st.cache_data(max_entries=2, show_spinner=False)
 def random_curve(spec: EmbeddingSpec) -> PositionCurve:
     """The random position table of ``spec`` as a 3D curve."""
-    tables = page_tables(spec)
-    positions = (
-        tables.position_rows(spec.context_length) if isinstance(tables, SeededRows) else tables[1].weight
-    )
-    return curve_of(positions)
+    return curve_of(position_rows(spec, spec.context_length))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -384,6 +392,19 @@ def random_side(spec: EmbeddingSpec, text: str) -> tuple[EmbeddingResult, Projec
     does not touch the 768-dim table (the pipeline keeps one large table: with a large page dim too, the
     two would push each other out on every rerun)."""
     return embedding_of(spec, text), projection_of(spec, text, "sentence")
+
+
+Drawn = TypeVar("Drawn")
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def positions_part(part: str, key: tuple, _build: Callable[[], Drawn]) -> Drawn:
+    """What one part of the positions view draws (its figures, their texts and numbers), built by ``_build``
+    once per ``key`` and shared by every visitor. ``key`` must name all that the drawing shows: the
+    settings, the sentence and the page's language. Building the Plotly figures is most of that part's
+    run; a warm rerun only sends them. Nobody modifies a drawing (the Plotly host only reads a figure). A
+    few small figures per entry; they give way first when memory is short (the memory budget's figures)."""
+    return _build()
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda queue: queue.close())
