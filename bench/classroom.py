@@ -56,6 +56,7 @@ from urllib.parse import parse_qsl
 import websocket
 
 from bench.common import Server, cpu_seconds, peak_rss_mb, thread_schedstats
+from bench.memory_cgroup import child_group
 from bench.st_client import ProtocolError, Run, Visitor, local_base
 from bench.visitor_cost import measure
 from embedviz.tokenizer import tokenize
@@ -392,8 +393,6 @@ def main() -> int:
     else:
         streamlit = args.streamlit
         if args.cgroup_mb:
-            from bench.memory_cgroup import child_group
-
             group = limited.enter_context(child_group(args.cgroup_mb * 2**20))
             folder = Path(limited.enter_context(tempfile.TemporaryDirectory()))
             streamlit = group.launcher(

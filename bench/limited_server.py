@@ -14,7 +14,7 @@ app reads the cgroup's limit). Then, one after another, ``--visitors`` protocol 
 
 Example (the figures in docs/capacity.md)::
 
-    python bench/limited_server.py --limit-mb 690 --visitors 12 --dims 256,768 --edits 5
+    python -m bench.limited_server --limit-mb 690 --visitors 12 --dims 256,768 --edits 5
 """
 
 from __future__ import annotations
@@ -29,10 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from bench.common import cpu_seconds, free_port
 from bench.memory_cgroup import child_group
-from bench.server_proc import cpu_seconds, free_port
 from bench.st_client import Visitor
 
 REFUSAL = re.compile(r"needs [\d,]+ MB|MB of this server's memory are free")

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import free_port
 from bench.memory_cgroup import Unavailable, child_group
-from bench.server_proc import free_port
 from bench.st_client import Visitor
 from embedviz.tokenizer import tokenize
 
