@@ -45,7 +45,7 @@ def nearest_neighbours(
         raise SettingError(f"The number of neighbours must be at least 1, not {k!r:.40}.")
     if candidates is None:  # scored in the chunks of a streamed table, so both give the same bits
         bounds = chunk_bounds(n_rows, table.shape[1])
-        chunks = ((start, table[start:stop]) for start, stop in itertools.pairwise(bounds))
+        chunks = ((start, table[start:stop].detach().clone()) for start, stop in itertools.pairwise(bounds))
         return streamed_neighbours(chunks, table[token_id], token_id, k)
     ids = torch.tensor(sorted(set(candidates)), dtype=torch.long)
     if len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < n_rows:
@@ -65,6 +65,9 @@ def streamed_neighbours(
     so only one chunk and ``k`` candidates are held at a time, never the whole table."""
     if isinstance(k, bool) or k < 1:
         raise SettingError(f"The number of neighbours must be at least 1, not {k!r:.40}.")
+    # Chunks and query in fresh tensors, as a streamed table's are: MKL's product of a few rows can
+    # differ in the last bit with where its operands start in memory.
+    query = query.detach().clone()
     best_scores, best_ids = torch.empty(0), torch.empty(0, dtype=torch.long)
     for start, rows in chunks:
         scores = cosine(rows, query)
