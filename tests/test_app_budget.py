@@ -124,7 +124,7 @@ def test_a_large_dim_on_a_full_server_streams_its_rows_instead_of_a_refusal(
     """Tables at dim 2,048 (420 MB) do not fit in 250 MB, but the page needs only the sentence's rows:
     it shows everything, draws no whole table, and the numbers are the seed's code's."""
     budget = limited(HEADROOM)
-    at = open_page(dim=2048, lang=lang)
+    at = open_page(dim=2048, lang=lang, text=DEFAULTS.text)
     assert not errors(at), errors(at)
     assert chip_ids(at) == plain_gpt2.encode(DEFAULTS.text)
     assert chart_ids(at), "no charts at dim 2,048"
@@ -187,7 +187,7 @@ def test_a_refusal_half_way_through_a_view_is_shown_not_raised(
     Here the neighbours section asks for tables that do not fit, as if its own had been let go."""
     limited(HEADROOM)
     monkeypatch.setattr(cache, "neighbours_of", lambda spec, _: cache.tables_of(replace(spec, dim=2048)))
-    at = open_page(lang="de")
+    at = open_page(lang="de", text=DEFAULTS.text)
     assert re.fullmatch(REFUSALS["de"] + " Wählen Sie .*", errors(at)[-1]), errors(at)
     assert chip_ids(at) == plain_gpt2.encode(DEFAULTS.text)
     assert chart_ids(at)  # the sections before the neighbours were drawn
