@@ -213,7 +213,7 @@ def test_neighbours_before_after_match_brute_force(verdict_text: str, plain_gpt2
     assert kept._base_token_weight.numel() == 0  # nothing of the shared table is pinned
     after_table = replace(kept, _base_token_weight=seeded).token_table().numpy()
     for token_id in (ids[0], ids[-1]):  # " the" is in the text, "bra" of " zebra" is not
-        before, after = neighbours_before_after(kept, seeded, token_id, 7)
+        before, after = neighbours_before_after(kept, lambda rows: seeded[rows], token_id, 7)
         want_before = brute_force(seeded.numpy(), token_id, 7, result.trained_ids)
         want_after = brute_force(after_table, token_id, 7, result.trained_ids)
         assert [i for i, _ in before] == [i for i, _ in want_before]
