@@ -421,7 +421,9 @@ def test_a_run_refused_by_the_memory_budget_says_what_fits(
         )
         assert ticket.wait(60)
         at = AppTest.from_file(APP, default_timeout=120)
-        for name, value in {"view": "train", "dim": DIM, "train_steps": STEPS, "lang": lang}.items():
+        # The sentence of the key, not the German page's own default sentence.
+        params = {"view": "train", "dim": DIM, "train_steps": STEPS, "lang": lang, "text": Settings().text}
+        for name, value in params.items():
             at.query_params[name] = str(value)
         at.session_state[queue_ui.TICKET] = queue_ui.Held(ticket, False)
         at.run()
