@@ -267,15 +267,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # Screen-reader texts
     "a11y.positions.table": (
-        "Chart: a heatmap of the {what} position table, {rows:,} positions by {cols:,} dimensions; values "
+        "Chart: a heatmap of the position table “{what}”, {rows:,} positions by {cols:,} dimensions; values "
         "from {low:.4f} to {high:.4f}.",
-        "Diagramm: eine Heatmap der Positionstabelle ({what}), {rows:,} Positionen mal {cols:,} "
+        "Diagramm: eine Heatmap der Positionstabelle „{what}“, {rows:,} Positionen mal {cols:,} "
         "Dimensionen; Werte von {low:.4f} bis {high:.4f}.",
     ),
     "a11y.positions.cosines": (
-        "Chart: the cosine similarity of every pair of the {n:,} positions of the {what} table, as a "
+        "Chart: the cosine similarity of every pair of the {n:,} positions of the table “{what}”, as a "
         "{n:,} × {n:,} heatmap.",
-        "Diagramm: die Kosinus-Ähnlichkeit jedes Paars der {n:,} Positionen der Tabelle ({what}) als "
+        "Diagramm: die Kosinus-Ähnlichkeit jedes Paars der {n:,} Positionen der Tabelle „{what}“ als "
         "Heatmap mit {n:,} × {n:,} Feldern.",
     ),
     "a11y.positions.neighbours": (
@@ -289,9 +289,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Achse, steigend von {first:.2f} bis {last:,.0f} Positionen.",
     ),
     "a11y.positions.space": (
-        "3D chart: the {n:,} {what} vectors of sentence A after PCA to 3 dimensions, each labelled with its "
-        "position and token, joined in the sentence's order.",
-        "3D-Diagramm: die {n:,} Vektoren von Satz A ({what}) nach einer PCA auf 3 Dimensionen, jeder mit "
+        "3D chart: the {n:,} vectors of sentence A, “{what}”, after PCA to 3 dimensions, each labelled with "
+        "its position and token, joined in the sentence's order.",
+        "3D-Diagramm: die {n:,} Vektoren von Satz A, „{what}“, nach einer PCA auf 3 Dimensionen, jeder mit "
         "Position und Token beschriftet, in der Reihenfolge des Satzes verbunden.",
     ),
     "a11y.positions.scores": (
