@@ -105,7 +105,36 @@ def test_wavelengths_and_full_turns() -> None:
     ]  # Vaswani et al.: sin(p / 10000^(2i/d))
     assert np.allclose(chart_by_key(at, "positions-wavelengths")["data"][0]["y"], lengths, atol=0.005, rtol=0)
     turned = sum(1 for length in lengths if length <= 19)  # a full turn between positions 0 and 19
-    assert any(f"{turned} of the 64 dimensions complete a full turn" in c.value for c in at.caption)
+    assert any(f"{turned} of the 64 dimensions complete a full cycle" in c.value for c in at.caption)
+
+
+def screen_reader_texts(at) -> list[str]:
+    """The texts the page writes for screen readers only (class ev-sr-only)."""
+    return [h.proto.body for h in at.get("html") if "ev-sr-only" in h.proto.body]
+
+
+def test_two_dimensions_have_one_frequency_and_one_pair() -> None:
+    # dim 2: dimensions 0 and 1 are sin(p) and cos(p), wavelength 2π; RoPE has the one pair (0, 1),
+    # turned by one radian per position.
+    at = run_app(view="positions", pos_n=20, dim=2)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert f"repeats every 2π ≈ {2 * math.pi:.2f} positions" in captions
+    assert "Every dimension completes a full cycle" in captions  # 2π ≤ 19: both turn within 0..19
+    assert "the others" not in captions and "dimension 1 every" not in captions
+    assert f"{math.degrees(1.0):.1f}° per position" in captions
+    assert "pair 0 by" not in captions.lower()
+    assert any("only pair of dimensions" in text for text in screen_reader_texts(at))
+    assert not any("1 small plots" in text for text in screen_reader_texts(at))
+
+
+def test_one_position_has_no_neighbours_and_one_key_position_no_spread() -> None:
+    at = run_app(view="positions", dim=4, context_length=1)
+    assert not at.exception
+    assert not any("Neighbouring positions" in text for text in screen_reader_texts(at))
+    at = run_app(view="positions", dim=4, pos_n=2, pos_offset=1)  # the pair fits once: one key position
+    assert not at.exception
+    assert not any("Over the 1 key positions" in m.value for m in at.markdown)
 
 
 def test_scores_of_the_moving_pair(plain_gpt2) -> None:

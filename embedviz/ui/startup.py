@@ -17,7 +17,7 @@
    and makes the PCA slower, not faster.
 3. A warm-up (``warm_up``, the lifespan of ``app.py``'s ``st.App``): the server runs the page once
    before it takes its first request, so the first student does not wait for the imports of torch and
-   scikit-learn and the default tables (~2.7 s of CPU on a new server). The server listens, and its
+   scikit-learn and the default tables (their cost: docs/performance.md). The server listens, and its
    health check answers, only after that run.
 """
 

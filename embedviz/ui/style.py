@@ -98,8 +98,8 @@ def css() -> str:
 def monospace(text: str) -> str:
     """``text`` (escaped: it may hold the visitor's tokens) as a monospace block for ``st.html``.
 
-    Looks like ``st.code(text, language=None)`` without its highlighter, which is a 1.5 MB script that a
-    new visitor's browser loads and runs (~0.3 s) before the page's charts (docs/performance.md)."""
+    Looks like ``st.code(text, language=None)`` without its highlighter, a large script that a new
+    visitor's browser would load and run before the page's charts (its cost: docs/performance.md)."""
     return f'<pre class="ev-mono">{html.escape(text)}</pre>'
 
 

@@ -1,4 +1,4 @@
-"""The training animation in the Plotly host (issue 13), in a real browser on the real app.
+"""The training animation in the Plotly host (ui/plotly_host.py), in a real browser on the real app.
 
 After a small, fast run (20 steps, 16 dimensions, the short story) the animation is one mounted Plotly
 chart with its frames: Play shows the frames one after the other (the drawn 3D points become those of

@@ -92,7 +92,9 @@ def draw_table(kind: str, table: torch.Tensor) -> TableDrawing:
     )
     matrix = cosine_matrix(table)
     neighbours = neighbour_cosine(matrix)
-    cosines_text = t("a11y.positions.cosines", what=what, n=matrix.shape[0], neighbours=neighbours)
+    cosines_text = t("a11y.positions.cosines", what=what, n=matrix.shape[0])
+    if matrix.shape[0] > 1:  # one position has no neighbour
+        cosines_text += " " + t("a11y.positions.neighbours", neighbours=neighbours)
     cosines = cosine_heatmap(
         matrix.numpy(), t("positions.absolute.cosines"), t("positions.absolute.position")
     )
@@ -120,16 +122,21 @@ def draw(settings: Settings, n: int) -> AbsoluteDrawing:
         tables,
         wavelength_figure(lengths, span, texts),
         t("a11y.positions.wavelength", dim=dim, first=first, last=last),
-        t(
-            "positions.absolute.wavelength.caption",
-            first=first,
-            last_dim=dim - 1,
-            last=last,
-            k=turned,
-            dim=dim,
-            n=n,
-        ),
+        wavelength_caption(first, last, dim, turned, n),
     )
+
+
+def wavelength_caption(first: float, last: float, dim: int, turned: int, n: int) -> str:
+    """What the wavelengths say, true at any ``dim``: with 1 or 2 dimensions there is one wavelength, and
+    when every dimension turns fully within the positions shown there are no slow ones to name."""
+    spread = (
+        t("positions.absolute.wavelength.range", first=first, last_dim=dim - 1, last=last)
+        if dim > 2
+        else t("positions.absolute.wavelength.same", first=first)
+    )
+    if turned == dim:
+        return f"{spread} {t('positions.absolute.wavelength.all', n=n)}"
+    return f"{spread} {t('positions.absolute.wavelength.some', k=turned, dim=dim, n=n)}"
 
 
 def render(settings: Settings) -> None:

@@ -22,7 +22,7 @@ from embedviz.positions import BASE, moving_pair_scores, rotary_pair
 from embedviz.positions_code import relative_source
 from embedviz.ui import cache
 from embedviz.ui.chart_text import describe
-from embedviz.ui.i18n import language, md_literal, t
+from embedviz.ui.i18n import language, md_literal, t, t_plural
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.sections.positions_absolute import shown_positions
 from embedviz.ui.sections.positions_parts import code, heading, sentence, sentences
@@ -56,6 +56,8 @@ def spread_text(scores: dict[str, torch.Tensor]) -> str:
         else t("positions.relative.fixed", alibi=fixed["alibi"])
     )
     absolute = scores["absolute"]
+    if len(absolute) < 2:  # one key position: every scheme gives one score, nothing to compare
+        return ""
     return t(
         "positions.relative.spread",
         count=len(absolute),
@@ -145,7 +147,7 @@ def render_rotation(query: torch.Tensor, dim: int, n: int) -> None:
     positions = torch.arange(min(n, TURNED_POSITIONS))
     pairs = pairs_shown(dim)
     last = len(positions) - 1
-    describe(t("a11y.positions.rotation", pairs=len(pairs), last=last))
+    describe(t_plural("a11y.positions.rotation", len(pairs), last=last))
     key = (query.numpy().tobytes(), dim, len(positions), language())
     figures = cache.positions_part("rotation", key, lambda: draw_rotation(query, dim, positions))
     # One chart per pair in columns: four in a row on a wide screen, one under the other on a phone.
@@ -153,13 +155,17 @@ def render_rotation(query: torch.Tensor, dim: int, n: int) -> None:
         with column:
             plotly_host(figure, key=f"positions-rotation-{slot}")
     slow = pairs[-1]
+    fast = math.degrees(BASE ** (-2 * pairs[0] / dim))
+    if len(pairs) == 1:  # dim 2: one pair, nothing slower to compare it with
+        st.caption(t("positions.rotation.caption_one", last=last, fast=fast))
+        return
     st.caption(
         t(
             "positions.rotation.caption",
             half=dim // 2,
             last=last,
             first=pairs[0],
-            fast=math.degrees(BASE ** (-2 * pairs[0] / dim)),
+            fast=fast,
             slow=slow,
             slow_angle=math.degrees(BASE ** (-2 * slow / dim)),
         )

@@ -93,7 +93,7 @@ def vector_block(
             )
         )
     describe(heatmap_text(t(f"space.legend.{key}"), values, all_dims or dim <= FIRST_DIMS))
-    # Mounted once and updated in place (issue 13): a new sentence does not remount the three heatmaps.
+    # Mounted once and updated in place (plotly_host): a new sentence does not remount the three heatmaps.
     figure = heatmap(
         values,
         labels,

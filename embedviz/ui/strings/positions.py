@@ -8,7 +8,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "A token vector says *what* a token is, never *where* it stands. This view shows why a model needs "
         "positions and every way models get them, side by side, with the page's tables ({dim:,} "
         "dimensions, seed {seed:,}):",
-        "Ein Token-Vektor sagt, *was* ein Token ist, nie, *wo* es steht. Diese Ansicht zeigt, warum ein "
+        "Ein Token-Vektor sagt, *was* ein Token ist, aber nie, *wo* es steht. Diese Ansicht zeigt, warum ein "
         "Modell Positionen braucht und auf welche Arten Modelle sie bekommen, nebeneinander, mit den "
         "Tabellen der Seite ({dim:,} Dimensionen, Seed {seed:,}):",
     ),
@@ -47,18 +47,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "multiset of vectors: a “bag of words”. The lesson's example: “Die Katze saß auf der Matte” "
         "(the cat sat on the mat) and “Die Matte saß auf der Katze” (the mat sat on the cat).",
         "Ein Token-Vektor hängt nur von der Token-ID ab. Ohne Positionen ist ein wiederholtes Token überall "
-        "derselbe Vektor, und zwei Sätze aus denselben Tokens geben dem Modell dieselbe Menge von Vektoren: "
-        "eine „Tüte voller Wörter“. Das Beispiel aus der Lektion: „Die Katze saß auf der Matte“ und „Die "
-        "Matte saß auf der Katze“.",
+        "derselbe Vektor, und zwei Sätze aus denselben Tokens geben dem Modell dieselben Vektoren, nur "
+        "anders angeordnet: ein „Bag of Words“. Das Beispiel aus dem Lehrtext: „Die Katze saß auf der "
+        "Matte“ und „Die Matte saß auf der Katze“.",
     ),
     "positions.why.a": ("Sentence A", "Satz A"),
     "positions.why.b": ("Sentence B", "Satz B"),
     "positions.why.repeated": ("A sentence with a repeated word", "Ein Satz mit einem wiederholten Wort"),
-    "positions.why.example": ("Use the lesson's pair", "Das Satzpaar der Lektion verwenden"),
+    "positions.why.example": ("Use the lesson's pair", "Das Satzpaar aus dem Lehrtext verwenden"),
     "positions.why.col.kind": ("Positions", "Positionen"),
     "positions.why.col.same": (
         "A and B: same bag of input vectors?",
-        "A und B: dieselbe Tüte von Eingabevektoren?",
+        "A und B: dieselben Eingabevektoren, von der Reihenfolge abgesehen?",
     ),
     "positions.why.col.a": ("Different input vectors in A", "Verschiedene Eingabevektoren in A"),
     "positions.why.col.r": ("… in the sentence with a repeat", "… im Satz mit Wiederholung"),
@@ -67,20 +67,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "positions.why.of": ("{k:,} of {n:,}", "{k:,} von {n:,}"),
     "positions.why.parted": (
         "Without positions, A and B give the model exactly the same input vectors, only in another order: "
-        "it could not tell who sat on whom. With learned or sinusoidal positions they part.",
+        "it could not tell the two sentences apart. With learned or sinusoidal positions they part.",
         "Ohne Positionen bekommt das Modell für A und B genau dieselben Eingabevektoren, nur in anderer "
-        "Reihenfolge: Es könnte nicht erkennen, wer auf wem saß. Mit gelernten oder sinusförmigen "
+        "Reihenfolge: Es könnte die beiden Sätze nicht unterscheiden. Mit gelernten oder sinusförmigen "
         "Positionen unterscheiden sie sich.",
     ),
     "positions.why.same_sentence": (
         "A and B are the same sentence, so they give the same input vectors with any positions.",
-        "A und B sind derselbe Satz und geben deshalb mit allen Positionen dieselben Eingabevektoren.",
+        "A und B sind derselbe Satz und ergeben deshalb mit jeder Art von Positionen dieselben "
+        "Eingabevektoren.",
     ),
     "positions.why.other_tokens": (
         "A and B are not made of the same tokens, so their input vectors differ even without positions. "
         "The lesson's pair swaps two words and keeps every token.",
         "A und B bestehen nicht aus denselben Tokens, daher unterscheiden sich ihre Eingabevektoren schon "
-        "ohne Positionen. Das Satzpaar der Lektion vertauscht zwei Wörter und behält jedes Token.",
+        "ohne Positionen. Das Satzpaar aus dem Lehrtext vertauscht zwei Wörter und behält jedes Token.",
     ),
     "positions.why.empty": ("Type a sentence into both boxes.", "Geben Sie in beide Felder einen Satz ein."),
     "positions.why.repeat": (
@@ -91,8 +92,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "positions.why.no_repeat": (
         "No token occurs twice in this sentence; type one that repeats a word (“the”, “der”).",
-        "In diesem Satz kommt kein Token zweimal vor; geben Sie einen ein, der ein Wort wiederholt („der“, "
-        "„the“).",
+        "In diesem Satz kommt kein Token zweimal vor; geben Sie einen Satz ein, der ein Wort "
+        "wiederholt (etwa „der“ oder „the“).",
     ),
     # Absolute positions
     "positions.absolute.intro": (
@@ -103,7 +104,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "below is shown as a heatmap (positions × dimensions) and as the cosine similarity of every "
         "position with every other.",
         "**Gelernt** (GPT): ein Vektor pro Position, `torch.nn.Embedding(context_length, dim)`, direkt nach "
-        "der Token-Tabelle gezogen. Bis zum Training ist er zufällig, wie die Token-Tabelle. "
+        "der Token-Tabelle gezogen. Bis zum Training ist diese Tabelle zufällig, wie die Token-Tabelle. "
         "**Sinusförmig** (der ursprüngliche Transformer, Vaswani et al. 2017): feste Sinus- und "
         "Kosinuswerte, `PE[p, 2i] = sin(p / 10000^(2i/dim))` und `PE[p, 2i+1] = cos(…)`, nichts zu lernen. "
         "Jede Tabelle ist unten als Heatmap (Positionen × Dimensionen) zu sehen und als Kosinus-Ähnlichkeit "
@@ -143,13 +144,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "from position 0 to {last:,}, the positions shown",
         "von Position 0 bis {last:,}, den gezeigten Positionen",
     ),
-    "positions.absolute.wavelength.caption": (
-        "Dimension 0 repeats every 2π ≈ {first:.2f} positions, dimension {last_dim:,} every {last:,.0f}. "
-        "{k:,} of the {dim:,} dimensions complete a full turn between the first and the last of the {n:,} "
-        "positions shown; the others tell far-apart positions apart.",
+    "positions.absolute.wavelength.range": (
+        "Dimension 0 repeats every 2π ≈ {first:.2f} positions, dimension {last_dim:,} every {last:,.0f}.",
         "Dimension 0 wiederholt sich alle 2π ≈ {first:.2f} Positionen, Dimension {last_dim:,} alle "
-        "{last:,.0f}. {k:,} der {dim:,} Dimensionen machen zwischen der ersten und der letzten der {n:,} "
-        "gezeigten Positionen eine volle Umdrehung; die übrigen unterscheiden weit entfernte Positionen.",
+        "{last:,.0f}.",
+    ),
+    "positions.absolute.wavelength.same": (
+        "Every dimension of this table repeats every 2π ≈ {first:.2f} positions.",
+        "Jede Dimension dieser Tabelle wiederholt sich alle 2π ≈ {first:.2f} Positionen.",
+    ),
+    "positions.absolute.wavelength.some": (
+        "{k:,} of the {dim:,} dimensions complete a full cycle between the first and the last of the {n:,} "
+        "positions shown; the others tell far-apart positions apart.",
+        "{k:,} der {dim:,} Dimensionen durchlaufen zwischen der ersten und der letzten der {n:,} gezeigten "
+        "Positionen eine volle Periode; die übrigen unterscheiden weit entfernte Positionen.",
+    ),
+    "positions.absolute.wavelength.all": (
+        "Every dimension completes a full cycle between the first and the last of the {n:,} positions shown.",
+        "Jede Dimension durchläuft zwischen der ersten und der letzten der {n:,} gezeigten Positionen eine "
+        "volle Periode.",
     ),
     # Add or concatenate
     "positions.combine.intro": (
@@ -157,20 +170,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "*added*, which combines the token's identity with its position “without increasing the overall "
         "dimensionality”. Concatenating the two vectors would keep both as well, but doubles the width of "
         "every vector the model processes. Sentence A with the learned positions:",
-        "Aus der Lektion: „Gleiche Dimensionen: Positions-Embeddings haben die gleiche Dimensionalität wie "
-        "Token-Embeddings.“ Sie werden addiert und kombinieren so die Identität des Tokens mit seiner "
-        "Position, „ohne die gesamte Dimensionalität zu erhöhen“. Aneinanderhängen würde ebenfalls beides "
-        "behalten, aber die Breite jedes Vektors verdoppeln, den das Modell verarbeitet. Satz A mit den "
-        "gelernten Positionen:",
+        "Aus dem Lehrtext: „Positions-Embeddings haben die gleiche Dimensionalität wie Token-Embeddings.“ "
+        "Sie werden addiert und kombinieren so die Identität des Tokens mit seiner Position, „ohne die "
+        "gesamte Dimensionalität zu erhöhen“. Aneinanderhängen würde ebenfalls beides behalten, aber die "
+        "Breite jedes Vektors verdoppeln, den das Modell verarbeitet. Satz A mit den gelernten Positionen:",
     ),
     "positions.combine.add": ("Added: token + position", "Addiert: Token + Position"),
     "positions.combine.concat": ("Concatenated: [token, position]", "Aneinandergehängt: [Token, Position]"),
     "positions.combine.shape": ("The model receives", "Das Modell bekommt"),
     "positions.combine.caption": (
         "Each 3D view is its own PCA of the sentence's {n:,} vectors (from {dim:,} and {wide:,} dimensions "
-        "to 3); its three axes keep {added:.1%} and {concatenated:.1%} of the variance.",
+        "to 3); the three axes keep {added:.1%} and {concatenated:.1%} of the variance.",
         "Jede 3D-Ansicht ist eine eigene PCA der {n:,} Vektoren des Satzes (von {dim:,} bzw. {wide:,} "
-        "Dimensionen auf 3); ihre drei Achsen behalten {added:.1%} bzw. {concatenated:.1%} der Varianz.",
+        "Dimensionen auf 3); die drei Achsen behalten {added:.1%} bzw. {concatenated:.1%} der Varianz.",
     ),
     # Relative and rotary positions
     "positions.relative.intro": (
@@ -189,11 +201,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "positions.relative.offset": ("Distance from key to query", "Abstand vom Key zur Query"),
     "positions.relative.pair": (
         "Query: the token vector of {query} (sentence A's token {query_index:,}); key: the token vector of "
-        "{key_token} (token 0). The pair moves along {n:,} positions, the query always {offset:,} after the "
-        "key. Score = ⟨query, key⟩ / √{dim:,}.",
+        "{key_token} (token 0). The pair moves along {n:,} positions, the query always at distance "
+        "{offset:,} after the key. Score = ⟨query, key⟩ / √{dim:,}.",
         "Query: der Token-Vektor von {query} (Token {query_index:,} von Satz A); Key: der Token-Vektor von "
-        "{key_token} (Token 0). Das Paar wandert über {n:,} Positionen, die Query immer {offset:,} nach dem "
-        "Key. Score = ⟨Query, Key⟩ / √{dim:,}.",
+        "{key_token} (Token 0). Das Paar wandert über {n:,} Positionen, die Query immer im Abstand "
+        "{offset:,} hinter dem Key. Score = ⟨Query, Key⟩ / √{dim:,}.",
     ),
     "positions.relative.too_far": (
         "A distance of {offset:,} does not fit into {n:,} positions; choose a smaller one or show more "
@@ -210,24 +222,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "positions.scheme.rotary": ("rotary (RoPE)", "rotierend (RoPE)"),
     "positions.scheme.alibi": ("ALiBi (score − {slope} · distance)", "ALiBi (Score − {slope} · Abstand)"),
     "positions.relative.spread": (
-        "Over the {count:,} places: absolute positions give scores from {low:.4f} to {high:.4f}; {fixed}",
-        "Über die {count:,} Stellen: Absolute Positionen ergeben Scores von {low:.4f} bis {high:.4f}; "
+        "Over the {count:,} key positions: absolute positions give scores from {low:.4f} to {high:.4f}; "
+        "{fixed}",
+        "Über die {count:,} Key-Positionen: Absolute Positionen ergeben Scores von {low:.4f} bis {high:.4f}; "
         "{fixed}",
     ),
     "positions.relative.fixed": (
-        "ALiBi gives {alibi:.4f} at every place.",
-        "ALiBi ergibt an jeder Stelle {alibi:.4f}.",
+        "ALiBi gives {alibi:.4f} at each of them.",
+        "ALiBi ergibt an jeder von ihnen {alibi:.4f}.",
     ),
     "positions.relative.fixed_rotary": (
-        "rotary positions give {rotary:.4f} and ALiBi {alibi:.4f} at every place.",
-        "rotierende Positionen ergeben an jeder Stelle {rotary:.4f} und ALiBi {alibi:.4f}.",
+        "rotary positions give {rotary:.4f} and ALiBi {alibi:.4f} at each of them.",
+        "rotierende Positionen ergeben an jeder von ihnen {rotary:.4f} und ALiBi {alibi:.4f}.",
     ),
     "positions.relative.alibi": (
-        "ALiBi adds −slope · distance to each score; the slope here is 1/2, the first of 8 heads "
+        "ALiBi adds −slope · distance to each score; the slope here is 1/2, the first of 8 attention heads "
         "(slopes 1/2, 1/4, …, 1/256). T5 instead adds a learned number per bucket of distances.",
         "ALiBi addiert −Steigung · Abstand zu jedem Score; die Steigung ist hier 1/2, die des ersten von "
-        "8 Köpfen (Steigungen 1/2, 1/4, …, 1/256). T5 addiert stattdessen eine gelernte Zahl pro Gruppe von "
-        "Abständen.",
+        "8 Attention-Köpfen (Steigungen 1/2, 1/4, …, 1/256). T5 addiert stattdessen eine gelernte Zahl pro "
+        "Gruppe von Abständen.",
     ),
     "positions.rotation.title": (
         "RoPE: pairs of dimensions turning",
@@ -240,23 +253,34 @@ STRINGS: dict[str, tuple[str, str]] = {
         "positions 0 to {last:,} (numbered). Pair {first} turns by {fast:.1f}° per position, pair {slow} by "
         "{slow_angle:.4f}°: the first pairs tell neighbours apart, the last ones far-apart positions.",
         "Jedes kleine Diagramm zeigt ein Paar von Dimensionen (i, i + {half:,}) des Query-Vektors, gedreht "
-        "auf die Positionen 0 bis {last:,} (nummeriert). Paar {first} dreht sich um {fast:.1f}° pro "
+        "für die Positionen 0 bis {last:,} (nummeriert). Paar {first} dreht sich um {fast:.1f}° pro "
         "Position, Paar {slow} um {slow_angle:.4f}°: Die ersten Paare unterscheiden Nachbarn, die letzten "
         "weit entfernte Positionen.",
     ),
+    "positions.rotation.caption_one": (
+        "The small chart shows the only pair of dimensions (0, 1) of the query vector, turned to positions 0 "
+        "to {last:,} (numbered): {fast:.1f}° per position. With more dimensions the later pairs turn more "
+        "slowly and tell far-apart positions apart.",
+        "Das kleine Diagramm zeigt das einzige Paar von Dimensionen (0, 1) des Query-Vektors, gedreht für "
+        "die Positionen 0 bis {last:,} (nummeriert): {fast:.1f}° pro Position. Bei mehr Dimensionen drehen "
+        "sich die späteren Paare langsamer und unterscheiden weit entfernte Positionen.",
+    ),
     # Screen-reader texts
     "a11y.positions.table": (
-        "Chart: a heatmap of the {what} position table, {rows:,} positions by {cols:,} dimensions; values "
+        "Chart: a heatmap of the position table “{what}”, {rows:,} positions by {cols:,} dimensions; values "
         "from {low:.4f} to {high:.4f}.",
-        "Diagramm: eine Heatmap der Positionstabelle ({what}), {rows:,} Positionen mal {cols:,} "
+        "Diagramm: eine Heatmap der Positionstabelle „{what}“, {rows:,} Positionen mal {cols:,} "
         "Dimensionen; Werte von {low:.4f} bis {high:.4f}.",
     ),
     "a11y.positions.cosines": (
-        "Chart: the cosine similarity of every pair of the {n:,} positions of the {what} table, as a "
-        "{n:,} × {n:,} heatmap. Neighbouring positions have a cosine of {neighbours:.3f} on average.",
-        "Diagramm: die Kosinus-Ähnlichkeit jedes Paars der {n:,} Positionen der Tabelle ({what}) als "
-        "Heatmap mit {n:,} × {n:,} Feldern. Benachbarte Positionen haben im Mittel einen Kosinus von "
-        "{neighbours:.3f}.",
+        "Chart: the cosine similarity of every pair of the {n:,} positions of the table “{what}”, as a "
+        "{n:,} × {n:,} heatmap.",
+        "Diagramm: die Kosinus-Ähnlichkeit jedes Paars der {n:,} Positionen der Tabelle „{what}“ als "
+        "Heatmap mit {n:,} × {n:,} Feldern.",
+    ),
+    "a11y.positions.neighbours": (
+        "Neighbouring positions have a cosine of {neighbours:.3f} on average.",
+        "Benachbarte Positionen haben im Mittel einen Kosinus von {neighbours:.3f}.",
     ),
     "a11y.positions.wavelength": (
         "Chart: the wavelength of each of the {dim:,} sinusoidal dimensions on a logarithmic axis, rising "
@@ -265,9 +289,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Achse, steigend von {first:.2f} bis {last:,.0f} Positionen.",
     ),
     "a11y.positions.space": (
-        "3D chart: the {n:,} {what} vectors of sentence A after PCA to 3 dimensions, each labelled with its "
-        "position and token, joined in the sentence's order.",
-        "3D-Diagramm: die {n:,} Vektoren von Satz A ({what}) nach einer PCA auf 3 Dimensionen, jeder mit "
+        "3D chart: the {n:,} vectors of sentence A, “{what}”, after PCA to 3 dimensions, each labelled with "
+        "its position and token, joined in the sentence's order.",
+        "3D-Diagramm: die {n:,} Vektoren von Satz A, „{what}“, nach einer PCA auf 3 Dimensionen, jeder mit "
         "Position und Token beschriftet, in der Reihenfolge des Satzes verbunden.",
     ),
     "a11y.positions.scores": (
@@ -276,10 +300,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Diagramm: der Attention-Score des Query-Key-Paars an jeder von {count:,} Key-Positionen, eine "
         "Linie pro Verfahren; die Zahlen stehen im Text darunter.",
     ),
-    "a11y.positions.rotation": (
-        "Chart: {pairs:,} small plots, one per pair of dimensions of the query vector, each showing the "
+    "a11y.positions.rotation.one": (
+        "Chart: one small plot of the query vector's only pair of dimensions, showing the pair's point at "
+        "positions 0 to {last:,} on a circle around 0.",
+        "Diagramm: eine kleine Darstellung des einzigen Paars von Dimensionen des Query-Vektors, mit dem "
+        "Punkt des Paars an den Positionen 0 bis {last:,} auf einem Kreis um 0.",
+    ),
+    "a11y.positions.rotation.other": (
+        "Chart: {count:,} small plots, one per pair of dimensions of the query vector, each showing the "
         "pair's point at positions 0 to {last:,} on a circle around 0.",
-        "Diagramm: {pairs:,} kleine Darstellungen, eine pro Paar von Dimensionen des Query-Vektors, jede "
+        "Diagramm: {count:,} kleine Darstellungen, eine pro Paar von Dimensionen des Query-Vektors, jede "
         "mit dem Punkt des Paars an den Positionen 0 bis {last:,} auf einem Kreis um 0.",
     ),
 }
