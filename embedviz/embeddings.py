@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import torch
 
 from embedviz.errors import MemoryBudgetError, SettingError, TooManyTokensError
+from embedviz.positions import sinusoidal_positions
 from embedviz.tokenizer import ENCODINGS, Token, get_encoding, tokenize
 
 POSITIONAL_MODES: dict[str, str] = {
@@ -140,18 +141,6 @@ def _notebook_tables(spec: EmbeddingSpec, n_vocab: int) -> tuple[TokenTable, tor
     """:func:`build_tables` for :func:`embed` (notebooks, scripts): the last two specs are kept. The app
     never calls it; its tables are in :mod:`embedviz.ui.cache`."""
     return build_tables(spec, n_vocab)
-
-
-def sinusoidal_positions(n_positions: int, dim: int) -> torch.Tensor:
-    """Fixed positions of the original Transformer: ``PE[p, 2i] = sin(p / 10000^(2i/dim))`` and
-    ``PE[p, 2i+1] = cos(p / 10000^(2i/dim))``; float32, shape ``(n_positions, dim)``."""
-    position = torch.arange(n_positions, dtype=torch.float64)[:, None]
-    two_i = torch.arange(0, dim, 2, dtype=torch.float64)
-    angle = position / torch.pow(10000.0, two_i / dim)
-    table = torch.zeros(n_positions, dim, dtype=torch.float64)
-    table[:, 0::2] = torch.sin(angle)
-    table[:, 1::2] = torch.cos(angle[:, : dim // 2])
-    return table.to(torch.float32)
 
 
 def position_vectors(positional: str, n_tokens: int, position_table: torch.nn.Embedding) -> torch.Tensor:

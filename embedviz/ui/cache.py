@@ -16,7 +16,9 @@ cached tables (:mod:`embedviz.ui.reservations`).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -63,7 +65,13 @@ def memory_budget() -> MemoryBudget:
     the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
     budget = MemoryBudget.from_environment(floor=resident_bytes())
     caches = memory_policy.Caches(
-        figures=(lambda: animations().clear(), projection_of.clear, random_side.clear, random_curve.clear),
+        figures=(
+            lambda: animations().clear(),
+            projection_of.clear,
+            random_side.clear,
+            random_curve.clear,
+            positions_part.clear,
+        ),
         gpt2=(lambda: gpt2_tables().clear(), gpt2_neighbours.clear),
         reference_pca=(reference_pca.clear,),
         forget_tables=_forget,
@@ -294,6 +302,19 @@ def random_side(spec: EmbeddingSpec, text: str) -> tuple[EmbeddingResult, Projec
     does not touch the 768-dim table (the pipeline keeps one large table: with a large page dim too, the
     two would push each other out on every rerun)."""
     return embedding_of(spec, text), projection_of(spec, text, "sentence")
+
+
+Drawn = TypeVar("Drawn")
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def positions_part(part: str, key: tuple, _build: Callable[[], Drawn]) -> Drawn:
+    """What one part of the positions view draws (its figures, their texts and numbers), built by ``_build``
+    once per ``key`` and shared by every visitor. ``key`` must name all that the drawing shows: the
+    settings, the sentence and the page's language. Building the Plotly figures is most of that part's
+    run; a warm rerun only sends them. Nobody modifies a drawing (the Plotly host only reads a figure). A
+    few small figures per entry; they give way first when memory is short (the memory budget's figures)."""
+    return _build()
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda queue: queue.close())

@@ -35,7 +35,7 @@ FITS = ("sentence", "reference")
 CAMERAS = tuple(CAMERA_VIEWS)  # the 3D view's preset angles, defined once in figures.style
 BATCH_SOURCES = ("verdict", "own")
 TABLES = ("random", "gpt2")
-VIEWS = ("pipeline", "seed", "batches", "order", "train")
+VIEWS = ("pipeline", "seed", "batches", "order", "train", "positions")
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,12 @@ class Settings:
     tables: str = "random"
     train_steps: int = 100  # the lesson's calibrated run: about a CPU-second
     train_source: str = "lesson"  # the lesson corpus, the shipped story, or the story plus the sentence
+    # Positions view: the lesson's pair, a sentence with a repeated word, positions shown, query-key distance
+    pos_a: str = "Die Katze saß auf der Matte"
+    pos_b: str = "Die Matte saß auf der Katze"
+    pos_repeat: str = DEFAULT_TEXT
+    pos_n: int = 32
+    pos_offset: int = 2
 
     @property
     def spec(self) -> EmbeddingSpec:
@@ -109,6 +115,11 @@ RULES: dict[str, tuple] = {
     "train_source": TRAIN_SOURCES,
     "tables": TABLES,
     "train_steps": (10, 1000),
+    "pos_a": (1000,),
+    "pos_b": (1000,),
+    "pos_repeat": (1000,),
+    "pos_n": (2, 128),
+    "pos_offset": (1, 32),
 }
 DEFAULTS = Settings()
 #: The longest URL-encoded value written into the link (about 2,600 characters of ASCII text).
