@@ -66,20 +66,24 @@ def _typed(value: Any) -> Any:
     """``value`` with its numpy arrays as typed arrays, in a new structure (``value`` is not changed).
 
     The same walk as plotly's ``convert_to_base64``: arrays that are values of a dict are converted
-    (except under keys like "range"), dicts inside lists are walked, and arrays directly inside a
-    list are left to the JSON encoder."""
+    (except under keys like "range"), dicts and lists inside lists are walked, and arrays directly inside
+    a list are left to the JSON encoder. Strings and numbers are passed by without a look."""
     if isinstance(value, dict):
-        return {
-            key: item
-            if is_skipped_key(key)
-            else to_typed_array_spec(item)
-            if is_homogeneous_array(item)
-            else _typed(item)
-            for key, item in value.items()
-        }
+        return {key: _typed_entry(key, item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [item if is_homogeneous_array(item) else _typed(item) for item in value]
+        return [_typed(item) if isinstance(item, _CONTAINERS) else item for item in value]
     return value
+
+
+_CONTAINERS = (dict, list, tuple)
+
+
+def _typed_entry(key: str, item: Any) -> Any:
+    if isinstance(item, _CONTAINERS):
+        return item if is_skipped_key(key) else _typed(item)
+    if isinstance(item, str | int | float) or item is None or is_skipped_key(key):
+        return item
+    return to_typed_array_spec(item) if is_homogeneous_array(item) else item
 
 
 def figure_json(figure: FigureDict | go.Figure) -> str:
