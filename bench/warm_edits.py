@@ -2,12 +2,12 @@
 
 Usage::
 
-    python bench/warm_edits.py CHECKOUT [CHECKOUT ...] [--edits 16] [--rounds 2] [--streamlit PATH]
+    python -m bench.warm_edits CHECKOUT [CHECKOUT ...] [--edits 16] [--rounds 2] [--streamlit PATH]
 
 Each ``CHECKOUT`` (a folder with ``app.py``; e.g. ``git archive COMMIT | tar -x -C /tmp/before`` next to
 the working tree, to compare two versions in one run) gets its own server, started as the README starts
 it (``streamlit run app.py``; ``--streamlit`` names the executable, default ``CHECKOUT/.venv/bin/streamlit``).
-One visitor per server (Streamlit's websocket protocol, ``st_client.py``) opens the page, types three
+One visitor per server (Streamlit's websocket protocol, ``bench/st_client.py``) opens the page, types three
 sentences to warm up, then ``--edits`` sentences of 5 to 50 GPT-2 tokens, one at a time. The servers take
 turns round by round, so load from other processes hits each alike. Per round and server it prints:
 
@@ -29,11 +29,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from server_proc import Server, cpu_seconds
-from st_client import Run, Visitor
+from bench.common import Server, cpu_seconds
+from bench.st_client import Run, Visitor
 
 SETTLE = 0.3  # seconds after each edit that still count for it
 #: The words of the edits, cycled (each edit starts with its own number: every sentence is new).
