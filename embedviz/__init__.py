@@ -41,11 +41,11 @@ _HOMES = {
         "TooManyTokensError",
         "UnknownEncodingError",
     ),
+    "embedviz.cosine": ("cosine", "cosine_matrix"),
     "embedviz.positions": (
         "OddDimensionError",
         "alibi_bias",
         "alibi_slopes",
-        "cosine_matrix",
         "moving_pair_scores",
         "rotary",
         "rotary_angles",

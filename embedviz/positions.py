@@ -98,16 +98,6 @@ def wavelengths(dim: int, base: float = BASE) -> torch.Tensor:
     return 2 * math.pi * torch.pow(base, two_i / dim)
 
 
-def cosine_matrix(table: torch.Tensor) -> torch.Tensor:
-    """Cosine similarity of every position vector with every other: ``(n, n)``, 1 on the diagonal (0 for
-    a zero row). A sinusoidal table shows smooth bands (near positions are alike), a random learned one
-    noise around 0 (every position is a stranger to every other)."""
-    rows = table.to(torch.float64)
-    norms = rows.norm(dim=1, keepdim=True)
-    unit = rows / torch.where(norms > 0, norms, torch.ones_like(norms))
-    return (unit @ unit.T).to(torch.float32)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Rotary positions (RoPE), GPT-NeoX / Llama convention: rotate half
 # ---------------------------------------------------------------------------------------------------------

@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import embedviz
+from embedviz.cosine import cosine_matrix
 from embedviz.errors import EmbedvizError
 from embedviz.positions import (
     OddDimensionError,
     alibi_bias,
     alibi_slopes,
-    cosine_matrix,
     distinct_vectors,
     moving_pair_scores,
     rotary,

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import torch
 
+from embedviz.cosine import cosine_matrix
 from embedviz.embeddings import EmbeddingSpec, build_tables, embed
 from embedviz.positions import (
-    cosine_matrix,
     distinct_vectors,
     moving_pair_scores,
     same_bag_of_vectors,

@@ -2,7 +2,7 @@
 
 Both tables are shown for the first ``pos_n`` positions at the page's ``dim``: as a heatmap (positions x
 dimensions) and as the cosine similarity of every position with every other
-(:func:`embedviz.positions.cosine_matrix`), then the wavelength of each sinusoidal dimension. The learned
+(:func:`embedviz.cosine.cosine_matrix`), then the wavelength of each sinusoidal dimension. The learned
 table is the page's own position table (the rows every other view adds), so its numbers are the lesson's.
 The figures are built once per setting and language (:func:`embedviz.ui.cache.positions_part`).
 """
@@ -16,10 +16,11 @@ import plotly.graph_objects as go
 import streamlit as st
 import torch
 
+from embedviz.cosine import cosine_matrix
 from embedviz.figures.positions import cosine_heatmap, wavelength_figure
 from embedviz.figures.spec import FigureDict
 from embedviz.figures.vectors import MAX_HEATMAP_COLS, heatmap
-from embedviz.positions import cosine_matrix, sinusoidal_positions, wavelengths
+from embedviz.positions import sinusoidal_positions, wavelengths
 from embedviz.positions_code import absolute_source
 from embedviz.ui import cache
 from embedviz.ui.chart_text import describe
