@@ -70,7 +70,10 @@ class EmbeddingSpec:
         if self.positional not in POSITIONAL_MODES:
             raise SettingError(
                 f"Unknown positional mode {str(self.positional)[:40]!r}. "
-                f"Choose one of: {', '.join(POSITIONAL_MODES)}."
+                f"Choose one of: {', '.join(POSITIONAL_MODES)}.",
+                key="error.positional",
+                name=repr(str(self.positional)[:40]),
+                choices=", ".join(POSITIONAL_MODES),
             )
         for name, value, low, high in (
             ("dim", self.dim, 1, MAX_DIM),
@@ -78,9 +81,7 @@ class EmbeddingSpec:
             ("seed", self.seed, 0, MAX_SEED),
         ):
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise SettingError(
-                    f"{name} must be a whole number from {low:,} to {high:,}, not {value!r:.40}."
-                )
+                raise SettingError.out_of_range(name, value, low, high)
         n_vocab = get_encoding(self.encoding).n_vocab
         needed = table_bytes(n_vocab, self.dim, self.context_length)
         if needed > MAX_TABLE_BYTES:
@@ -89,7 +90,14 @@ class EmbeddingSpec:
                 f"{ENCODINGS[self.encoding].split(' (')[0]} at {self.dim:,} dimensions needs tables of "
                 f"{needed / 1e9:.2f} GB ({n_vocab:,} + {self.context_length:,} rows x {self.dim:,} x 4 "
                 f"bytes); the limit is {MAX_TABLE_BYTES / 2**20:.0f} MiB. Choose at most {largest:,} "
-                f"dimensions for this encoding."
+                f"dimensions for this encoding.",
+                encoding=ENCODINGS[self.encoding].split(" (")[0],
+                dim=self.dim,
+                gigabytes=needed / 1e9,
+                n_vocab=n_vocab,
+                context_length=self.context_length,
+                limit_mib=MAX_TABLE_BYTES / 2**20,
+                largest=largest,
             )
         return n_vocab
 

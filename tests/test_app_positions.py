@@ -54,7 +54,8 @@ def host_keys(at) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_every_part_in_both_languages(lang: str) -> None:
-    at = run_app(view="positions", lang=lang)
+    # The English repeated-word sentence in both languages (the German page's default is a German one).
+    at = run_app(view="positions", lang=lang, pos_repeat="Today the cat sat on the mat")
     assert not at.exception
     headers = [h.value for h in at.header]
     assert headers[1:5] == PARTS[lang]

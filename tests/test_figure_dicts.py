@@ -22,14 +22,21 @@ import pytest
 import embedviz
 from embedviz.figures.cosines import MAX_WRITTEN_TOKENS, cosine_heatmap
 from embedviz.figures.labels import label_positions
-from embedviz.figures.space import LABEL_SIZE, MAX_LABELLED_TOKENS, TEXT_SIZE, space_figure_dict
+from embedviz.figures.space import LABEL_SIZE, MAX_LABELLED_TOKENS, MIN_ASPECT, TEXT_SIZE, space_figure_dict
 from embedviz.figures.spec import figure_json
 from embedviz.figures.style import CAMERAS, COLORS, FONT, compact, plain
 from embedviz.figures.vectors import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
 from embedviz.ui.plotly_host import space_point_ids, with_point_ids
 from embedviz.ui.sections import space3d
 
-NAMES = {"token": "Token", "position": "Position", "input": "Eingabe", "arrow": "Pfeil", "pos": "Pos."}
+NAMES = {
+    "token": "Token",
+    "position": "Position",
+    "input": "Eingabe",
+    "arrow": "Pfeil",
+    "pos": "Pos.",
+    "id": "ID",
+}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -79,9 +86,23 @@ def reference_segments_trace(starts, ends, name, color=COLORS["arrow"]):
     )
 
 
-def reference_scene_figure(traces, ratio, *, camera="default", height=640):
+def reference_to_scale(traces):
+    ranges = []
+    for axis in "xyz":
+        values = [np.asarray(getattr(trace, axis), dtype=np.float64) for trace in traces]
+        values = np.concatenate([v.ravel() for v in values]) if values else np.zeros(0)
+        values = values[np.isfinite(values)]
+        ranges.append(float(np.ptp(values)) if values.size else 0.0)
+    longest = max(ranges)
+    if longest <= 0.0:
+        return {"x": 1.0, "y": 1.0, "z": 1.0}
+    return {axis: max(extent / longest, MIN_ASPECT) for axis, extent in zip("xyz", ranges, strict=True)}
+
+
+def reference_scene_figure(traces, ratio, *, camera="default", height=640, axis_titles=None):
+    titles = list(axis_titles) if axis_titles else [f"PC{i + 1} ({ratio[i]:.1%})" for i in range(3)]
     axes = {
-        f"{axis}axis": {"title": {"text": f"PC{i + 1} ({ratio[i]:.1%})"}, "backgroundcolor": "#f8fafc"}
+        f"{axis}axis": {"title": {"text": titles[i]}, "backgroundcolor": "#f8fafc"}
         for i, axis in enumerate("xyz")
     }
     figure = go.Figure(traces)
@@ -90,7 +111,12 @@ def reference_scene_figure(traces, ratio, *, camera="default", height=640):
         height=height,
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
         legend={"orientation": "h", "y": 1.02, "x": 0, "font": {"size": TEXT_SIZE}},
-        scene={**axes, "camera": CAMERAS.get(camera, CAMERAS["default"]), "aspectmode": "cube"},
+        scene={
+            **axes,
+            "camera": CAMERAS.get(camera, CAMERAS["default"]),
+            "aspectmode": "manual",
+            "aspectratio": reference_to_scale(traces),
+        },
         uirevision=f"embedviz-{camera}",
     )
     return figure
@@ -106,6 +132,7 @@ def reference_space_figure(
     camera="default",
     marker_scale=1.0,
     height=640,
+    axis_titles=None,
 ):
     n = len(token_labels)
     labelled = n <= MAX_LABELLED_TOKENS
@@ -129,7 +156,8 @@ def reference_space_figure(
     )
     ids_and_positions = np.stack([np.asarray(token_ids, dtype=np.float32), np.arange(n, dtype=np.float32)], 1)
     template = (
-        f"<b>%{{hovertext}}</b><br>id %{{customdata[0]}} · {plain(names['pos'])} %{{customdata[1]}}<br>"
+        f"<b>%{{hovertext}}</b><br>{plain(names.get('id', 'id'))} %{{customdata[0]}} · "
+        f"{plain(names['pos'])} %{{customdata[1]}}<br>"
         + ", ".join(f"%{{customdata[{2 + j}]:.4f}}" for j in range(first_values["token"].shape[1]))
         + ", …<extra>%{fullData.name}</extra>"
     )
@@ -154,12 +182,13 @@ def reference_space_figure(
         ),
     ]  # fmt: skip
     traces.append(reference_segments_trace(projection.token_points, projection.input_points, names["arrow"]))
-    return reference_scene_figure(traces, projection.explained_variance_ratio, camera=camera, height=height)
+    ratio = projection.explained_variance_ratio
+    return reference_scene_figure(traces, ratio, camera=camera, height=height, axis_titles=axis_titles)
 
 
 def reference_heatmap(
     values, row_labels, *, title="", height=None, highlight_row=None, show_values=False, x_title,
-    y_title=None, column_labels=None, hover="%{y}<br>dim %{x}: %{z:.4f}", limit=None,
+    y_title=None, column_labels=None, hover="%{y}<br>dim %{x}: %{z:.4f}", limit=None, marked_rows=(),
 ):  # fmt: skip
     shown = np.round(values[:MAX_HEATMAP_ROWS, :MAX_HEATMAP_COLS].astype(np.float64), 4).astype(np.float32)
     labels = [plain(label) for label in row_labels[:MAX_HEATMAP_ROWS]]
@@ -177,11 +206,14 @@ def reference_heatmap(
             texttemplate="%{z:.4f}" if show_values else None,
         )
     )  # fmt: skip
-    if highlight_row is not None and 0 <= highlight_row < len(labels):
-        figure.add_shape(
-            type="rect", x0=-0.5, x1=shown.shape[1] - 0.5, y0=highlight_row - 0.5, y1=highlight_row + 0.5,
-            line={"color": FONT["color"], "width": 4},
-        )  # fmt: skip
+    framed = [(highlight_row, "solid", 4)] if highlight_row is not None else []
+    framed += [(row, "dash", 3) for row in marked_rows]
+    for row, dash, width in framed:
+        if 0 <= row < len(labels):
+            figure.add_shape(
+                type="rect", x0=-0.5, x1=shown.shape[1] - 0.5, y0=row - 0.5, y1=row + 0.5,
+                line={"color": FONT["color"], "width": width, "dash": dash},
+            )  # fmt: skip
     figure.update_yaxes(autorange="reversed", title=y_title, type="category", automargin=True)
     figure.update_xaxes(title=x_title, automargin=True)
     if not numbered:
@@ -257,7 +289,10 @@ SENTENCES = [
     ("dim", "camera", "marker_scale", "height"),
     [(16, "default", 1.0, 640), (3, "top", 1.6, None), (64, "side", 1.0, 500)],
 )
-def test_space_figure_dict_is_the_figure_of_before(text, dim, camera, marker_scale, height) -> None:
+@pytest.mark.parametrize("axis_titles", [None, ["PC1 (18,5 %)", "PC2 (9,0 %)", "PC3 (<b>4</b> %)"]])
+def test_space_figure_dict_is_the_figure_of_before(
+    text, dim, camera, marker_scale, height, axis_titles
+) -> None:
     result = embedviz.embed(text, dim=dim, seed=7)
     projection = embedviz.project(result.token_vectors, result.position_vectors, result.input_embeddings)
     first = {
@@ -267,7 +302,7 @@ def test_space_figure_dict_is_the_figure_of_before(text, dim, camera, marker_sca
     }
     labels = [token.display for token in result.tokens]
     arguments = (projection, labels, result.token_ids, first, NAMES)
-    options = {"camera": camera, "marker_scale": marker_scale, "height": height}
+    options = {"camera": camera, "marker_scale": marker_scale, "height": height, "axis_titles": axis_titles}
     new = with_point_ids(space_figure_dict(*arguments, **options), space_point_ids(result.token_ids))
     old = with_point_ids(reference_space_figure(*arguments, **options), space_point_ids(result.token_ids))
     check(new, old)
@@ -289,6 +324,8 @@ HEATMAPS = [
     ({"column_labels": [f"{i}: <i>w</i>" for i in range(5)]}, (5, 5)),
     ({}, (200, 300)),  # cut to MAX_HEATMAP_ROWS x MAX_HEATMAP_COLS
     ({"highlight_row": 9}, (4, 16)),  # a row outside the table: no frame
+    ({"marked_rows": (1, 3, 7)}, (5, 8)),  # dashed frames, the one outside the table left out
+    ({"highlight_row": 0, "marked_rows": (2,)}, (3, 3)),
 ]
 
 

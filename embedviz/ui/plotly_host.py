@@ -44,7 +44,7 @@ from streamlit.components.v2.get_bidi_component_manager import get_bidi_componen
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
 from embedviz.figures.spec import FigureDict, figure_json
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import localized, t
 
 Figure = go.Figure | FigureDict
 
@@ -136,12 +136,9 @@ def plotly_host(
     ``glide_ms=0`` turns the glide off (the browser's ``prefers-reduced-motion: reduce`` does too).
     ``figure`` is a ``go.Figure`` or a figure dict (:mod:`embedviz.figures.spec`, the same JSON without
     validating every property on every rerun)."""
-    if camera_revision is not None:
-        revision = camera_revision
-    elif isinstance(figure, dict):
-        revision = str(figure.get("layout", {}).get("uirevision"))
-    else:
-        revision = str(figure.layout.uirevision)
+    localized(figure)  # hover values and ticks as the page's prose: 0,5 in German
+    uirevision = figure["layout"].get("uirevision") if isinstance(figure, dict) else figure.layout.uirevision
+    revision = camera_revision if camera_revision is not None else str(uirevision)
     data = {
         "figure": figure_json(figure),  # plotly's encoder: numpy arrays as typed base64 ("bdata")
         "config": {"displaylogo": False, "responsive": True, **(config or {})},

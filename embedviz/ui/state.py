@@ -18,7 +18,7 @@ one parse/save pair here keeps all three behaviours and their tests.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import quote
 
 import streamlit as st
@@ -27,10 +27,18 @@ from embedviz.embeddings import MAX_CONTEXT_LENGTH, MAX_DIM, MAX_SEED, POSITIONA
 from embedviz.figures.style import CAMERAS as CAMERA_VIEWS
 from embedviz.tokenizer import ENCODINGS, MAX_CHARS
 from embedviz.training_runs import TRAIN_SOURCES
+from embedviz.ui.i18n import LANGUAGES, browser_language
 from embedviz.ui.stages import step_rule
 
 DEFAULT_TEXT = "Today the cat sat on the mat"
-LANGUAGES = ("en", "de")
+#: The German page starts with the lesson's own example sentence, and the word-order view with the lesson's
+#: pair (the same six GPT-2 tokens in another order: each noun follows a space in both sentences).
+GERMAN_TEXTS = {
+    "text": "Die Katze saß auf der Matte",
+    "compare_a": "Die Katze saß auf der Matte",
+    "compare_b": "Die Matte saß auf der Katze",
+    "pos_repeat": "Die Katze sah die andere Katze",  # " Katze" twice: one token at two positions
+}
 FITS = ("sentence", "reference")
 CAMERAS = tuple(CAMERA_VIEWS)  # the 3D view's preset angles, defined once in figures.style
 BATCH_SOURCES = ("verdict", "own")
@@ -122,6 +130,14 @@ RULES: dict[str, tuple] = {
     "pos_offset": (1, 32),
 }
 DEFAULTS = Settings()
+
+
+def defaults(lang: str) -> Settings:
+    """The defaults of a page in ``lang``: the German page has the lesson's German sentences. ``lang``
+    itself keeps its one default ("en"), so a German link always says ``lang=de``."""
+    return replace(DEFAULTS, **GERMAN_TEXTS) if lang == "de" else DEFAULTS
+
+
 #: The longest URL-encoded value written into the link (about 2,600 characters of ASCII text).
 MAX_LINK_VALUE = 8_000
 FIELD_NAMES = tuple(f.name for f in fields(Settings))
@@ -161,9 +177,13 @@ def _parse_value(name: str, raw: str) -> tuple[object, Notice | None]:
     return raw, None
 
 
-def parse(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[Notice]]:
-    """Query parameters -> settings and a list of notices about values that were changed."""
-    values, notices = {}, []
+def parse(
+    query: Mapping[str, str | list[str]], browser_lang: str = DEFAULTS.lang
+) -> tuple[Settings, list[Notice]]:
+    """Query parameters -> settings and a list of notices about values that were changed. A link without
+    ``lang`` opens in ``browser_lang`` (the visitor's browser), with that language's default sentences."""
+    values: dict[str, object] = {}
+    notices: list[Notice] = []
     for name, raw in query.items():
         if name not in FIELD_NAMES:
             notices.append(("notice.unknown", {"name": repr(name[:40])}))
@@ -173,7 +193,8 @@ def parse(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[Notice]]
         values[name], notice = _parse_value(name, str(raw))
         if notice:
             notices.append(notice)
-    return Settings(**values), notices
+    values.setdefault("lang", browser_lang if browser_lang in LANGUAGES else DEFAULTS.lang)
+    return replace(defaults(str(values["lang"])), **values), notices
 
 
 def fits_in_link(value: object) -> bool:
@@ -185,9 +206,9 @@ def fits_in_link(value: object) -> bool:
 def to_query(settings: Settings) -> dict[str, str]:
     """The settings that differ from the defaults, as query parameters (short, shareable URLs).
     A text too long for a link is left out (the page says so)."""
-    query = {}
+    query, base = {}, defaults(settings.lang)
     for name, value in asdict(settings).items():
-        if value != getattr(DEFAULTS, name) and fits_in_link(value):
+        if value != getattr(base, name) and fits_in_link(value):
             query[name] = str(value).lower() if isinstance(value, bool) else str(value)
     return query
 
@@ -196,7 +217,7 @@ def load() -> tuple[Settings, list[Notice]]:
     """Settings for this run: from the URL on a session's first run, from the widgets afterwards."""
     state = st.session_state
     if "_notices" not in state:
-        settings, notices = parse(st.query_params.to_dict())
+        settings, notices = parse(st.query_params.to_dict(), browser_language(st.context.locale))
         for name, value in asdict(settings).items():
             state[name] = value
         state["_notices"] = notices
