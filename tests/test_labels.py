@@ -58,3 +58,47 @@ def test_a_label_moves_away_from_a_neighbour():
     points = np.array([[0.0, 0.0, 0.0], [0.01, 0.01, 0.0], [1.0, 1.0, 1.0], [-1.0, -1.0, -1.0]])
     sides = label_positions(points, ["alpha", "beta", "", ""], CAMERAS["front"], height=640, size=18)
     assert sides[0] == "top center" and sides[1] != "top center"
+
+
+def reference_label_positions(points, labels, camera, *, others=None, height=640, size=18, marker=7):
+    """The placement one box at a time with :func:`overlaps`, as a plain loop: the reference."""
+    from embedviz.figures.labels import POSITIONS, _box
+
+    everything = points if others is None else np.concatenate([points, others])
+    screen = project(everything, camera["eye"], camera["up"], height, camera.get("center"))
+    dots = [(x - marker, y - marker, x + marker, y + marker) for x, y in screen]
+    placed, chosen = [], []
+    for index, (at, text) in enumerate(zip(screen[: len(points)], labels, strict=True)):
+        if not text:
+            chosen.append(POSITIONS[0])
+            continue
+        foreign = [dot for j, dot in enumerate(dots) if j != index]
+        for position in POSITIONS:
+            if not any(overlaps(_box(at, text, position, size, marker), o) for o in placed + foreign):
+                break
+        else:
+            position = min(
+                POSITIONS,
+                key=lambda p: sum(overlaps(_box(at, text, p, size, marker), o) for o in placed + foreign),
+            )
+        placed.append(_box(at, text, position, size, marker))
+        chosen.append(position)
+    return chosen
+
+
+def test_placement_is_the_one_box_at_a_time_loop() -> None:
+    rng = np.random.default_rng(11)
+    for trial in range(60):
+        n = int(rng.integers(1, 41))
+        points = rng.normal(size=(n, 3)) * rng.uniform(0.01, 3)
+        others = rng.normal(size=(2 * n, 3)) if trial % 3 else None
+        words = [("w" * int(rng.integers(0, 9))) for _ in range(n)]  # some '' (no label)
+        camera = list(CAMERAS.values())[trial % len(CAMERAS)]
+        options = {
+            "others": others,
+            "height": [640, 420, 900][trial % 3],
+            "size": 18,
+            "marker": [7, 11][trial % 2],
+        }
+        expected = reference_label_positions(points, words, camera, **options)
+        assert label_positions(points, words, camera, **options) == expected

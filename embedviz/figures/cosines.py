@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
+from embedviz.figures.spec import FigureDict
 from embedviz.figures.style import plain
 from embedviz.figures.vectors import heatmap
 
@@ -29,12 +29,12 @@ def cosine_heatmap(
     *,
     height: int | None = None,
     separators: str = ".,",
-) -> go.Figure:
+) -> FigureDict:
     """The ``(n, n)`` cosine ``matrix`` with ``labels`` (unique, "3: ␣on") on both axes, colours fixed to
-    -1..1 and centred at 0. ``texts`` holds "axis" (the title over the columns; the rows are the same
-    tokens, and a second title beside them would take a phone's width) and "cosine" (the hover's word for
-    the value); the hover names both tokens and the cosine to 4 decimals. ``separators`` are Plotly's decimal
-    and thousands marks (",." for German)."""
+    -1..1 and centred at 0, as a figure dict (:mod:`embedviz.figures.spec`). ``texts`` holds "axis" (the
+    title over the columns; the rows are the same tokens, and a second title beside them would take a
+    phone's width) and "cosine" (the hover's word for the value); the hover names both tokens and the
+    cosine to 4 decimals. ``separators`` are Plotly's decimal and thousands marks (",." for German)."""
     figure = heatmap(
         matrix,
         labels,
@@ -45,8 +45,8 @@ def cosine_heatmap(
         height=height,
         show_values=len(labels) <= MAX_WRITTEN_TOKENS,
     )
-    figure.update_layout(separators=separators)
-    figure.update_xaxes(side="top")  # the columns read like the rows: the sentence, left to right
+    figure["layout"]["separators"] = separators
+    figure["layout"]["xaxis"]["side"] = "top"  # the columns read like the rows: the sentence, left to right
     return figure
 
 

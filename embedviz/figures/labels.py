@@ -80,27 +80,37 @@ def label_positions(
     marker: float = 7,
 ) -> list[str]:
     """A ``textposition`` for each label ('' labels get 'top center'); ``others`` are the other points of
-    the scene, which a label should not cover either."""
+    the scene, which a label should not cover either.
+
+    Each label takes the first of :data:`POSITIONS` whose box touches nothing, else the first of those
+    that touch the fewest: the boxes of the labels placed before it and the squares of all points but
+    its own. The candidates are counted against all of them at once (numpy), the same comparisons as
+    :func:`overlaps`."""
     everything = points if others is None else np.concatenate([points, others])
     screen = project(everything, camera["eye"], camera["up"], height, camera.get("center"))
     mine = screen[: len(points)]
-    dots = [(x - marker, y - marker, x + marker, y + marker) for x, y in screen]
-    placed: list[tuple[float, ...]] = []
+    dots = np.concatenate([screen - marker, screen + marker], axis=1)  # (x0, y0, x1, y1) per point
+    placed = np.empty((len(points), 4))
+    n_placed = 0
     chosen = []
     for index, (at, text) in enumerate(zip(mine, labels, strict=True)):
         if not text:
             chosen.append(POSITIONS[0])
             continue
-        foreign = [dot for j, dot in enumerate(dots) if j != index]
-        for position in POSITIONS:
-            box = _box(at, text, position, size, marker)
-            if not any(overlaps(box, other) for other in placed + foreign):
-                break
-        else:  # nowhere free: the side that covers the fewest others
-            position = min(
-                POSITIONS,
-                key=lambda p: sum(overlaps(_box(at, text, p, size, marker), o) for o in placed + foreign),
-            )
-        placed.append(_box(at, text, position, size, marker))
-        chosen.append(position)
+        boxes = np.array([_box(at, text, position, size, marker) for position in POSITIONS])
+        on_dots = _overlap_matrix(boxes, dots)
+        on_dots[:, index] = False  # a label next to its own point does not cover it
+        touched = on_dots.sum(axis=1) + _overlap_matrix(boxes, placed[:n_placed]).sum(axis=1)
+        best = int(np.argmin(touched))  # the first free position, or the first of the least covered
+        placed[n_placed] = boxes[best]
+        n_placed += 1
+        chosen.append(POSITIONS[best])
     return chosen
+
+
+def _overlap_matrix(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """``overlaps(boxes[i], others[j])`` for every pair, as a boolean ``(len(boxes), len(others))`` array."""
+    a, b = boxes[:, None, :], others[None, :, :]
+    return (
+        (a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3]) & (b[..., 1] < a[..., 3])
+    )

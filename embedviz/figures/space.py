@@ -1,7 +1,9 @@
 """The 3D space: token, position and input embeddings as points (and arrows) in one PCA space.
 
 Pure functions of the numbers (no Streamlit); the page passes in its texts. Colours and fonts come from
-:mod:`embedviz.figures.style`.
+:mod:`embedviz.figures.style`. The figures are built as plain figure dicts (:mod:`embedviz.figures.spec`:
+the page sends a new one on every edit of the sentence); :func:`space_figure` and :func:`scene_figure`
+wrap them in a ``go.Figure`` for callers that go on editing.
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from embedviz.figures.labels import label_positions
+from embedviz.figures.spec import FigureDict, as_figure, without_none
 from embedviz.figures.style import CAMERAS, COLORS, FONT, compact, plain
 from embedviz.projection import Projection
 
@@ -36,22 +38,23 @@ def points_trace(
     hovertemplate: str | None = None,
     outline: bool = True,
     textposition: str | list[str] = "top center",
-) -> go.Scatter3d:
-    """One set of 3D points, in the colour of its ``kind`` (or ``color``). The hover shows ``hover``, or
-    ``hovertemplate`` filled from ``customdata`` (numbers travel as compact binary arrays, not text).
-    ``outline`` draws a white ring around each marker (it separates a few overlapping points; for
-    thousands of points it only costs drawing time)."""
+) -> dict:
+    """One set of 3D points (a scatter3d trace dict), in the colour of its ``kind`` (or ``color``). The
+    hover shows ``hover``, or ``hovertemplate`` filled from ``customdata`` (numbers travel as compact binary
+    arrays, not text). ``outline`` draws a white ring around each marker (it separates a few overlapping
+    points; for thousands of points it only costs drawing time)."""
     color = color or COLORS[kind]
-    return go.Scatter3d(
+    return without_none(
+        type="scatter3d",
         x=compact(points[:, 0]),
         y=compact(points[:, 1]),
         z=compact(points[:, 2]),
         mode="markers+text" if any(labels) else "markers",
         name=name,
-        text=labels if any(labels) else None,
+        text=list(labels) if any(labels) else None,
         textposition=textposition,
         textfont={"size": LABEL_SIZE, "color": color},
-        hovertext=hover,
+        hovertext=list(hover),
         hoverinfo="text" if hovertemplate is None else None,
         customdata=customdata,
         hovertemplate=hovertemplate,
@@ -64,7 +67,7 @@ def points_trace(
     )
 
 
-def space_figure(
+def space_figure_dict(
     projection: Projection,
     token_labels: Sequence[str],
     token_ids: Sequence[int],
@@ -75,9 +78,10 @@ def space_figure(
     marker_scale: float = 1.0,
     height: int | None = 640,
     axis_titles: Sequence[str] | None = None,
-) -> go.Figure:
-    """The 3D view: token vectors, position vectors and input embeddings in one PCA space, with a line
-    from each token point to its input point (that displacement is the position vector).
+) -> FigureDict:
+    """The 3D view as a figure dict (:mod:`embedviz.figures.spec`): token vectors, position vectors and
+    input embeddings in one PCA space, with a line from each token point to its input point (that
+    displacement is the position vector).
 
     ``first_values[kind]`` holds each point's first vector components for the hover; ``names`` the legend
     names for "token", "position", "input", "arrow" and the hover words "position" ("pos") and "id";
@@ -160,35 +164,35 @@ def space_figure(
     ]
     traces.append(segments_trace(projection.token_points, projection.input_points, names["arrow"]))
     ratio = projection.explained_variance_ratio
-    return scene_figure(traces, ratio, camera=camera, height=height, axis_titles=axis_titles)
+    return scene_figure_dict(traces, ratio, camera=camera, height=height, axis_titles=axis_titles)
 
 
-def segments_trace(
-    starts: np.ndarray, ends: np.ndarray, name: str, color: str = COLORS["arrow"]
-) -> go.Scatter3d:
-    """Dashed lines from each start point to its end point (token vector -> input embedding), one trace."""
+def segments_trace(starts: np.ndarray, ends: np.ndarray, name: str, color: str = COLORS["arrow"]) -> dict:
+    """Dashed lines from each start point to its end point (token vector -> input embedding), one
+    scatter3d trace dict."""
     segments = np.full((3 * len(starts), 3), np.nan)
     segments[0::3] = starts
     segments[1::3] = ends
-    return go.Scatter3d(
-        x=compact(segments[:, 0]),
-        y=compact(segments[:, 1]),
-        z=compact(segments[:, 2]),
-        mode="lines",
-        name=name,
-        line={"color": color, "width": 3, "dash": "dash"},
-        hoverinfo="skip",
-    )
+    return {
+        "type": "scatter3d",
+        "x": compact(segments[:, 0]),
+        "y": compact(segments[:, 1]),
+        "z": compact(segments[:, 2]),
+        "mode": "lines",
+        "name": name,
+        "line": {"color": color, "width": 3, "dash": "dash"},
+        "hoverinfo": "skip",
+    }
 
 
 def to_scale(traces: list) -> dict[str, float]:
-    """``scene.aspectratio`` that draws the points to scale: each axis as long as the points' range on
-    it, the longest 1. PCA's third axis is usually the shortest; a cube would stretch it to the first's
-    length and distort every distance and angle. An axis with (almost) no spread, e.g. a padded one,
-    keeps a sliver (:data:`MIN_ASPECT`) so the scene stays a box."""
+    """``scene.aspectratio`` that draws the points of these traces to scale: each axis as long as the
+    points' range on it, the longest 1. PCA's third axis is usually the shortest; a cube would stretch it
+    to the first's length and distort every distance and angle. An axis with (almost) no spread, e.g. a
+    padded one, keeps a sliver (:data:`MIN_ASPECT`) so the scene stays a box."""
     ranges = []
     for axis in "xyz":
-        values = [np.asarray(getattr(trace, axis), dtype=np.float64) for trace in traces]
+        values = [np.asarray(trace[axis], dtype=np.float64) for trace in traces]
         values = np.concatenate([v.ravel() for v in values]) if values else np.zeros(0)
         values = values[np.isfinite(values)]
         ranges.append(float(np.ptp(values)) if values.size else 0.0)
@@ -209,15 +213,15 @@ def aspect_of(extents: Sequence[float]) -> dict[str, float]:
 MIN_ASPECT = 0.05
 
 
-def scene_figure(
+def scene_figure_dict(
     traces: list,
     ratio: np.ndarray,
     *,
     camera: str = "default",
     height: int | None = 640,
     axis_titles: Sequence[str] | None = None,
-) -> go.Figure:
-    """A 3D figure of PCA points drawn to scale (:func:`to_scale`): axes titled with the variance each
+) -> FigureDict:
+    """A 3D figure dict of PCA points drawn to scale (:func:`to_scale`): axes titled with the variance each
     keeps (``axis_titles``: the page's own, e.g. „PC1 (18,5 %)“; default English), a preset camera, a
     legend on top. ``height=None`` leaves the height to the chart's box (presenter mode sizes it to the
     screen)."""
@@ -226,8 +230,7 @@ def scene_figure(
         f"{axis}axis": {"title": {"text": titles[i]}, "backgroundcolor": "#f8fafc"}
         for i, axis in enumerate("xyz")
     }
-    figure = go.Figure(traces)
-    figure.update_layout(
+    layout = without_none(
         font={**FONT, "size": TEXT_SIZE},
         height=height,
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
@@ -241,4 +244,9 @@ def scene_figure(
         # Keep the user's camera, zoom and legend toggles across reruns; a new preset resets the camera.
         uirevision=f"embedviz-{camera}",
     )
-    return figure
+    return {"data": list(traces), "layout": layout}
+
+
+#: The same figures as ``go.Figure`` objects, for callers that edit them further.
+space_figure = as_figure(space_figure_dict)
+scene_figure = as_figure(scene_figure_dict)

@@ -2,7 +2,8 @@
 
 The columns are whatever the caller names: the dimensions of a vector table (the default: numbered
 columns), or the tokens again for a table of cosines (:mod:`embedviz.figures.cosines`). A pure function of
-the numbers (no Streamlit); the page passes in its texts.
+the numbers (no Streamlit); the page passes in its texts. Built as a plain figure dict
+(:mod:`embedviz.figures.spec`): the page sends new heatmaps on every edit of the sentence.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
+from embedviz.figures.spec import FigureDict, colorscale, without_none
 from embedviz.figures.style import FONT, plain
 
 #: A heatmap shows at most this many rows (tokens) and columns (dimensions): bigger ones are cut, and
@@ -34,9 +35,10 @@ def heatmap(
     hover: str = "%{y}<br>dim %{x}: %{z:.4f}",
     limit: float | None = None,
     marked_rows: Sequence[int] = (),
-) -> go.Figure:
-    """A diverging heatmap (blue negative, white 0, red positive) of the top-left part of ``values``:
-    at most MAX_HEATMAP_ROWS rows and MAX_HEATMAP_COLS columns, values rounded to 4 decimals.
+) -> FigureDict:
+    """A diverging heatmap (blue negative, white 0, red positive) of the top-left part of ``values``, as a
+    figure dict (:mod:`embedviz.figures.spec`): at most MAX_HEATMAP_ROWS rows and MAX_HEATMAP_COLS
+    columns, values rounded to 4 decimals.
 
     The caller names the axes: ``x_title`` and ``y_title`` (none by default: the row labels say it),
     ``column_labels`` (default: the column numbers 0, 1, 2, ...) and ``hover``, a Plotly hover template
@@ -54,44 +56,51 @@ def heatmap(
         columns = np.arange(shown.shape[1], dtype=np.int32)
     else:  # unique like the rows ("5: ␣the"), so the column axis is categorical too
         columns = [plain(label) for label in column_labels[:MAX_HEATMAP_COLS]]
-    figure = go.Figure(
-        go.Heatmap(
-            z=shown,
-            y=labels,  # unique ("3: ␣on"), so the row axis is categorical and the hover can name the row
-            x=columns,
-            colorscale="RdBu_r",
-            zmid=0,
-            zmin=-limit,
-            zmax=limit,
-            hovertemplate=hover + "<extra></extra>",
-            colorbar={"thickness": 14, "len": 0.9},
-            texttemplate="%{z:.4f}" if show_values else None,
-        )
+    trace = without_none(
+        type="heatmap",
+        z=shown,
+        y=labels,  # unique ("3: ␣on"), so the row axis is categorical and the hover can name the row
+        x=columns,
+        colorscale=colorscale("RdBu_r"),
+        zmid=0,
+        zmin=-limit,
+        zmax=limit,
+        hovertemplate=hover + "<extra></extra>",
+        colorbar={"thickness": 14, "len": 0.9},
+        texttemplate="%{z:.4f}" if show_values else None,
     )
-    framed = [(highlight_row, "solid", 4)] if highlight_row is not None else []
-    framed += [(row, "dash", 3) for row in marked_rows]
-    for row, dash, width in framed:
-        if 0 <= row < len(labels):
-            figure.add_shape(
-                type="rect",
-                x0=-0.5,
-                x1=shown.shape[1] - 0.5,
-                y0=row - 0.5,
-                y1=row + 0.5,
-                line={"color": FONT["color"], "width": width, "dash": dash},
-            )
     # automargin: the small left margin grows to fit the row labels ("3: ␣on"); plotly.js does not do it
     # by default (st.plotly_chart's theme did, the mounted chart host draws the figure as it is).
-    figure.update_yaxes(autorange="reversed", title=y_title, type="category", automargin=True)
-    figure.update_xaxes(title=x_title, automargin=True)
+    yaxis = {"autorange": "reversed", "type": "category", "automargin": True}
+    if y_title is not None:
+        yaxis["title"] = {"text": y_title}
+    xaxis = {"title": {"text": x_title}, "automargin": True}
     if not numbered:
-        figure.update_xaxes(type="category")
+        xaxis["type"] = "category"
     if numbered and shown.shape[1] <= 16:  # whole numbers only: no "dimension 0.5" between a few columns
-        figure.update_xaxes(tickmode="array", tickvals=list(range(shown.shape[1])))
-    figure.update_layout(
-        title={"text": title, "font": {"size": 16}},
-        font=FONT,
-        height=height or min(120 + 26 * len(labels), 700),
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 40},
-    )
-    return figure
+        xaxis.update(tickmode="array", tickvals=list(range(shown.shape[1])))
+    layout = {
+        "xaxis": xaxis,
+        "yaxis": yaxis,
+        "title": {"text": title, "font": {"size": 16}},
+        "font": FONT,
+        "height": height or min(120 + 26 * len(labels), 700),
+        "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 40},
+    }
+    framed = [(highlight_row, "solid", 4)] if highlight_row is not None else []
+    framed += [(row, "dash", 3) for row in marked_rows]
+    shapes = [
+        {
+            "type": "rect",
+            "x0": -0.5,
+            "x1": shown.shape[1] - 0.5,
+            "y0": row - 0.5,
+            "y1": row + 0.5,
+            "line": {"color": FONT["color"], "width": width, "dash": dash},
+        }
+        for row, dash, width in framed
+        if 0 <= row < len(labels)
+    ]
+    if shapes:
+        layout["shapes"] = shapes
+    return {"data": [trace], "layout": layout}

@@ -104,10 +104,14 @@ def separators(lang: str | None = None) -> str:
     return symbols["decimal"] + symbols["group"]
 
 
-def localized(figure: go.Figure) -> go.Figure:
-    """``figure`` with the page's number marks (:func:`separators`), in place: every chart goes through
-    here before it is shown, so a German chart's ticks and hover values read 0,5 and 1.024."""
-    figure.update_layout(separators=separators())
+def localized(figure: go.Figure | dict) -> go.Figure | dict:
+    """``figure`` (a ``go.Figure`` or a figure dict) with the page's number marks (:func:`separators`), in
+    place: every chart goes through here before it is shown, so a German chart's ticks and hover values
+    read 0,5 and 1.024."""
+    if isinstance(figure, dict):
+        figure.setdefault("layout", {})["separators"] = separators()
+    else:
+        figure.update_layout(separators=separators())
     return figure
 
 

@@ -43,7 +43,10 @@ import streamlit as st
 from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
+from embedviz.figures.spec import FigureDict, figure_json
 from embedviz.ui.i18n import localized, t
+
+Figure = go.Figure | FigureDict
 
 PROJECT = "embedviz"
 HOST = f"{PROJECT}.plotly_host"
@@ -94,12 +97,15 @@ def preload_plotly() -> None:
     )
 
 
-def with_point_ids(figure: go.Figure, ids: Mapping[int, Sequence[str]]) -> go.Figure:
+def with_point_ids(figure: Figure, ids: Mapping[int, Sequence[str]]) -> Figure:
     """Give the points of trace ``i`` the identities ``ids[i]`` (one string per point), in place.
 
     A point glides only to a point with the same identity in the same trace; others appear in place."""
     for index, trace_ids in ids.items():
-        figure.data[index].ids = list(trace_ids)
+        if isinstance(figure, dict):
+            figure["data"][index]["ids"] = list(trace_ids)
+        else:
+            figure.data[index].ids = list(trace_ids)
     return figure
 
 
@@ -118,7 +124,7 @@ def space_point_ids(token_ids: Sequence[int]) -> dict[int, list[str]]:
 
 
 def plotly_host(
-    figure: go.Figure,
+    figure: Figure,
     *,
     key: str,
     camera_revision: str | None = None,
@@ -129,11 +135,14 @@ def plotly_host(
 
     The user's camera, zoom and legend toggles survive new figures while ``camera_revision`` stays the
     same (default: the figure's ``layout.uirevision``); a new value applies the figure's own camera.
-    ``glide_ms=0`` turns the glide off (the browser's ``prefers-reduced-motion: reduce`` does too)."""
-    revision = camera_revision if camera_revision is not None else str(figure.layout.uirevision)
+    ``glide_ms=0`` turns the glide off (the browser's ``prefers-reduced-motion: reduce`` does too).
+    ``figure`` is a ``go.Figure`` or a figure dict (:mod:`embedviz.figures.spec`, the same JSON without
+    validating every property on every rerun)."""
     localized(figure)  # hover values and ticks as the page's prose: 0,5 in German
+    uirevision = figure["layout"].get("uirevision") if isinstance(figure, dict) else figure.layout.uirevision
+    revision = camera_revision if camera_revision is not None else str(uirevision)
     data = {
-        "figure": figure.to_json(),  # plotly's encoder: numpy arrays as typed base64 ("bdata")
+        "figure": figure_json(figure),  # plotly's encoder: numpy arrays as typed base64 ("bdata")
         "config": {"displaylogo": False, "responsive": True, **(config or {})},
         "cameraRevision": revision,
         "glideMs": int(glide_ms),

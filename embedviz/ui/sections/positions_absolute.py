@@ -18,6 +18,7 @@ import torch
 
 from embedviz.cosine import cosine_matrix
 from embedviz.figures.positions import cosine_heatmap, wavelength_figure
+from embedviz.figures.spec import FigureDict
 from embedviz.figures.vectors import MAX_HEATMAP_COLS, heatmap
 from embedviz.positions import sinusoidal_positions, wavelengths
 from embedviz.positions_code import absolute_source
@@ -39,7 +40,7 @@ BANDS_LEARNED = 0.3
 class TableDrawing:
     """One table's two charts, their screen-reader texts, and the mean cosine of neighbouring positions."""
 
-    table: go.Figure
+    table: FigureDict  # the heatmap of embedviz.figures.vectors
     table_text: str
     cosines: go.Figure
     cosines_text: str

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from embedviz.embeddings import EmbeddingResult
-from embedviz.figures.space import MAX_LABELLED_TOKENS, space_figure
+from embedviz.figures.space import MAX_LABELLED_TOKENS, space_figure, space_figure_dict
 from embedviz.figures.style import CAMERAS
 from embedviz.projection import N_COMPONENTS, Projection
 from embedviz.ui.chart_text import describe, space_text
@@ -43,15 +43,19 @@ def figure_for(
     marker_scale: float = 1.0,
     names: dict[str, str] | None = None,
     height: int | None = 640,
+    *,
+    as_dict: bool = False,
 ):
-    """The 3D figure for a result. Pass ``names`` (from :func:`legend_names`) to build it outside a
-    Streamlit run, e.g. when a download button asks for the file."""
+    """The 3D figure for a result (a ``go.Figure``, or with ``as_dict`` the figure dict the page sends).
+    Pass ``names`` (from :func:`legend_names`) to build it outside a Streamlit run, e.g. when a download
+    button asks for the file."""
     first = {
         "token": result.token_vectors[:, :HOVER_VALUES].numpy(),
         "position": result.position_vectors[:, :HOVER_VALUES].numpy(),
         "input": result.input_embeddings[:, :HOVER_VALUES].numpy(),
     }
-    return space_figure(
+    build = space_figure_dict if as_dict else space_figure
+    return build(
         projection,
         [token.display for token in result.tokens],
         result.token_ids,
@@ -83,7 +87,7 @@ def render(run: PipelineRun) -> None:
     )
     fit = st.session_state.get("fit", "sentence")
     describe(space_text(projection, result.n_tokens, result.dim, fit))
-    figure = figure_for(result, projection, camera, marker_scale, height=height)
+    figure = figure_for(result, projection, camera, marker_scale, height=height, as_dict=True)
     plotly_host(
         with_point_ids(figure, space_point_ids(result.token_ids)), key="space3d", camera_revision=camera
     )
