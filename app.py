@@ -8,6 +8,7 @@ tables ready instead of waiting ~2 s for them (docs/performance.md).
 
 import streamlit as st
 
-from embedviz.ui.startup import warm_up
+from embedviz.ui.startup import quiet_idle_threads, warm_up
 
+quiet_idle_threads()  # before the page imports torch (embedviz/ui/startup.py)
 app = st.App("embedviz/ui/page.py", lifespan=warm_up)

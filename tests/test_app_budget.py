@@ -32,9 +32,10 @@ from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token
 from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
 from embedviz.projection import project
 from embedviz.tokenizer import tokenize
-from embedviz.ui import cache
+from embedviz.ui import cache, memory_policy
 from embedviz.ui.budget_text import Refused, refusal_text
 from embedviz.ui.i18n import STRINGS, number
+from embedviz.ui.reservations import budgeted
 from embedviz.ui.sections.space3d import figure_for
 from embedviz.ui.state import DEFAULTS
 from embedviz.ui.views import train as train_ui
@@ -268,11 +269,11 @@ def test_evictors_are_asked_cheapest_first() -> None:
         names = [name for name, _ in cache.memory_budget()._evictors]
     finally:
         cache.memory_budget.clear()
-    assert names[: 4 + cache.LRU_EVICTIONS] == [
+    assert names[: 4 + memory_policy.LRU_EVICTIONS] == [
         "built figures and projections",
         "GPT-2's tables",
         "reference PCA",
-        *["the least recently used tables"] * cache.LRU_EVICTIONS,
+        *["the least recently used tables"] * memory_policy.LRU_EVICTIONS,
         "token and position tables",
     ]
 
@@ -354,8 +355,8 @@ def test_a_download_reserves_its_bytes_and_is_refused_in_the_pages_language(
     budget = MemoryBudget(1_000 * MB, margin=0, rss=lambda: 900 * MB, release=lambda: None)
     monkeypatch.setattr(cache, "memory_budget", lambda: budget)  # the budget the button is drawn with
     seen: list[int] = []
-    build = cache.budgeted(lambda: seen.append(budget.reserved) or b"file", 50 * MB, "a download")
-    too_big = cache.budgeted(lambda: b"never built", 150 * MB, "a download")
+    build = budgeted(lambda: seen.append(budget.reserved) or b"file", 50 * MB, "a download")
+    too_big = budgeted(lambda: b"never built", 150 * MB, "a download")
     assert build() == b"file" and seen == [50 * MB] and budget.reserved == 0
     with pytest.raises(Refused, match=r"^This needs 150 MB, but only 100 MB of this server's memory"):
         too_big()

@@ -47,7 +47,7 @@ from embedviz.training_runs import (
     without_shared_table,
 )
 from embedviz.ui import cache
-from embedviz.ui.cache import Registry
+from embedviz.ui.registry import Registry
 from embedviz.ui.sections import train_queue as queue_ui
 from embedviz.ui.state import Settings
 from embedviz.ui.views import train as train_ui

@@ -7,19 +7,16 @@ the batch order, the seed's toy table, GPT-2's loaded tables and finished traini
 with the same sentence and settings builds no table, tokenizes nothing and fits no PCA.
 
 Every ``st.cache_*`` of the app is here; views and sections call these functions and cache nothing
-themselves.
+themselves. How the caches share the server's memory is decided elsewhere, each in a module of its own:
+which tables are kept and what gives way first (:mod:`embedviz.ui.memory_policy`), which setting's
+tables were used longest ago (:mod:`embedviz.ui.table_lru`), and memory for allocations that are not
+cached tables (:mod:`embedviz.ui.reservations`).
 """
 
 from __future__ import annotations
 
-import functools
 import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -45,53 +42,33 @@ from embedviz.pretrained import LoadedGpt2, PositionCurve, curve_of
 from embedviz.projection import Projection, fit_reference, project
 from embedviz.tokenizer import Token, tokenize
 from embedviz.train_queue import TrainQueue
-from embedviz.ui.budget_text import refusal_text, refused
-from embedviz.ui.i18n import language
-from embedviz.ui.state import DEFAULTS, RULES, Settings
+from embedviz.ui import memory_policy
+from embedviz.ui.budget_text import refused
+from embedviz.ui.registry import Registry
+from embedviz.ui.state import RULES, Settings
+from embedviz.ui.table_lru import TableKey, recent_tables
 
-#: Token tables up to this size (GPT-2 up to 333 dims) are "small": three are kept, and one larger table,
-#: besides the default setting's own. Worst case 52 MB + 3 x 64 MiB + 1 x 412 MB (GPT-2 at 2048 dims):
-#: fifty visitors trying dims can't exhaust memory (and the memory budget has the last word).
-SMALL_TABLE_BYTES = 64 * 2**20
 #: Nearest neighbours are kept for the most the k slider offers, so moving it only shows more or fewer.
 NEIGHBOURS_KEPT = RULES["k"][1]
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 @st.cache_resource(show_spinner=False)
 def memory_budget() -> MemoryBudget:
     """The server's one memory budget (:mod:`embedviz.budget`): every large allocation reserves its bytes
     here first. Its limit is ``EMBEDVIZ_MEMORY_LIMIT_MB``, else the container's or the machine's memory.
+    When a request does not fit, the caches below give way in the order of :mod:`embedviz.ui.memory_policy`.
 
-    When a request does not fit, caches give way before it is refused, cheapest to rebuild first: built
-    figures and projections, GPT-2's loaded tables, the reference PCA, then the tables of one setting
-    after another, least recently used first, then all tables (a setting in use is drawn again on its
-    next rerun) but the default setting's, which the whole class opens: they never give way.
     Made on the first large request, so the resident memory then (the process with its modules, no
     table yet) is its ``floor``: a request that would not fit even above it is refused at once, and
     the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
     budget = MemoryBudget.from_environment(floor=resident_bytes())
-    budget.add_evictor("built figures and projections", _evict_figures)
-    budget.add_evictor("GPT-2's tables", _evict_gpt2)
-    budget.add_evictor("reference PCA", lambda: reference_pca.clear())
-    for _ in range(LRU_EVICTIONS):
-        budget.add_evictor("the least recently used tables", _evict_least_recently_used)
-    budget.add_evictor("token and position tables", _evict_all_but_default)
-    return budget
-
-
-def _evict_figures() -> None:
-    animations().clear()
-    projection_of.clear()
-    random_side.clear()
-    random_curve.clear()
-
-
-def _evict_gpt2() -> None:
-    gpt2_tables().clear()
-    gpt2_neighbours.clear()
+    caches = memory_policy.Caches(
+        figures=(lambda: animations().clear(), projection_of.clear, random_side.clear, random_curve.clear),
+        gpt2=(lambda: gpt2_tables().clear(), gpt2_neighbours.clear),
+        reference_pca=(reference_pca.clear,),
+        forget_tables=_forget,
+    )
+    return memory_policy.give_way(budget, caches, recent_tables)
 
 
 def _drawn_token_table(n_vocab: int, dim: int, seed: int, context_length: int) -> TokenTable:
@@ -121,24 +98,22 @@ def _default_token_table(n_vocab: int, dim: int, seed: int, _context_length: int
     return _drawn_token_table(n_vocab, dim, seed, _context_length)
 
 
+_TOKEN_TABLES = {"default": _default_token_table, "small": _small_token_table, "large": _large_token_table}
+
+
 def token_table(n_vocab: int, dim: int, seed: int, context_length: int = 0) -> TokenTable:
     """The seeded token table, built once and shared by every visitor; never modify it. Keyed by what
     it depends on only, so specs that differ in context length or positional mode share one table
-    (``context_length`` only sizes the budget's reservation on a miss). The default setting's table
-    has a cache of its own: other settings never push it out (see :func:`_evict_least_recently_used`)."""
-    if (n_vocab, dim, seed) == _default_key()[:3]:
-        cache = _default_token_table
-    elif n_vocab * dim * 4 <= SMALL_TABLE_BYTES:
-        cache = _small_token_table
-    else:
-        cache = _large_token_table
+    (``context_length`` only sizes the budget's reservation on a miss). Which of three caches keeps it
+    is :func:`embedviz.ui.memory_policy.token_table_kind`: the default setting's has its own."""
+    cache = _TOKEN_TABLES[memory_policy.token_table_kind(n_vocab, dim, seed)]
     return cache(n_vocab, dim, seed, context_length)
 
 
 def position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
     """The learned position table drawn right after :func:`token_table` (reserved on a miss); the
     default setting's has a cache of its own, like its token table."""
-    default = (n_vocab, dim, seed, context_length) == _default_key()
+    default = (n_vocab, dim, seed, context_length) == memory_policy.default_key()
     return (_default_position_table if default else _position_table)(n_vocab, dim, seed, context_length)
 
 
@@ -159,65 +134,22 @@ def _drawn_position_table(n_vocab: int, dim: int, seed: int, context_length: int
         return build_position_table(tokens, context_length)
 
 
-def clear_tables() -> None:
-    """Forget every cached token and position table, the default setting's too (tests)."""
-    _small_token_table.clear()
-    _large_token_table.clear()
-    _default_token_table.clear()
-    _position_table.clear()
-    _default_position_table.clear()
-    with _last_used_lock:
-        _last_used.clear()
-
-
-#: When each setting's pair of tables, (n_vocab, dim, seed, context_length), was last asked for.
-_last_used: dict[tuple[int, int, int, int], float] = {}
-_last_used_lock = threading.Lock()
-#: Settings whose tables the budget lets go one by one, least recently used first, before all of them.
-LRU_EVICTIONS = 6
-
-
-def _note_use(key: tuple[int, int, int, int]) -> None:
-    with _last_used_lock:
-        _last_used[key] = time.monotonic()
-
-
-@functools.cache
-def _default_key() -> tuple[int, int, int, int]:
-    """The key of the default setting's tables (the page every student opens first)."""
-    spec = DEFAULTS.spec
-    return (spec.check(), spec.dim, spec.seed, spec.context_length)
-
-
-def _evict_least_recently_used() -> None:
-    """Let go of the position table of the setting used longest ago, and of its token table unless
-    another context length still uses it. The default setting's tables are never let go: the whole
-    class opens them, and a server short of memory refusing to rebuild them would refuse everybody
-    (measured: 60 students, 690 MB, one Train press evicted them and 96 default pages were refused)."""
-    pinned = _default_key()
-    with _last_used_lock:
-        candidates = [key for key in _last_used if key != pinned]
-        if not candidates:
-            return
-        key = min(candidates, key=_last_used.__getitem__)
-        del _last_used[key]
-        shared = any(other[:3] == key[:3] for other in _last_used)
-    _forget(key, shared)
-
-
-def _evict_all_but_default() -> None:
-    """The budget's last evictor: every setting's tables but the default one's."""
-    while _last_used.keys() - {_default_key()}:
-        _evict_least_recently_used()
-
-
-def _forget(key: tuple[int, int, int, int], shared: bool) -> None:
-    """Clear the cached position table of ``key``, and its token table unless ``shared``."""
+def _forget(key: TableKey, shared: bool) -> None:
+    """Clear the cached position table of ``key``, and its token table unless ``shared``. Never the
+    default setting's tables: the memory policy does not ask for them."""
     n_vocab, dim, seed, context_length = key
     _position_table.clear(n_vocab, dim, seed, context_length)
-    if not shared:  # (never the default table: it is not in the evictors' reach)
-        small = n_vocab * dim * 4 <= SMALL_TABLE_BYTES
-        (_small_token_table if small else _large_token_table).clear(n_vocab, dim, seed)
+    if not shared:
+        _TOKEN_TABLES[memory_policy.token_table_kind(n_vocab, dim, seed)].clear(n_vocab, dim, seed)
+
+
+def clear_tables() -> None:
+    """Forget every cached token and position table, the default setting's too (tests)."""
+    for cache in _TOKEN_TABLES.values():
+        cache.clear()
+    _position_table.clear()
+    _default_position_table.clear()
+    recent_tables.clear()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -240,7 +172,7 @@ def tables_of(spec: EmbeddingSpec) -> tuple[TokenTable, torch.nn.Embedding]:
         needed = table_bytes(n_vocab, spec.dim, spec.context_length)
         pair = MemoryBudgetExceeded(error.what, needed, error.available, error.limit, error.largest_dim)
         raise refused(pair, dim=spec.dim) from None
-    _note_use((n_vocab, spec.dim, spec.seed, spec.context_length))
+    recent_tables.note_use((n_vocab, spec.dim, spec.seed, spec.context_length))
     return tables
 
 
@@ -297,7 +229,9 @@ def run(settings: Settings) -> Outcome:
 @st.cache_data(max_entries=64, show_spinner=False)
 def neighbours_of(spec: EmbeddingSpec, token_id: int) -> list[tuple[int, float]]:
     """The NEIGHBOURS_KEPT (50) nearest neighbours of ``token_id`` in the (cached) token table of
-    ``spec``. Always the most, so that moving the k slider only shows more or fewer rows."""
+    ``spec``. Always the most, so that moving the k slider only shows more or fewer rows. No normalised
+    copy of the table is kept: it would save little per new token (docs/performance.md), and at 768
+    dimensions it would cost another 154 MB per cached table."""
     table = tables_of(spec)[0].layer.weight
     return nearest_neighbours(table, token_id, NEIGHBOURS_KEPT)
 
@@ -339,52 +273,6 @@ def gpt2_lock() -> threading.Lock:
     return threading.Lock()
 
 
-#: What loading GPT-2 small's tables costs at its peak: wte + wpe as float32 ((50,257 + 1,024) x 768 x 4
-#: bytes, 158 MB), twice: the file is memory-mapped (its pages count as resident) while they are copied.
-GPT2_LOAD_BYTES = 2 * (50_257 + 1_024) * 768 * 4
-
-
-def reserved(
-    nbytes: int, what: str, lang: str | None = None, budget: MemoryBudget | None = None
-) -> ExitStack:
-    """``nbytes`` of the memory budget, held until the returned context ends: ``with reserved(...):``
-    around a large allocation that is not a table (GPT-2's tables, a download). A refusal raises
-    :class:`~embedviz.ui.budget_text.Refused` (an EmbedvizError in the visitor's language, or ``lang``)
-    at once, before anything is allocated."""
-    held = ExitStack()
-    try:
-        held.enter_context((budget or memory_budget()).reserve(nbytes, what))
-    except MemoryBudgetExceeded as error:
-        raise refused(error, lang=lang) from None
-    return held
-
-
-def refusal_for(nbytes: int, what: str) -> str | None:
-    """The visitor's message if ``nbytes`` could not be had now even with every cache empty (what
-    others reserved and the process itself hold stay), else None: a download button is then disabled
-    and says why, before anyone clicks (a refused click only gets Streamlit's "Failed to generate
-    file")."""
-    budget = memory_budget()
-    room = budget.limit - budget.margin - budget.floor - budget.reserved
-    if nbytes <= room:
-        return None
-    available = min(room, budget.available())
-    return refusal_text(MemoryBudgetExceeded(what, nbytes, available, budget.limit), language())
-
-
-def budgeted(build: Callable[[], bytes], nbytes: int, what: str) -> Callable[[], bytes]:
-    """``build`` (a download, run on click on a thread without a Streamlit session) that first reserves
-    ``nbytes`` of the memory budget. Budget and language are taken now, in the page's run; a refusal
-    raises Refused in the visitor's language (Streamlit then says the file could not be made)."""
-    budget, lang = memory_budget(), language()
-
-    def budgeted_build() -> bytes:
-        with reserved(nbytes, what, lang, budget):
-            return build()
-
-    return budgeted_build
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def gpt2_neighbours(
     source: tuple[str | None, str], token_id: int, _table: torch.Tensor
@@ -408,45 +296,10 @@ def random_side(spec: EmbeddingSpec, text: str) -> tuple[EmbeddingResult, Projec
     return embedding_of(spec, text), projection_of(spec, text, "sentence")
 
 
-# Built animations and GPT-2's loaded tables are kept in a Registry held by
-# st.cache_resource, not in an st.cache_* function of their own: a value enters only when it is complete
-# (a run that was stopped half-way must not be shared), and it is produced by long code that draws
-# progress on the page while it runs. A cached function can only keep its own return value.
-class Registry(Generic[K, V]):
-    """A small dict shared by the server's threads that keeps only its ``max_entries`` newest values
-    (the oldest is dropped first). Unlike a cached function, it is filled from outside, only when a
-    value is complete (a finished training run, a loaded file)."""
-
-    def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-            return self._items.get(key)
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_entries:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
 @st.cache_resource(show_spinner=False, on_release=lambda queue: queue.close())
 def train_queue() -> TrainQueue:
     """The server's one line of training runs (:mod:`embedviz.train_queue`): as many at once as cores
-    (``EMBEDVIZ_TRAINING_WORKERS``), each reserving its memory in :func:`memory_budget`, the 8 newest
-    results kept, one torch thread per worker (two threads per run cost 10x the CPU under load). Clearing
-the cache closes it (its workers end)."""
+        (``EMBEDVIZ_TRAINING_WORKERS``), each reserving its memory in :func:`memory_budget`, the 8 newest
+        results kept, one torch thread per worker (two threads per run cost 10x the CPU under load). Clearing
+    the cache closes it (its workers end)."""
     return TrainQueue(budget=memory_budget(), keep=8, worker_setup=lambda: torch.set_num_threads(1))

@@ -5,28 +5,19 @@ position embeddings, their sum, and the 3D view. Other views hold the seed's wor
 word order and training.
 """
 
-import os
-
-# Before torch is imported: idle OpenMP threads sleep instead of spinning. On a 2-core box shared by many
-# visitors, spinning threads made training several times slower (measured in docs/performance.md).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 import streamlit as st
 
+from embedviz.errors import MemoryBudgetExceeded
+from embedviz.ui import controls, presenter, state, style
+from embedviz.ui.budget_text import shown
+from embedviz.ui.i18n import md_code, t
 from embedviz.ui.plotly_host import preload_plotly
+from embedviz.ui.startup import tune_process
+from embedviz.ui.views import batches, pipeline, seed, train, word_order
 
 # First, before anything else is drawn: the browser starts loading plotly.js (~1 s) while the server
-# works. Without app.py's warm-up (under AppTest, or a server started another way) the imports below
-# take ~1.9 s on a new server; they come after it too (embedviz/ui/plotly_host.py).
+# works on the rest of the page (embedviz/ui/plotly_host.py).
 preload_plotly()
-
-from embedviz.errors import MemoryBudgetExceeded  # noqa: E402
-from embedviz.ui import controls, presenter, state, style  # noqa: E402
-from embedviz.ui.budget_text import shown  # noqa: E402
-from embedviz.ui.i18n import md_code, t  # noqa: E402
-from embedviz.ui.startup import tune_process  # noqa: E402
-from embedviz.ui.views import batches, pipeline, seed, train, word_order  # noqa: E402
-
 tune_process()  # once per server process: see embedviz/ui/startup.py
 
 settings, notices = state.load()

@@ -1,5 +1,10 @@
-"""Tuning done once per server process, not once per rerun (both measured in docs/performance.md).
+"""Tuning done once per server process, not once per rerun (measured in docs/performance.md).
 
+0. Before torch is imported (``app.py`` calls :func:`quiet_idle_threads` before it creates the server):
+   idle OpenMP threads sleep instead of spinning (``OMP_WAIT_POLICY=PASSIVE``). OpenMP reads the
+   setting once, when torch loads it; on a small box shared by many visitors, spinning threads made
+   training several times slower. This module imports neither torch nor scikit-learn, so that
+   ``app.py`` can import it first.
 1. After importing torch, pandas, plotly, scikit-learn and Streamlit, the garbage collector tracks about
    300,000 objects, and each full collection walks all of them. Those objects live as long as the
    process, so they are moved out of the collector's sight (``gc.freeze``); each later full collection
@@ -21,11 +26,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
 import time
 from collections.abc import AsyncIterator
 
 from streamlit.runtime import Runtime
 from threadpoolctl import threadpool_limits
+
+
+def quiet_idle_threads() -> None:
+    """Let OpenMP's idle threads sleep (``OMP_WAIT_POLICY=PASSIVE``) unless the environment says
+    otherwise; only a call before torch is imported has an effect."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @functools.cache

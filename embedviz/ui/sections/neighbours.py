@@ -5,9 +5,8 @@ direction (cosine similarity), found by :func:`embedviz.neighbours.nearest_neigh
 matrix-vector product over all 50,257 rows. Before training the table is random, so the neighbours are
 arbitrary and their cosines small: the section says why.
 
-The 50 best are computed once per (table, token id) and cached (``st.cache_data``): a warm rerun or a
-move of the k slider costs nothing. No normalised copy of the table is kept: it would save little per
-new token (docs/performance.md), and at 768 dimensions it would cost another 154 MB per cached table.
+The search runs once per (table, token id) in :func:`embedviz.ui.cache.neighbours_of`: a warm rerun or
+a move of the k slider costs nothing.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from embedviz.projection import Projection
 from embedviz.ui import cache
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
+from embedviz.ui.reservations import budgeted, refusal_for
 from embedviz.ui.sections.space3d import figure_for, legend_names
 from embedviz.ui.sections.vectors import FIRST_DIMS
 from embedviz.ui.state import Settings
@@ -86,12 +87,12 @@ def downloads(result: EmbeddingResult, projection: Projection, camera: str) -> N
     refusals: dict[str, None] = {}  # the memory budget's messages, each once
     for column, button in zip(st.columns(len(buttons)), buttons, strict=True):
         needed = export.peak_bytes(button.name, result.n_tokens, result.dim)
-        refusal = cache.refusal_for(needed, f"the {button.name} download")
+        refusal = refusal_for(needed, f"the {button.name} download")
         if refusal is not None:
             refusals[refusal] = None
         column.download_button(
             t(f"export.{button.name}"),
-            data=cache.budgeted(button.build, needed, f"the {button.name} download"),
+            data=budgeted(button.build, needed, f"the {button.name} download"),
             file_name=stem + button.suffix,
             mime=button.mime,
             key=f"export-{button.name}",

@@ -62,7 +62,9 @@ from embedviz.training_runs import (
 )
 from embedviz.ui import cache
 from embedviz.ui.i18n import language, md_literal, t
+from embedviz.ui.memory_policy import GPT2_LOAD_BYTES
 from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
+from embedviz.ui.reservations import reserved
 from embedviz.ui.sections import lesson as lesson_ui
 from embedviz.ui.sections import neighbours as neighbours_ui
 from embedviz.ui.sections import space3d, train_queue, vectors
@@ -450,7 +452,7 @@ def load_with_progress(source: tuple[str | None, str]) -> tuple[LoadedGpt2 | Non
             loaded = registry.get(source)
             if loaded is None:
                 endpoint, cache_dir = source
-                with cache.reserved(cache.GPT2_LOAD_BYTES, "GPT-2's tables"):  # refused: a message
+                with reserved(GPT2_LOAD_BYTES, "GPT-2's tables"):  # refused: a message
                     loaded = loaded_gpt2(
                         load_with_ranges(endpoint=endpoint, cache_dir=cache_dir, on_progress=on_progress)
                     )
