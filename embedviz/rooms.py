@@ -9,9 +9,15 @@ A room lives in the server's memory and nowhere else. It has two secrets of diff
   (``hmac.compare_digest``), so a student cannot guess it byte by byte from response times.
 
 Only the teacher changes what the room shows (:meth:`Room.publish`): the sentence, the view, the slide
-and the settings, as the link's query parameters. Each change bumps :attr:`Room.version`, so a follower
+and the settings, as the link's query parameters. Each change bumps :attr:`Room.version`, so a page
 needs only compare one integer to know whether to redraw, and skips every state it missed (the latest
-wins). Students add :class:`Entry` texts to the board, each capped in length, one every few seconds per
+wins). Two counters, since two kinds of page watch a room: :attr:`Room.follow_version` counts what the
+students' pages show (the teacher's state, the open question, the board opened or locked), and
+:attr:`Room.version` counts every change, the board's entries and the answers included, which only the
+teacher's page shows. A room calls its ``on_change`` after each change, from the thread that made it,
+so whoever waits on the room (the long poll of :mod:`embedviz.ui.room_server`) is woken, not polling.
+
+Students add :class:`Entry` texts to the board, each capped in length, one every few seconds per
 student, a few hundred per room; every entry is untrusted text and is shown inert. The teacher can hide
 an entry, clear the board, and lock or open sending.
 
@@ -25,7 +31,7 @@ import hmac
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from embedviz.errors import EmbedvizError
@@ -139,14 +145,20 @@ class Room:
     last_activity: float
     #: The teacher's page as query parameters (sentence, view, step, settings); followers copy it.
     state: dict[str, str] = field(default_factory=dict)
-    #: Bumped by every change a follower must see (state, board, question).
+    #: Bumped by every change (state, board, question, answers): what the teacher's page shows.
     version: int = 0
+    #: Bumped by the changes a student's page shows: the teacher's state, the question, the board's lock.
+    follow_version: int = 0
     entries: list[Entry] = field(default_factory=list)
     locked: bool = False
     #: The open check question's id, the answers by student, and whether the right answer is shown.
     question: str | None = None
     answers: dict[str, str] = field(default_factory=dict)
     revealed: bool = False
+    #: Called with the room after every change (outside the room's lock), e.g. to wake waiting pages.
+    on_change: Callable[[Room], None] | None = field(default=None, repr=False, compare=False)
+    #: Released when the room ends: what the room holds outside itself (its board's memory reservation).
+    held: Callable[[], object] | None = field(default=None, repr=False, compare=False)
     _last_sent: dict[str, float] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -154,9 +166,24 @@ class Room:
         """Whether ``key`` is this room's control key (compared in constant time)."""
         return bool(key) and hmac.compare_digest(key.encode(), self.key.encode())
 
-    def _touch(self, now: float) -> None:
+    def _touch(self, now: float, followers: bool = False) -> None:
+        """Count a change (under the lock); ``followers``: the students' pages show it too."""
         self.last_activity = now
         self.version += 1
+        if followers:
+            self.follow_version += 1
+
+    def _changed(self) -> None:
+        """Tell ``on_change`` (outside the lock, so a listener may read the room)."""
+        if self.on_change is not None:
+            self.on_change(self)
+
+    def release(self) -> None:
+        """The room has ended: give back what it held (once), and wake whoever waits on it."""
+        held, self.held = self.held, None
+        if held is not None:
+            held()
+        self._changed()
 
     def publish(self, state: Mapping[str, str], now: float) -> bool:
         """The teacher's page changed: store its query parameters. Returns whether anything changed."""
@@ -165,8 +192,9 @@ class Room:
                 self.last_activity = now
                 return False
             self.state = dict(state)
-            self._touch(now)
-            return True
+            self._touch(now, followers=True)
+        self._changed()
+        return True
 
     def send(self, sender: str, text: str, now: float, nickname: str = "") -> Entry:
         """Add a student's entry to the board, or raise a :class:`RoomError` saying why not."""
@@ -186,7 +214,8 @@ class Room:
             entry = Entry(len(self.entries), text, sender, nickname)
             self.entries.append(entry)
             self._touch(now)
-            return entry
+        self._changed()
+        return entry
 
     def visible_entries(self) -> list[Entry]:
         """The board as the class sees it: every entry the teacher has not hidden, oldest first."""
@@ -199,24 +228,28 @@ class Room:
             if 0 <= number < len(self.entries):
                 self.entries[number] = replace(self.entries[number], hidden=True)
                 self._touch(now)
+        self._changed()
 
     def clear(self, now: float) -> None:
         """Empty the board."""
         with self._lock:
             self.entries.clear()
             self._touch(now)
+        self._changed()
 
     def lock_board(self, locked: bool, now: float) -> None:
         """Close (``True``) or open the board for sending."""
         with self._lock:
             self.locked = locked
-            self._touch(now)
+            self._touch(now, followers=True)
+        self._changed()
 
     def ask(self, question: str | None, now: float) -> None:
         """Open a check question (``None`` closes it); answers to an earlier one are dropped."""
         with self._lock:
             self.question, self.answers, self.revealed = question, {}, False
-            self._touch(now)
+            self._touch(now, followers=True)
+        self._changed()
 
     def answer(self, sender: str, choice: str, now: float) -> None:
         """A student's answer to the open question; a later answer replaces the student's earlier one."""
@@ -225,6 +258,7 @@ class Room:
                 return
             self.answers[sender] = choice
             self._touch(now)
+        self._changed()
 
     def tally(self) -> Counter[str]:
         """How many students chose each answer so far."""
@@ -235,39 +269,60 @@ class Room:
         """Show the right answer (answers are closed from now on)."""
         with self._lock:
             self.revealed = True
-            self._touch(now)
+            self._touch(now, followers=True)
+        self._changed()
 
 
 class Rooms:
-    """Every room of one server process, at most ``max_rooms`` at once, idle ones ended on the way."""
+    """Every room of one server process, at most ``max_rooms`` at once, idle ones ended on the way.
 
-    def __init__(self, max_rooms: int = DEFAULT_MAX_ROOMS, idle_seconds: float = IDLE_SECONDS) -> None:
+    ``on_change`` is given to every room it makes (see :attr:`Room.on_change`)."""
+
+    def __init__(
+        self,
+        max_rooms: int = DEFAULT_MAX_ROOMS,
+        idle_seconds: float = IDLE_SECONDS,
+        on_change: Callable[[Room], None] | None = None,
+    ) -> None:
         self.max_rooms = max_rooms
         self.idle_seconds = idle_seconds
+        self.on_change = on_change
         self._rooms: dict[str, Room] = {}
         self._lock = threading.Lock()
 
-    def _sweep(self, now: float) -> None:
-        for code in [c for c, room in self._rooms.items() if now - room.last_activity > self.idle_seconds]:
-            del self._rooms[code]
+    def _sweep(self, now: float) -> list[Room]:
+        """Take idle rooms out (under the lock); the caller releases them after it."""
+        idle = [room for room in self._rooms.values() if now - room.last_activity > self.idle_seconds]
+        for room in idle:
+            del self._rooms[room.code]
+        return idle
 
-    def create(self, now: float) -> Room:
-        """A new room with a fresh code and key, or :class:`TooManyRoomsError`."""
+    def create(self, now: float, held: Callable[[], object] | None = None) -> Room:
+        """A new room with a fresh code and key, or :class:`TooManyRoomsError`. ``held`` is called when
+        the room ends (e.g. to give back its board's memory); on a refusal it is called at once."""
         with self._lock:
-            self._sweep(now)
-            if len(self._rooms) >= self.max_rooms:
-                raise TooManyRoomsError(self.max_rooms)
-            code = new_code(set(self._rooms))
-            room = Room(code, secrets.token_urlsafe(KEY_BYTES), now)
-            self._rooms[code] = room
-            return room
+            ended = self._sweep(now)
+            full = len(self._rooms) >= self.max_rooms
+            if not full:
+                code = new_code(set(self._rooms))
+                room = Room(code, secrets.token_urlsafe(KEY_BYTES), now, on_change=self.on_change, held=held)
+                self._rooms[code] = room
+        for old in ended:
+            old.release()
+        if full:
+            if held is not None:
+                held()
+            raise TooManyRoomsError(self.max_rooms)
+        return room
 
     def get(self, code: str, now: float) -> Room:
         """The room with this code, typed in any case, with or without dashes; else RoomNotFoundError."""
         code = normal_code(code)
         with self._lock:
-            self._sweep(now)
+            ended = self._sweep(now)
             room = self._rooms.get(code)
+        for old in ended:
+            old.release()
         if room is None:
             raise RoomNotFoundError(code)
         return room
@@ -279,7 +334,8 @@ class Rooms:
             if room is None or not room.is_teacher(key):
                 return False
             del self._rooms[room.code]
-            return True
+        room.release()
+        return True
 
     def __len__(self) -> int:
         with self._lock:

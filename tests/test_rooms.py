@@ -167,3 +167,60 @@ def test_sixty_students_sending_at_once_lose_nothing() -> None:
         thread.join()
     assert sorted(e.number for e in room.visible_entries()) == list(range(60))
     assert room.version == 60
+
+
+def test_students_pages_count_only_what_they_show_the_teacher_counts_everything() -> None:
+    room = Rooms().create(now=0.0)
+    steps = [
+        (lambda: room.publish({"text": "Die Katze"}, now=1.0), True),
+        (lambda: room.send("s1", "Katze", now=1.0), False),
+        (lambda: room.hide(0, now=1.0), False),
+        (lambda: room.lock_board(True, now=1.0), True),
+        (lambda: room.ask("n_tokens", now=1.0), True),
+        (lambda: room.answer("s1", "3", now=1.0), False),
+        (lambda: room.reveal(now=1.0), True),
+        (lambda: room.clear(now=1.0), False),
+    ]
+    for change, students_see_it in steps:
+        version, follow_version = room.version, room.follow_version
+        change()
+        assert room.version == version + 1
+        assert room.follow_version == follow_version + int(students_see_it)
+
+
+def test_every_change_is_told_once_and_an_unchanged_state_is_not() -> None:
+    told: list[int] = []
+    rooms = Rooms(on_change=lambda room: told.append(room.version))
+    room = rooms.create(now=0.0)
+    room.publish({"text": "Die Katze"}, now=1.0)
+    room.publish({"text": "Die Katze"}, now=2.0)  # the teacher's rerun without an edit
+    room.send("s1", "Katze", now=2.0)
+    room.answer("s1", "3", now=2.0)  # no question open: nothing changed
+    assert told == [1, 2]
+
+
+def test_what_a_room_holds_is_given_back_once_when_it_ends_however_it_ends() -> None:
+    given_back: list[str] = []
+    rooms = Rooms(max_rooms=2, idle_seconds=10)
+    ended = rooms.create(now=0.0, held=lambda: given_back.append("ended"))
+    idle = rooms.create(now=0.0, held=lambda: given_back.append("idle"))
+    with pytest.raises(TooManyRoomsError):
+        rooms.create(now=1.0, held=lambda: given_back.append("refused"))
+    assert given_back == ["refused"]
+    assert rooms.end(ended.code, ended.key)
+    assert not rooms.end(ended.code, ended.key)
+    ended.publish({"text": "late"}, now=5.0)  # a page still holding the room object
+    assert given_back == ["refused", "ended"]
+    idle.publish({"text": "x"}, now=5.0)
+    rooms.create(now=20.0)  # the idle room is swept on the way
+    assert given_back == ["refused", "ended", "idle"]
+    idle.release()  # twice: nothing more
+    assert given_back == ["refused", "ended", "idle"]
+
+
+def test_an_ended_room_wakes_its_waiters() -> None:
+    told: list[str] = []
+    rooms = Rooms(on_change=lambda room: told.append(room.code))
+    room = rooms.create(now=0.0)
+    rooms.end(room.code, room.key)
+    assert told == [room.code]
