@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 import tiktoken
+from apptest_utils import run_app
 from streamlit.testing.v1 import AppTest
 
-from apptest_utils import run_app
 from embedviz.rooms import Rooms
 from embedviz.ui import room_server
 from embedviz.ui.classroom import SEAT, Seat
@@ -40,7 +40,7 @@ def shown_text(at: AppTest) -> str:
 
 
 def seat_of(at: AppTest) -> Seat | None:
-    return at.session_state[SEAT] if SEAT in at.session_state else None
+    return at.session_state.get(SEAT)
 
 
 @pytest.fixture(autouse=True)
