@@ -66,7 +66,7 @@ STYLE = """<style>
 .ev-join-code { font-size: 4.5rem; font-weight: 700; letter-spacing: 0.15em; line-height: 1.1;
   font-family: ui-monospace, monospace; }
 .ev-join-link { font-size: 1.8rem; font-weight: 600; word-break: break-all; line-height: 1.3; }
-.ev-join-qr svg { width: 100%; max-width: 300px; height: auto; display: block; }
+.st-key-ev-class-qr img { max-width: 320px; image-rendering: pixelated; }
 @media (max-width: 640px) { .ev-join-code { font-size: 2.5rem; } .ev-join-link { font-size: 1.2rem; } }
 </style>"""
 
@@ -78,7 +78,8 @@ def students_link(code: str) -> str:
 
 
 def qr_svg(link: str) -> str:
-    """The QR code of ``link`` as inline SVG, black on white, scaled by its container."""
+    """The QR code of ``link`` as SVG, black on white, scaled by its container (``st.image`` shows it as
+    an image, so nothing in it runs)."""
     return segno.make(link, error="m").svg_inline(scale=1, border=2, omitsize=True, dark="#000", light="#fff")
 
 
@@ -88,10 +89,8 @@ def render(room: Room, key: str, *, on_end: Callable[[], None]) -> None:
     with st.container(border=True, key="ev-class-join"):
         st.html(STYLE)
         qr, words = st.columns([1, 3], vertical_alignment="center")
-        qr.html(
-            f'<div class="ev-join-qr" role="img" aria-label="{html.escape(t("class.qr_caption"))}">'
-            f"{qr_svg(link)}</div>"
-        )
+        with qr.container(key="ev-class-qr"):
+            st.image(qr_svg(link), caption=t("class.qr_caption"), width="stretch")
         with words:
             st.markdown(f"**{t('class.join')}**")
             st.html(f'<div class="ev-join-link">{html.escape(link)}</div>')
