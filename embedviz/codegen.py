@@ -8,8 +8,10 @@ Everything embedviz shows follows one contract (see :mod:`embedviz.embeddings`):
 
 :func:`python_source` writes that contract out for one sentence, so a teacher can paste it into a
 notebook that has only ``torch`` and ``tiktoken`` installed and see the same token ids and the same
-vector values (first dimensions, 4 decimals) as the page's tables. Nothing here imports Streamlit: the
-source is a pure function of the settings.
+vector values (first dimensions, 4 decimals) as the page's tables. :func:`seed_code` writes the seed's
+batch example (``create_dataloader_v1``, then ``(batch, max_length, dim)`` embeddings) with the batches
+view's values, runnable from the repository's folder. Nothing here imports Streamlit: each source is a
+pure function of the settings (and of the comments' texts, which the page passes in its language).
 
 Two safety rules, because the sentence is anybody's text:
 
@@ -23,10 +25,13 @@ Two safety rules, because the sentence is anybody's text:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from tiktoken_ext.openai_public import ENDOFTEXT, r50k_pat_str
 
 from embedviz.embeddings import EmbeddingSpec
+from embedviz.tokenizer import get_encoding
 
 #: How many dimensions of each vector the script prints by default (the page's tables show 8).
 SHOWN_DIMS = 8
@@ -200,4 +205,136 @@ def python_source(
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["SHOWN_DIMS", "python_source", "string_literal"]
+# ------------------------------------------------------------------------------------------------------
+# The batches view: the seed's data-loader example with the page's values
+# ------------------------------------------------------------------------------------------------------
+
+#: Where the batch script reads the shipped story, relative to the repository's folder.
+VERDICT_PATH = "embedviz/assets/the-verdict.txt"
+#: Where the batch script reads a visitor's own text (the visitor saves it there).
+OWN_TEXT_PATH = "my_text.txt"
+
+
+@dataclass(frozen=True)
+class BatchRecipe:
+    """What the seed's batch example needs from the page: the tables' settings, the sliding window
+    (``max_length`` tokens, ``stride`` apart), ``batch_size`` windows per batch, whether the loader
+    shuffles, and whether the text is the shipped story or the visitor's own file."""
+
+    spec: EmbeddingSpec
+    batch_size: int
+    max_length: int
+    stride: int
+    shuffle: bool
+    own_text: bool
+
+
+def seeds_loader(recipe: BatchRecipe) -> bool:
+    """True if the seed's own ``create_dataloader_v1`` gives the page's batches: GPT-2, in order. Else
+    the code builds the dataset with the page's encoding and a ``DataLoader`` with a seeded generator."""
+    return recipe.spec.encoding == "gpt2" and not recipe.shuffle
+
+
+def loader_code(recipe: BatchRecipe, batch_index: int) -> list[str]:
+    """The lines that make ``inputs, targets`` of batch ``batch_index``."""
+    r, encoding = recipe, recipe.spec.encoding
+    if seeds_loader(r):
+        lines = [
+            "dataloader = create_dataloader_v1(",
+            f"    raw_text, batch_size={r.batch_size}, max_length=max_length,",
+            f"    stride={r.stride}, shuffle=False",
+            ")",
+        ]
+    else:
+        lines = [
+            f'dataset = GPTDatasetV1(raw_text, get_encoding("{encoding}"), max_length, stride={r.stride})',
+            "dataloader = DataLoader(",
+            f"    dataset, batch_size={r.batch_size}, shuffle={r.shuffle}, drop_last=True,",
+            f"    generator=torch.Generator().manual_seed({r.spec.seed}),",
+            ")",
+        ]
+    lines.append("data_iter = iter(dataloader)")
+    if batch_index:
+        lines.append(f"for _ in range({batch_index + 1}):  # batch {batch_index}")
+        lines.append("    inputs, targets = next(data_iter)")
+    else:
+        lines.append("inputs, targets = next(data_iter)")
+    return lines
+
+
+def position_code(positional: str) -> str:
+    """The line that makes ``pos_embeddings`` in one positional mode."""
+    return {
+        "learned": "pos_embeddings = pos_embedding_layer(torch.arange(max_length))",
+        "sinusoidal": "pos_embeddings = sinusoidal_positions(max_length, output_dim)",
+        "none": "pos_embeddings = torch.zeros(max_length, output_dim)",
+    }[positional]
+
+
+def seed_code(
+    recipe: BatchRecipe,
+    batch_index: int,
+    shapes: Mapping[str, tuple[int, ...]],
+    comments: Mapping[str, str],
+) -> str:
+    """The seed's batch example with the page's values, runnable from the repository's folder.
+
+    ``shapes`` are the shapes of ``inputs``, ``token_embeddings``, ``pos_embeddings`` and
+    ``input_embeddings`` (each printed line says what it prints); ``comments`` are the two comments in the
+    reader's language: ``own_file`` (where to save one's own text) and ``pos_order`` (why the position
+    table is drawn right after the token table)."""
+    r = recipe
+    seeds = seeds_loader(r)
+    imports = ["import torch"]
+    if not seeds:
+        imports.append("from torch.utils.data import DataLoader")
+    imports.append("")
+    imports.append(
+        "from embedviz.dataloader import create_dataloader_v1"
+        if seeds
+        else "from embedviz.dataloader import GPTDatasetV1"
+    )
+    if r.spec.positional == "sinusoidal":
+        imports.append("from embedviz.embeddings import sinusoidal_positions")
+    if not seeds:
+        imports.append("from embedviz.tokenizer import get_encoding")
+    path = f'"{OWN_TEXT_PATH}"' if r.own_text else f'"{VERDICT_PATH}"'
+    comment = f"  # {comments['own_file']}" if r.own_text else ""
+    tables = [
+        f"vocab_size = {get_encoding(r.spec.encoding).n_vocab}",
+        f"output_dim = {r.spec.dim}",
+        f"torch.manual_seed({r.spec.seed})",
+        "token_embedding_layer = torch.nn.Embedding(vocab_size, output_dim)",
+    ]
+    if r.spec.positional == "learned":
+        tables += [
+            f"context_length = {r.spec.context_length}",
+            f"# {comments['pos_order']}",
+            "pos_embedding_layer = torch.nn.Embedding(context_length, output_dim)",
+        ]
+    shape = {name: f"  # torch.Size({list(value)})" for name, value in shapes.items()}
+    code = [
+        *imports,
+        "",
+        f'with open({path}, encoding="utf-8") as f:{comment}',
+        "    raw_text = f.read()",
+        "",
+        *tables,
+        "",
+        f"max_length = {r.max_length}",
+        *loader_code(r, batch_index),
+        "print(inputs.shape)" + shape["inputs"],
+        "",
+        "token_embeddings = token_embedding_layer(inputs)",
+        "print(token_embeddings.shape)" + shape["token_embeddings"],
+        "",
+        position_code(r.spec.positional),
+        "print(pos_embeddings.shape)" + shape["pos_embeddings"],
+        "",
+        "input_embeddings = token_embeddings + pos_embeddings",
+        "print(input_embeddings.shape)" + shape["input_embeddings"],
+    ]
+    return "\n".join(code)
+
+
+__all__ = ["SHOWN_DIMS", "BatchRecipe", "python_source", "seed_code", "string_literal"]

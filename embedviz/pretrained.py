@@ -199,6 +199,20 @@ def default_cache_dir() -> Path:
     return Path(os.path.expanduser(os.path.expandvars(home)) if home else constants.HF_HOME) / "embedviz"
 
 
+#: Environment variable: another server than the Hugging Face Hub for GPT-2's file (tests, mirrors).
+ENDPOINT_VARIABLE = "EMBEDVIZ_GPT2_ENDPOINT"
+
+#: Where GPT-2's tables come from: (endpoint, cache folder); endpoint None is the Hugging Face Hub.
+Gpt2Source = tuple[str | None, str]
+
+
+def gpt2_source() -> Gpt2Source:
+    """Where :func:`load_with_ranges` reads GPT-2's tables now, from the environment (read at call time,
+    so a test or a mirror can change it): ``EMBEDVIZ_GPT2_ENDPOINT`` (unset or empty: the Hugging Face
+    Hub) and ``$HF_HOME/embedviz``. The pair also names the loaded tables in the server's caches."""
+    return os.environ.get(ENDPOINT_VARIABLE) or None, str(default_cache_dir())
+
+
 # --- (a) the whole file through the Hugging Face cache ----------------------------------------------
 
 
@@ -443,6 +457,7 @@ def pretrained_result(random: EmbeddingResult, gpt2: PretrainedEmbeddings) -> Em
 
 
 __all__ = [
+    "ENDPOINT_VARIABLE",
     "FILENAME",
     "POSITION_NAMES",
     "REPO_ID",
@@ -456,6 +471,7 @@ __all__ = [
     "curve_of",
     "default_cache_dir",
     "find_tables",
+    "gpt2_source",
     "header_length",
     "load_with_download",
     "load_with_ranges",

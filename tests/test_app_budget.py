@@ -30,6 +30,7 @@ from embedviz.budget import (
 )
 from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table, embed_tokens
 from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
+from embedviz.pretrained import ENDPOINT_VARIABLE
 from embedviz.projection import project
 from embedviz.tokenizer import tokenize
 from embedviz.ui import cache, memory_policy
@@ -38,7 +39,6 @@ from embedviz.ui.i18n import STRINGS, number
 from embedviz.ui.reservations import budgeted
 from embedviz.ui.sections.space3d import figure_for
 from embedviz.ui.state import DEFAULTS
-from embedviz.ui.views import train as train_ui
 
 MB, MiB = 10**6, 2**20
 GPT2_ROWS = 50_257 + 1_024  # token rows + the default context length
@@ -174,7 +174,7 @@ def test_gpt2_tables_ask_the_budget_first(
     250 MB to spare it is refused before anything is read, and the view says so in German."""
     limited(HEADROOM)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
-    monkeypatch.setenv(train_ui.ENDPOINT_VARIABLE, "http://127.0.0.1:9/never-asked")
+    monkeypatch.setenv(ENDPOINT_VARIABLE, "http://127.0.0.1:9/never-asked")
     cache.gpt2_tables().clear()
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in {"view": "train", "tables": "gpt2", "dim": 16, "lang": "de"}.items():

@@ -34,8 +34,8 @@ import embedviz.tokenizer as tokenizer_module
 from embedviz import MAX_CHARS, MAX_DIM, MAX_TABLE_BYTES, project
 from embedviz.embeddings import table_bytes, table_fingerprint
 from embedviz.ui import cache
+from embedviz.ui.sections.seed_table import TOY_DIM, TOY_SEED, TOY_VOCAB
 from embedviz.ui.state import DEFAULTS, FIELD_NAMES, RULES, VIEWS, Settings
-from embedviz.ui.views.seed import TOY_DIM, TOY_SEED, TOY_VOCAB
 
 GPT2_VOCAB = 50257
 EOT = "<|endoftext|>"

@@ -16,7 +16,7 @@ from apptest_utils import chart_by_key, run_app
 from streamlit.testing.v1 import AppTest
 from torch.nn.functional import cosine_similarity
 
-from embedviz.ui.views.seed import VectorProblem, parse_vector
+from embedviz.ui.typed_vector import VectorProblem, parse_vector
 
 #: ``print(embedding_layer.weight)`` after ``torch.manual_seed(123); torch.nn.Embedding(6, 3)``: the rows
 #: exactly as the seed document prints them.

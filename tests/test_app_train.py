@@ -35,6 +35,7 @@ from embedviz.embeddings import EmbeddingSpec, table_fingerprint
 from embedviz.errors import EmbedvizError
 from embedviz.lesson import DEFAULT_SENTENCE, GROUPS, LESSON_PATH
 from embedviz.neighbours import neighbours_before_after
+from embedviz.pretrained import ENDPOINT_VARIABLE
 from embedviz.train_queue import WORKERS_VARIABLE
 from embedviz.training_runs import (
     PageRun,
@@ -47,10 +48,11 @@ from embedviz.training_runs import (
     without_shared_table,
 )
 from embedviz.ui import cache
+from embedviz.ui.gpt2_loading import GPT2_ERROR
 from embedviz.ui.registry import Registry
 from embedviz.ui.sections import train_queue as queue_ui
+from embedviz.ui.sections.train_run import train_key
 from embedviz.ui.state import Settings
-from embedviz.ui.views import train as train_ui
 
 DIM, STEPS = 16, 10
 SENTENCE = "Today the cat sat on the mat"
@@ -332,7 +334,7 @@ def test_a_sentence_typed_just_before_train_is_the_one_trained(busy: threading.E
     at.text_area(key="text").input("The dog saw two blue cars.")
     at = click(at, "Train")
     assert ticket_of(at).key.sentence == "The dog saw two blue cars."
-    assert ticket_of(at).key == train_ui.train_key(
+    assert ticket_of(at).key == train_key(
         Settings(text="The dog saw two blue cars.", dim=DIM, train_steps=STEPS)
     )
     click(at, "Stop")
@@ -413,7 +415,7 @@ def test_a_run_refused_by_the_memory_budget_says_what_fits(
     if lang == "en":
         at = train_now(open_train(dim=DIM, train_steps=STEPS))
     else:
-        key = train_ui.train_key(Settings(dim=DIM, train_steps=STEPS, lang=lang))
+        key = train_key(Settings(dim=DIM, train_steps=STEPS, lang=lang))
         ticket = cache.train_queue().submit(
             key, run_job(key, [1], cache.tables_of), steps=STEPS, nbytes=queue_ui.run_bytes(key, 1)
         )
@@ -508,7 +510,7 @@ def test_german(train_calls: list) -> None:
     page = texts(at)
     assert "Schon früher trainiert" in page and "Gleich verwendete Tokens werden einander ähnlich" in page
     assert "Tokens, die in ähnlichen Zusammenhängen vorkommen, bekommen ähnliche Vektoren" in page
-    lesson = cache.train_queue().finished(train_ui.train_key(Settings())).lesson
+    lesson = cache.train_queue().finished(train_key(Settings())).lesson
     assert f"{lesson.after.within:.2f} nach dem Training".replace(".", ",") in page
     buttons = chart_by_key(at, "train_animation")["layout"]["updatemenus"][0]["buttons"]
     assert [b["label"] for b in buttons] == ["▶ Abspielen", "‖ Pause"]
@@ -551,7 +553,7 @@ def test_gpt2_side_by_side_from_a_local_server(
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     with _serve(data) as served:
-        monkeypatch.setenv(train_ui.ENDPOINT_VARIABLE, served.url)
+        monkeypatch.setenv(ENDPOINT_VARIABLE, served.url)
         at = open_train(tables="gpt2", token=2, k=5)
         assert served.bytes_sent < len(data)  # only the two tables, not the decoy
     wte = tensors["wte.weight"].double().numpy()
@@ -583,14 +585,14 @@ def test_gpt2_side_by_side_from_a_local_server(
 def test_gpt2_offline_says_why_and_the_rest_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "empty"))
-    monkeypatch.delenv(train_ui.ENDPOINT_VARIABLE, raising=False)
+    monkeypatch.delenv(ENDPOINT_VARIABLE, raising=False)
     at = open_train(tables="gpt2", dim=DIM, train_steps=STEPS)
     warning = next(w.value for w in at.warning if "GPT-2" in w.value)
     assert "cannot be shown here" in warning and "offline mode is on" in warning and "HF\\_HOME" in warning
     assert [b.label for b in at.button][:2] == ["Train", "Stop"]  # training still works
     assert "Try again" in [b.label for b in at.button]
     assert [chart for chart in chart_ids(at) if "gpt2" in chart] == []
-    assert isinstance(at.session_state[train_ui.GPT2_ERROR], tuple)
+    assert isinstance(at.session_state[GPT2_ERROR], tuple)
     at = click(at, "Try again")  # tries again (still offline): the same message, still no traceback
     assert any("offline mode is on" in w.value for w in at.warning)
     assert f"Trained {STEPS} steps in" in texts(train_now(at))

@@ -8,6 +8,7 @@ imported, never embedviz), and compares what it prints with :func:`embedviz.embe
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 import subprocess
@@ -15,14 +16,16 @@ import sys
 from pathlib import Path
 
 import pytest
+import tiktoken
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import embedviz
-from embedviz.codegen import SHOWN_DIMS, python_source, string_literal
-from embedviz.embeddings import MAX_SEED, EmbeddingSpec
+from embedviz.codegen import SHOWN_DIMS, BatchRecipe, python_source, seed_code, string_literal
+from embedviz.embeddings import MAX_SEED, EmbeddingSpec, sinusoidal_positions
 from embedviz.tokenizer import GPT2_RANKS_PATH
+from embedviz.windows import batch_order, embedded_shapes
 
 DEFAULT = "Today the cat sat on the mat"
 #: Quotes of every kind, backslashes (one at the very end), newlines, a tab, a NUL, format braces,
@@ -239,3 +242,100 @@ def test_long_text_is_split_into_readable_pieces() -> None:
     assert literal.startswith("(\n") and literal.endswith(")")
     assert max(len(line) for line in literal.splitlines()) <= 72 + 8
     assert ast.literal_eval(literal) == LONG
+
+
+# ------------------------------------------------------------------------------------------------------
+# The batches view's script: the seed's data-loader example with the page's values
+# ------------------------------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+#: Lets the isolated interpreter import embedviz from the repository, as running "from the repository's
+#: folder" does; nothing else of the test's environment reaches the script.
+REPO_ON_PATH = f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
+#: Printed after the script: the batch and every number of sample 0's input embeddings, 4 decimals.
+BATCH_REPORT = """
+import json
+print("REPORT " + json.dumps({
+    "inputs": inputs.tolist(),
+    "targets": targets.tolist(),
+    "sample0": [[f"{x:.4f}" for x in row] for row in input_embeddings[0].tolist()],
+}))
+"""
+COMMENTS = {"own_file": "save your text as my_text.txt", "pos_order": "drawn right after the token table"}
+OWN_TEXT = 'Ein "eigener" Text <b>mit</b> Umlauten: äöü, Zeilen\nund \\ Backslashes. ' * 3
+BATCH_CASES = {
+    "seeds-defaults": (False, EmbeddingSpec(), 8, 4, 4, False, 0),
+    "verdict-shuffled-batch3": (False, EmbeddingSpec(seed=5), 8, 4, 2, True, 3),
+    "verdict-sinusoidal-batch2": (False, EmbeddingSpec(positional="sinusoidal"), 8, 4, 4, False, 2),
+    "own-text-none-overlap": (True, EmbeddingSpec(dim=6, seed=9, positional="none"), 3, 5, 2, False, 1),
+    "own-text-learned-gap": (True, EmbeddingSpec(dim=3, seed=123, context_length=6), 2, 6, 7, True, 0),
+}
+
+
+#: A batch case: own text (else the story), the spec, batch size, max length, stride, shuffle, batch number.
+BatchCase = tuple[bool, EmbeddingSpec, int, int, int, bool, int]
+
+
+def expected_batch(enc: tiktoken.Encoding, text: str, case: BatchCase) -> dict:
+    """The batch and sample 0's numbers, computed here: plain tiktoken ids, the seed's slicing, the
+    batch order of a DataLoader over the windows, and the seed's tables drawn with plain torch."""
+    _, spec, batch_size, max_length, stride, shuffle, index = case
+    ids = enc.encode(text, allowed_special={"<|endoftext|>"})
+    starts = list(range(0, len(ids) - max_length, stride))
+    chosen = [starts[w] for w in batch_order(len(starts), batch_size, shuffle, spec.seed)[index]]
+    inputs = [ids[s : s + max_length] for s in chosen]
+    targets = [ids[s + 1 : s + max_length + 1] for s in chosen]
+    torch.manual_seed(spec.seed)
+    tok = torch.nn.Embedding(enc.n_vocab, spec.dim)
+    pos = torch.nn.Embedding(spec.context_length, spec.dim)
+    with torch.no_grad():
+        if spec.positional == "learned":
+            positions = pos(torch.arange(max_length))
+        elif spec.positional == "sinusoidal":
+            positions = sinusoidal_positions(max_length, spec.dim)
+        else:
+            positions = torch.zeros(max_length, spec.dim)
+        sample0 = tok(torch.tensor(inputs[0])) + positions
+    return {"inputs": inputs, "targets": targets, "sample0": as_printed(sample0, spec.dim)}
+
+
+@pytest.mark.parametrize("case", BATCH_CASES.values(), ids=BATCH_CASES.keys())
+def test_batch_script_prints_the_pages_batch_and_numbers(
+    case: BatchCase, plain_gpt2: tiktoken.Encoding, verdict_text: str, tmp_path: Path
+) -> None:
+    """The script runs in a fresh ``python -I`` (the story read from the repository's folder, an own
+    text from ``my_text.txt`` beside it) and gives the batch and the numbers computed here."""
+    own_text, spec, batch_size, max_length, stride, shuffle, index = case
+    recipe = BatchRecipe(spec, batch_size, max_length, stride, shuffle, own_text)
+    ids = torch.tensor([[0] * max_length] * batch_size)
+    source = seed_code(recipe, index, embedded_shapes(ids, spec.dim), COMMENTS)
+    if own_text:
+        (tmp_path / "my_text.txt").write_text(OWN_TEXT, encoding="utf-8")
+        assert f"# {COMMENTS['own_file']}" in source
+    cwd = tmp_path if own_text else REPO
+    stdout = run_script(source + "\n" + BATCH_REPORT, cwd, prelude=REPO_ON_PATH)
+    shapes, report = stdout.split("REPORT ")
+    expected = expected_batch(plain_gpt2, OWN_TEXT if own_text else verdict_text, case)
+    assert json.loads(report) == expected
+    n = spec.dim
+    assert shapes.split() == [
+        f"torch.Size([{batch_size},",
+        f"{max_length}])",
+        *[f"torch.Size([{batch_size},", f"{max_length},", f"{n}])"],
+        f"torch.Size([{max_length},",
+        f"{n}])",
+        f"torch.Size([{batch_size},",
+        f"{max_length},",
+        f"{n}])",
+    ]
+
+
+def test_batch_script_uses_the_seeds_loader_only_when_it_gives_the_same_batches() -> None:
+    """GPT-2 in order: the seed's own ``create_dataloader_v1``; shuffled: the dataset and a DataLoader
+    with a seeded generator (the seed's function takes no generator)."""
+    shapes = {name: (1,) for name in ("inputs", "token_embeddings", "pos_embeddings", "input_embeddings")}
+    plain = seed_code(BatchRecipe(EmbeddingSpec(), 8, 4, 4, False, False), 0, shapes, COMMENTS)
+    shuffled = seed_code(BatchRecipe(EmbeddingSpec(seed=3), 8, 4, 4, True, False), 0, shapes, COMMENTS)
+    assert "create_dataloader_v1(" in plain and "DataLoader(" not in plain.replace("_dataloader_v1(", "")
+    assert "create_dataloader_v1" not in shuffled
+    assert "generator=torch.Generator().manual_seed(3)" in shuffled

@@ -1,0 +1,65 @@
+"""Batches, section 4: position embeddings and broadcasting. One ``(max_length, dim)`` block of position
+vectors is added to every sample of the ``(batch, max_length, dim)`` token embeddings; below, the real
+numbers of sample 0, from the same cached tables as the pipeline view.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from embedviz.embeddings import position_vectors
+from embedviz.figures.batches import Stack
+from embedviz.figures.style import COLORS
+from embedviz.ui import cache
+from embedviz.ui.i18n import t
+from embedviz.ui.sections.batch_embeddings import draw_stack
+from embedviz.ui.sections.batch_loader import Batch
+from embedviz.ui.sections.vectors import FIRST_DIMS, four_decimals, numbers_table
+from embedviz.ui.state import Settings
+
+
+def render_numbers(batch: Batch, settings: Settings) -> None:
+    """The real numbers of sample 0, from the page's cached tables: the main view's numbers."""
+    token_table, position_table = cache.tables_of(settings.spec)
+    with torch.no_grad():
+        values = token_table.layer(batch.inputs[0]) + position_vectors(
+            settings.positional, settings.max_length, position_table
+        )
+    labels = [f"{j}: {batch.tokens[batch.batch_starts[0] + j].display}" for j in range(settings.max_length)]
+    with st.expander(t("batches.numbers")):
+        st.caption(t("batches.numbers_caption", shown=min(FIRST_DIMS, settings.dim), dim=settings.dim))
+        frame = numbers_table(values.numpy(), labels, all_dims=False)
+        st.dataframe(frame, hide_index=True, key="batch-numbers", column_config=four_decimals(frame))
+
+
+def render(batch: Batch, settings: Settings) -> None:
+    """Section 4: the (max_length, dim) position block added to every sample of the batch."""
+    st.header(t("batches.pos.title"), anchor="batch-positions")
+    st.markdown(
+        t(
+            "batches.pos.intro",
+            max_length=settings.max_length,
+            dim=settings.dim,
+            batch_size=settings.batch_size,
+        )
+    )
+    last = settings.max_length - 1
+    st.caption(t(f"batches.pos.{settings.positional}", last=last, context_length=settings.context_length))
+    shapes = batch.shapes(settings.dim)
+    positions = [f"p{j}" for j in range(settings.max_length)]
+    stacks = [
+        Stack("token_embeddings", shapes["token_embeddings"], COLORS["token"]),
+        Stack(
+            "pos_embeddings", shapes["pos_embeddings"], COLORS["position"], positions, settings.batch_size - 1
+        ),
+        Stack("input_embeddings", shapes["input_embeddings"], COLORS["input"]),
+    ]
+    columns = st.columns([6, 1, 6, 1, 6], vertical_alignment="center")
+    for i, stack in enumerate(stacks):
+        draw_stack(columns[2 * i], stack, f"batch-{stack.name}")
+    for column, operator in zip(columns[1::2], ("+", "="), strict=True):
+        column.markdown(
+            f"<div style='font-size:3rem;text-align:center'>{operator}</div>", unsafe_allow_html=True
+        )
+    render_numbers(batch, settings)
