@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import tiktoken
-from apptest_utils import run_app
+from apptest_utils import chart_by_key, run_app
 from streamlit.testing.v1 import AppTest
 
 from embedviz.rooms import Rooms
@@ -34,7 +34,11 @@ def page_text(at: AppTest) -> str:
 
 def shown_text(at: AppTest) -> str:
     """What the page shows as text: markdown, captions, HTML, notices (not a component's data)."""
-    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error") for e in at.get(kind)]
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "error", "success")
+        for e in at.get(kind)
+    ]
     parts += [e.proto.body for e in at.get("html")]
     return "\n".join(str(part) for part in parts)
 
@@ -199,3 +203,76 @@ def test_the_teacher_publishes_every_change_the_student_sees_only_the_latest(fre
     student.run()
     assert student.session_state["text"] == SENTENCE
     assert seat_of(student).version == room.follow_version
+
+
+def send(student: AppTest, text: str, nickname: str = "") -> AppTest:
+    student.text_input(key="ev-board-text").input(text)
+    student.text_input(key="ev-board-nick").input(nickname)
+    [button] = [b for b in student.button if b.label == "Send to the board"]
+    return button.click().run()
+
+
+def board_figure_of(teacher: AppTest) -> dict:
+    return chart_by_key(teacher, "ev-board-space")
+
+
+def test_the_board_pools_everyones_tokens_hostile_text_stays_inert(plain_gpt2: tiktoken.Encoding) -> None:
+    teacher, seat = start_class()
+    first, second = run_app(room=seat.code), run_app(room=seat.code)
+    hostile = "<img src=x onerror=alert(1)>"
+    send(first, "Donaudampfschifffahrt", nickname="[Max](javascript:alert(2))")
+    assert "Sent:" in shown_text(first)
+    send(second, hostile)
+    teacher.run()
+    assert not teacher.exception and not first.exception and not second.exception
+    trace = board_figure_of(teacher)["data"][0]
+    expected = plain_gpt2.encode("Donaudampfschifffahrt") + plain_gpt2.encode(hostile)
+    assert len(trace["text"]) == len(expected)
+    assert all("<" not in label for label in [*trace["text"], *trace["hovertext"]])
+    assert f"2 entries, {len(expected)} tokens" in shown_text(teacher)
+    longest = max(["Donaudampfschifffahrt", hostile], key=lambda text: len(plain_gpt2.encode(text)))
+    assert f"({len(plain_gpt2.encode(longest))} tokens)" in shown_text(teacher)
+    html_bodies = "\n".join(e.proto.body for e in teacher.get("html"))
+    assert "<img" not in html_bodies and "javascript:" not in html_bodies
+    for markdown in teacher.markdown:  # entries only inside code spans
+        if "onerror" in markdown.value:
+            assert "`` <img src=x onerror=alert(1)> ``" in markdown.value or "` <img" in markdown.value
+
+
+def test_the_teacher_hides_an_entry_and_closes_sending() -> None:
+    teacher, seat = start_class()
+    student = run_app(room=seat.code)
+    send(student, "Katze")
+    teacher.run()
+    assert not teacher.exception
+    assert "1 entry, 2 tokens" in shown_text(teacher)
+    teacher.button(key="ev-board-hide-0").click().run()
+    assert "Nothing on the board yet" in shown_text(teacher)
+    teacher.toggle(key="ev-board-open").set_value(False).run()
+    student.run()
+    assert "The teacher has closed the board for now." in shown_text(student)
+    [button] = [b for b in student.button if b.label == "Send to the board"]
+    assert button.disabled
+
+
+def test_a_question_is_answered_tallied_and_revealed(plain_gpt2: tiktoken.Encoding) -> None:
+    teacher, seat = start_class()
+    teacher.text_input(key="text").input(SENTENCE).run()
+    teacher.selectbox(key="ev-question-pick").set_value("n_tokens").run()
+    teacher.button(key="ev-question-ask").click().run()
+    students = [run_app(room=seat.code) for _ in range(3)]
+    right = str(len(plain_gpt2.encode(SENTENCE)))
+    for student, choice in zip(students, [right, right, "6"], strict=True):
+        assert "How many tokens does the sentence have?" in shown_text(student)
+        [radio] = [r for r in student.radio if r.key.startswith("ev-answer-")]
+        assert right in radio.options
+        radio.set_value(choice).run()
+        assert "Answer sent." in shown_text(student)
+    teacher.run()
+    bars = {e.proto.text: e.proto.value for e in teacher.get("progress")}
+    assert bars[f"{right}: 2"] == 66 and bars["6: 1"] == 33
+    assert not teacher.exception
+    teacher.button(key="ev-question-reveal").click().run()
+    assert f"Right answer: {right}" in shown_text(teacher)
+    students[2].run()
+    assert f"Right answer: {right}" in shown_text(students[2])

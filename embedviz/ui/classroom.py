@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from embedviz.errors import EmbedvizError
+from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
 from embedviz.rooms import (
     MAX_ENTRIES,
     MAX_ENTRY_CHARS,
@@ -39,10 +39,11 @@ from embedviz.rooms import (
     TooManyRoomsError,
 )
 from embedviz.ui import room_listener, state
+from embedviz.ui.budget_text import shown
 from embedviz.ui.i18n import md_code, t
 from embedviz.ui.reservations import reserved
 from embedviz.ui.room_server import ROOMS
-from embedviz.ui.sections import class_follow, class_join
+from embedviz.ui.sections import class_board, class_follow, class_join, class_question
 
 #: Query parameters of a class (not settings): ``class=start``, ``room=CODE``, ``key=KEY``.
 PARAMS = ("class", "room", "key")
@@ -212,12 +213,34 @@ def panel() -> None:
         return
     class_follow.banner(place.following, on_explore=_explore, on_follow=_follow_again)
     room_listener.listen(room.code, place.version)
+    class_question.student(room, place.sender)
+    class_board.send_form(room, place.sender)
+
+
+@st.fragment
+def teacher_tools() -> None:
+    """The teacher's check question and board, below the view. A fragment: a student's entry or answer
+    reruns only this part of the teacher's page (its listener watches every change of the room)."""
+    place = seat()
+    room = room_of(place) if place is not None and place.leads else None
+    if room is None:
+        return
+    room_listener.listen(room.code, room.version, watch="all", key="ev-room-board-listener")
+    st.divider()
+    class_question.teacher(room)
+    try:
+        class_board.teacher(room, state.current().spec)
+    except MemoryBudgetExceeded as error:
+        st.error(shown(error))
 
 
 def finish() -> None:
-    """The end of the run: the link. In a class it holds ``room``; a follower's link holds only that (and
-    the language), since the teacher's every change would otherwise be a history entry on each phone."""
+    """The end of the run: the teacher's question and board, then the link. In a class the link holds
+    ``room``; a follower's holds only that (and the language), since the teacher's every change would
+    otherwise be a history entry on each phone."""
     place = seat()
+    if place is not None and place.leads:
+        teacher_tools()
     if place is None:
         state.save()
     elif place.following and not place.leads:
