@@ -155,6 +155,9 @@ class Room:
     question: str | None = None
     answers: dict[str, str] = field(default_factory=dict)
     revealed: bool = False
+    #: The sticky proxy's route to the replica holding the room ('' without a proxy): students' links
+    #: carry it, so a proxy in front of several replicas sends them here (deploy/nginx.conf.template).
+    route: str = ""
     #: Called with the room after every change (outside the room's lock), e.g. to wake waiting pages.
     on_change: Callable[[Room], None] | None = field(default=None, repr=False, compare=False)
     #: Released when the room ends: what the room holds outside itself (its board's memory reservation).
@@ -297,15 +300,17 @@ class Rooms:
             del self._rooms[room.code]
         return idle
 
-    def create(self, now: float, held: Callable[[], object] | None = None) -> Room:
+    def create(self, now: float, held: Callable[[], object] | None = None, route: str = "") -> Room:
         """A new room with a fresh code and key, or :class:`TooManyRoomsError`. ``held`` is called when
-        the room ends (e.g. to give back its board's memory); on a refusal it is called at once."""
+        the room ends (e.g. to give back its board's memory); on a refusal it is called at once.
+        ``route`` is the proxy's route to this replica, for the room's links."""
         with self._lock:
             ended = self._sweep(now)
             full = len(self._rooms) >= self.max_rooms
             if not full:
                 code = new_code(set(self._rooms))
-                room = Room(code, secrets.token_urlsafe(KEY_BYTES), now, on_change=self.on_change, held=held)
+                key = secrets.token_urlsafe(KEY_BYTES)
+                room = Room(code, key, now, route=route, on_change=self.on_change, held=held)
                 self._rooms[code] = room
         for old in ended:
             old.release()

@@ -23,6 +23,7 @@ page learns of a change from :mod:`embedviz.ui.room_listener` and reruns.
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -45,8 +46,12 @@ from embedviz.ui.reservations import reserved
 from embedviz.ui.room_server import ROOMS
 from embedviz.ui.sections import class_board, class_follow, class_join, class_question
 
-#: Query parameters of a class (not settings): ``class=start``, ``room=CODE``, ``key=KEY``.
-PARAMS = ("class", "room", "key")
+#: Query parameters of a class (not settings): ``class=start``, ``room=CODE``, ``key=KEY``, and the
+#: sticky proxy's ``route`` to the replica holding the room (see :func:`proxy_route`).
+PARAMS = ("class", "room", "key", "route")
+#: The cookie a sticky proxy in front of several replicas routes on (deploy/nginx.conf.template).
+ROUTE_COOKIE = "evroute"
+ROUTE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 SEAT = "_class_seat"
 NOTICES = "_class_notices"
 #: A board's memory, asked of the budget when the room is made: every entry at its longest, with its
@@ -95,6 +100,15 @@ def _take(room_state: dict[str, str], settings: state.Settings) -> state.Setting
     return state.current()
 
 
+def proxy_route() -> str:
+    """This browser's route to this replica, if a sticky proxy set one (its ``evroute`` cookie), else ''.
+
+    A room lives on the replica that made it; its links carry this route so that the proxy sends the
+    students there too."""
+    route = st.context.cookies.get(ROUTE_COOKIE, "")
+    return route if ROUTE.fullmatch(route) else ""
+
+
 def start() -> None:
     """Make a room and lead it (the sidebar button's callback, and ``?class=start``)."""
     try:
@@ -103,7 +117,7 @@ def start() -> None:
         _notice("class.refused", message=str(error))
         return
     try:
-        room = ROOMS.create(time.time(), held=held.close)
+        room = ROOMS.create(time.time(), held=held.close, route=proxy_route())
     except TooManyRoomsError as error:
         _notice("class.too_many", max_rooms=error.max_rooms)
         return

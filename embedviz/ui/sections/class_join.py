@@ -2,7 +2,8 @@
 read from the back row; a button that copies the teacher's private link without showing it; "End the class".
 
 The control key never reaches the page's text: the copy button's script gets it as data and writes
-``?room=CODE&key=KEY`` to the clipboard. The QR code is generated SVG (``segno``), not user text; the link
+``?room=CODE&key=KEY`` to the clipboard. Both links carry the proxy's ``route`` when there is one (see
+:func:`embedviz.ui.classroom.proxy_route`). The QR code is generated SVG (``segno``), not user text; the link
 and the code are escaped all the same.
 """
 
@@ -34,8 +35,7 @@ export default function copyTeacherLink({ data, parentElement }) {
   button.textContent = data.label;
   button.title = data.help;
   button.onclick = async () => {
-    const link = `${location.origin}${location.pathname}?room=${encodeURIComponent(data.code)}`
-      + `&key=${encodeURIComponent(data.key)}`;
+    const link = `${location.origin}${location.pathname}?${data.query}`;
     try {
       await navigator.clipboard.writeText(link);
       status.textContent = data.copied;
@@ -71,10 +71,15 @@ STYLE = """<style>
 </style>"""
 
 
-def students_link(code: str) -> str:
-    """The link students open: this page's address with ``?room=CODE`` (``/?room=CODE`` without one)."""
+def room_query(room: Room) -> str:
+    """``room=CODE``, and ``&route=ROUTE`` when a sticky proxy routes to the replica holding the room."""
+    return f"room={room.code}" + (f"&route={room.route}" if room.route else "")
+
+
+def students_link(room: Room) -> str:
+    """The link students open: this page's address with :func:`room_query` (``/?...`` without one)."""
     base = st.context.url or ""
-    return f"{base or '/'}?room={code}"
+    return f"{base or '/'}?{room_query(room)}"
 
 
 def qr_svg(link: str) -> str:
@@ -85,7 +90,7 @@ def qr_svg(link: str) -> str:
 
 def render(room: Room, key: str, *, on_end: Callable[[], None]) -> None:
     """The panel at the top of the teacher's page."""
-    link = students_link(room.code)
+    link = students_link(room)
     with st.container(border=True, key="ev-class-join"):
         st.html(STYLE)
         qr, words = st.columns([1, 3], vertical_alignment="center")
@@ -104,8 +109,7 @@ def render(room: Room, key: str, *, on_end: Callable[[], None]) -> None:
                 copy(
                     key="ev-class-copy",
                     data={
-                        "code": room.code,
-                        "key": key,
+                        "query": f"{room_query(room)}&key={key}",
                         "label": t("class.copy"),
                         "help": t("class.copy_help"),
                         "copied": t("class.copied"),
