@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 
 import torch
-from torch.nn.functional import cosine_similarity
 
+from embedviz.cosine import cosine
 from embedviz.embeddings import EmbeddingResult
 from embedviz.projection import Projection, fit_pca, project
 
@@ -28,11 +28,6 @@ def pair_positions(ids_a: list[int], ids_b: list[int]) -> list[tuple[int, int]]:
     return [(i, free[token_id].pop(0)) for i, token_id in enumerate(ids_a) if free.get(token_id)]
 
 
-def cosine(a: torch.Tensor, b: torch.Tensor) -> float:
-    """Cosine similarity of two vectors: 1 = same direction, 0 = at right angles."""
-    return float(cosine_similarity(a, b, dim=0))
-
-
 def same_bag(a: EmbeddingResult, b: EmbeddingResult) -> bool:
     """True if both sentences consist of the same tokens (the same multiset of token ids)."""
     return Counter(a.token_ids) == Counter(b.token_ids)
@@ -40,7 +35,7 @@ def same_bag(a: EmbeddingResult, b: EmbeddingResult) -> bool:
 
 def mean_cosine(a: EmbeddingResult, b: EmbeddingResult) -> float:
     """Cosine of the two sentences' mean input embeddings (1.0 exactly when they are one bag of vectors)."""
-    return cosine(a.input_embeddings.mean(dim=0), b.input_embeddings.mean(dim=0))
+    return float(cosine(a.input_embeddings.mean(dim=0), b.input_embeddings.mean(dim=0)))
 
 
 def shared_projections(a: EmbeddingResult, b: EmbeddingResult) -> tuple[Projection, Projection]:

@@ -1,9 +1,7 @@
 """Nearest neighbours: which token vectors point in the same direction as this one?
 
-Two token vectors are "close in meaning" for a trained model when they point the same way. The usual
-measure is the cosine similarity, the cosine of the angle between them::
-
-    cos(a, b) = (a · b) / (|a| |b|)      1 = same direction, 0 = unrelated (at right angles), -1 = opposite
+Two token vectors are "close in meaning" for a trained model when they point the same way, measured by
+their cosine similarity (:mod:`embedviz.cosine`: 1 = same direction, 0 = at right angles, -1 = opposite).
 
 For random (untrained) tables the neighbours of a token are arbitrary, with similarities near 0: in many
 dimensions, random vectors are almost at right angles to each other. After training, tokens used in
@@ -20,21 +18,11 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from embedviz.cosine import cosine
 from embedviz.errors import SettingError
 
 if TYPE_CHECKING:
     from embedviz.training import TrainResult
-
-_EPS = 1e-12  # a zero row has no direction: its similarity is 0, never a division by zero
-
-
-def cosine_similarities(table: torch.Tensor, vector: torch.Tensor) -> torch.Tensor:
-    """Cosine similarity of ``vector`` (shape ``(dim,)``) with every row of ``table`` (``(n, dim)``)."""
-    with torch.no_grad():
-        table = table.detach().to(torch.float32)
-        vector = vector.detach().to(torch.float32)
-        row_norms = table.norm(dim=1).clamp_min(_EPS)
-        return (table @ vector) / (row_norms * vector.norm().clamp_min(_EPS))
 
 
 def nearest_neighbours(
@@ -53,12 +41,12 @@ def nearest_neighbours(
         raise SettingError(f"The number of neighbours must be at least 1, not {k!r:.40}.")
     if candidates is None:
         ids = torch.arange(n_rows)
-        scores = cosine_similarities(table, table[token_id])
+        scores = cosine(table, table[token_id])
     else:
         ids = torch.tensor(sorted(set(candidates)), dtype=torch.long)
         if len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < n_rows:
             raise SettingError(f"Candidate token ids must be from 0 to {n_rows - 1:,}.")
-        scores = cosine_similarities(table[ids], table[token_id])
+        scores = cosine(table[ids], table[token_id])
     keep = ids != token_id
     ids, scores = ids[keep], scores[keep]
     best = torch.topk(scores, min(k, len(ids)))
@@ -95,4 +83,4 @@ def neighbours_before_after(
     return before, neighbours_among(result.trained_rows, ids, query, token_id, k)
 
 
-__all__ = ["cosine_similarities", "nearest_neighbours"]
+__all__ = ["nearest_neighbours"]

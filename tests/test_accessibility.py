@@ -92,7 +92,7 @@ def descriptions(at) -> list[str]:
 def test_charts_have_text_alternatives_with_their_numbers() -> None:
     at = run_app(text="the cat sat", dim=16, seed=7)
     texts = descriptions(at)
-    assert len(texts) == 4, texts  # three heatmaps and the 3D view
+    assert len(texts) == 5, texts  # three heatmaps, the 3D view and the cosines
     # Independent numbers: the seed document's code and scikit-learn's PCA on the three sets together.
     torch.manual_seed(7)
     tok, pos = torch.nn.Embedding(50257, 16), torch.nn.Embedding(1024, 16)
@@ -106,10 +106,16 @@ def test_charts_have_text_alternatives_with_their_numbers() -> None:
     assert texts[3].startswith("3D chart: 3 token vectors (diamonds)")
     assert f"keep {shares[0]:.1%}, {shares[1]:.1%} and {shares[2]:.1%} of the variance" in texts[3]
     assert f"{shares.sum():.1%} together" in texts[3]
+    inputs = torch.tensor(token + position)
+    pairs = torch.nn.functional.cosine_similarity(inputs[:, None], inputs[None], dim=-1).numpy()
+    others = pairs[~np.eye(3, dtype=bool)]
+    assert texts[4].startswith("Chart: a heatmap of the cosine of every pair of the 3 input embeddings")
+    assert f"run from {others.min():.4f} to {others.max():.4f}" in texts[4]
 
 
 def test_text_alternatives_in_german() -> None:
     texts = descriptions(run_app(lang="de", dim=16))
-    assert len(texts) == 4
+    assert len(texts) == 5
     assert all(text.startswith("Diagramm: eine Heatmap") for text in texts[:3])
     assert texts[3].startswith("3D-Diagramm: 7 Token-Vektoren (Rauten)")
+    assert texts[4].startswith("Diagramm: eine Heatmap des Kosinus jedes Paars der 7 Eingabe-Embeddings")

@@ -6,10 +6,16 @@ What a browser must check (the keys really turn the slides, the chart fills the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from apptest_utils import chart_by_key, run_app
 
-from embedviz.ui.presenter import STAGES
+from embedviz.ui import stages, state
+from embedviz.ui.i18n import STRINGS
+from embedviz.ui.stages import STAGES, Stage, slides
+
+SLIDES = slides()
 
 STAGE_HEADINGS = (
     "1 · Tokens",
@@ -17,6 +23,7 @@ STAGE_HEADINGS = (
     "3 · Position embeddings",
     "4 · Input embedding = token + position",
     "5 · The 3D view",
+    "6 · Cosine similarity of the input embeddings",
 )
 
 
@@ -24,14 +31,19 @@ def headings(at) -> list[str]:
     return [h.value for h in at.header]
 
 
-@pytest.mark.parametrize("step", range(len(STAGES)))
+def numbered_headings(at) -> list[str]:
+    """The main column's section headings ("5 · The 3D view"), in order (not the sidebar's)."""
+    return [h for h in headings(at) if re.match(r"\d+ · ", h)]
+
+
+@pytest.mark.parametrize("step", range(len(SLIDES)))
 def test_each_slide_shows_its_stage_alone(step: int):
     at = run_app(presenter="true", step=step)
     assert not at.exception
     assert [h for h in headings(at) if h in STAGE_HEADINGS] == [STAGE_HEADINGS[step]]
     assert not at.title  # no page title on a slide: the stage is the title
     assert at.text_input(key="text").value == "Today the cat sat on the mat"  # still editable
-    assert any(f"Step {step + 1} of 5:" in m.value for m in at.markdown)
+    assert any(f"Step {step + 1} of {len(SLIDES)}:" in m.value for m in at.markdown)
 
 
 def test_back_and_next_answer_clicker_and_arrow_keys():
@@ -49,7 +61,7 @@ def test_back_and_next_answer_clicker_and_arrow_keys():
 
 
 def test_edge_steps_disable_their_keys():
-    first, last = run_app(presenter="true", step=0), run_app(presenter="true", step=4)
+    first, last = run_app(presenter="true", step=0), run_app(presenter="true", step=len(SLIDES) - 1)
     assert all(b.disabled for b in first.button if "Back" in b.label)
     assert all(b.disabled for b in last.button if "Next" in b.label)
     assert not any(b.disabled for b in first.button if "Next" in b.label)
@@ -105,3 +117,45 @@ def test_german_prose_numbers_use_german_separators(plain_gpt2):
     at = run_app(lang="de", text=text, context_length=2048)
     assert any(f"6.000 Zeichen → {n // 1000}.{n % 1000:03d} Tokens" in m.value for m in at.markdown)
     assert "100.000 Zeichen" in at.text_input(key="text").help
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The stage list: slides, the step rule and the section numbers follow it
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_slides_and_step_rule_follow_the_stage_list() -> None:
+    assert [stage.key for stage in SLIDES] == [stage.key for stage in STAGES if stage.slide]
+    assert state.RULES["step"] == (0, len(SLIDES) - 1)
+    for stage in STAGES:  # every stage names a section that exists, and its strings exist
+        assert callable(stage.draw()), stage
+        assert stage.title in STRINGS
+        assert not stage.slide or f"presenter.stage.{stage.key}" in STRINGS
+
+
+def test_a_new_stage_is_a_new_slide_and_a_wider_step_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One more entry in the list: one more slide, one more allowed step, and the presenter counts it."""
+    extra = Stage("tokens", "tokens.title", "tokens.render")  # a second tokens slide, drawn by its section
+    monkeypatch.setattr(stages, "STAGES", (*STAGES, extra))
+    assert len(stages.slides()) == len(SLIDES) + 1
+    assert stages.step_rule() == (0, len(SLIDES))
+    at = run_app(presenter="true", step=len(SLIDES) - 1)
+    assert any(f"Step {len(SLIDES)} of {len(SLIDES) + 1}:" in m.value for m in at.markdown)
+    next(b for b in at.button if "Next" in b.label).click().run()  # onto the new last slide
+    assert not at.exception
+    assert at.session_state["step"] == len(SLIDES)
+    assert any(f"Step {len(SLIDES) + 1} of {len(SLIDES) + 1}:" in m.value for m in at.markdown)
+    assert all(b.disabled for b in at.button if "Next" in b.label)
+    assert headings(at) == ["1 · Tokens"]
+
+
+def test_section_numbers_follow_the_stage_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each heading is the stage's place in the list and its title; without a stage, the later ones move
+    up."""
+    expected = [f"{place} · {STRINGS[stage.title][0]}" for place, stage in enumerate(STAGES, start=1)]
+    assert numbered_headings(run_app()) == expected
+    shorter = tuple(stage for stage in STAGES if stage.key != "position")
+    monkeypatch.setattr(stages, "STAGES", shorter)
+    expected = [f"{place} · {STRINGS[stage.title][0]}" for place, stage in enumerate(shorter, start=1)]
+    assert numbered_headings(run_app()) == expected
+    assert "3 · The 3D view" not in expected and "4 · The 3D view" in expected

@@ -1,5 +1,5 @@
-"""Section 7 through Streamlit's AppTest: the code block follows the settings, the downloads are there
-and lazy, and no edge setting raises."""
+"""The reproduce stage through Streamlit's AppTest: the code block follows the settings, the downloads are
+there and lazy, and no edge setting raises."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from embedviz.embeddings import EmbeddingSpec
 from embedviz.ui.sections.reproduce import file_stem
 
 DEFAULT = "Today the cat sat on the mat"
-TITLE = {"en": "7 · Reproduce and export", "de": "7 · Nachrechnen und exportieren"}
+TITLE = {"en": "8 · Reproduce and export", "de": "8 · Nachrechnen und exportieren"}
 DOWNLOADS = ("export-csv", "export-projector", "export-html")
 OPEN = ("open-reproduce",)  # the code and the downloads are built only while their expander is open
 
@@ -24,7 +24,7 @@ def python_blocks(at: AppTest) -> list[str]:
 
 
 def downloads(at: AppTest) -> dict[str, object]:
-    """The download buttons of section 7, by key."""
+    """The download buttons of the reproduce stage, by key."""
     return {button.key: button for button in at.get("download_button") if button.key in DOWNLOADS}
 
 
@@ -50,8 +50,8 @@ def test_code_block_follows_the_controls():
 
 
 def test_code_and_downloads_wait_until_opened():
-    """Closed (the default), section 7 shows its title and intro but generates no code and registers no
-    download; opening the expander builds both."""
+    """Closed (the default), the reproduce stage shows its title and intro but generates no code and
+    registers no download; opening the expander builds both."""
     at = run_app()
     assert TITLE["en"] in [h.value for h in at.header]
     assert python_blocks(at) == [] and downloads(at) == {}

@@ -1,5 +1,5 @@
 """App tests (streamlit.testing.v1.AppTest) of the teaching views: the seed's own examples (?view=seed),
-word order (?view=order) and the nearest neighbours (pipeline section 6).
+word order (?view=order) and the nearest neighbours (a pipeline stage).
 
 Every expected number is typed in from the seed document or computed here with plain torch and plain
 tiktoken (the ``plain_gpt2`` fixture), never read from embedviz.
@@ -259,7 +259,7 @@ def test_word_order_markdown_and_html_stay_text() -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Pipeline section 6: nearest neighbours
+# The pipeline's nearest neighbours stage
 # ---------------------------------------------------------------------------------------------------------
 
 
@@ -328,7 +328,7 @@ def test_neighbours_token_out_of_range_uses_the_first() -> None:
     [
         ("seed", "Die Beispiele aus dem Text, mit seinen Zahlen"),
         ("order", "Wortreihenfolge: gleiche Tokens, andere Eingaben"),
-        ("pipeline", "6 · Nächste Nachbarn"),
+        ("pipeline", "7 · Nächste Nachbarn"),
     ],
 )
 def test_german(view: str, header: str) -> None:

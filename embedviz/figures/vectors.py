@@ -1,6 +1,8 @@
-"""Vectors as pictures: a heatmap of a table of numbers (one row per token, one column per dimension).
+"""Vectors as pictures: a heatmap of a table of numbers, one row per token.
 
-A pure function of the numbers (no Streamlit); the page passes in its texts.
+The columns are whatever the caller names: the dimensions of a vector table (the default: numbered
+columns), or the tokens again for a table of cosines (:mod:`embedviz.figures.cosines`). A pure function of
+the numbers (no Streamlit); the page passes in its texts.
 """
 
 from __future__ import annotations
@@ -26,25 +28,40 @@ def heatmap(
     height: int | None = None,
     highlight_row: int | None = None,
     show_values: bool = False,
-    x_title: str = "dimension",
+    x_title: str,
+    y_title: str | None = None,
+    column_labels: Sequence[str] | None = None,
+    hover: str = "%{y}<br>dim %{x}: %{z:.4f}",
+    limit: float | None = None,
 ) -> go.Figure:
     """A diverging heatmap (blue negative, white 0, red positive) of the top-left part of ``values``:
     at most MAX_HEATMAP_ROWS rows and MAX_HEATMAP_COLS columns, values rounded to 4 decimals.
-    ``highlight_row`` frames one row (a lookup); ``show_values`` writes the numbers into small heatmaps."""
+
+    The caller names the axes: ``x_title`` and ``y_title`` (none by default: the row labels say it),
+    ``column_labels`` (default: the column numbers 0, 1, 2, ...) and ``hover``, a Plotly hover template
+    (``%{y}`` the row, ``%{x}`` the column, ``%{z}`` the value). The colours run from ``-limit`` to
+    ``limit`` (default: the largest absolute value shown). ``highlight_row`` frames one row (a lookup);
+    ``show_values`` writes the numbers into small heatmaps."""
     # Rounded in float64 (float32 rounding would get ties wrong), then sent as float32: half the bytes.
     shown = np.round(values[:MAX_HEATMAP_ROWS, :MAX_HEATMAP_COLS].astype(np.float64), 4).astype(np.float32)
     labels = [plain(label) for label in row_labels[:MAX_HEATMAP_ROWS]]
-    limit = float(np.abs(shown).max()) if shown.size else 1.0
+    if limit is None:
+        limit = float(np.abs(shown).max()) if shown.size else 1.0
+    numbered = column_labels is None
+    if numbered:
+        columns = np.arange(shown.shape[1], dtype=np.int32)
+    else:  # unique like the rows ("5: ␣the"), so the column axis is categorical too
+        columns = [plain(label) for label in column_labels[:MAX_HEATMAP_COLS]]
     figure = go.Figure(
         go.Heatmap(
             z=shown,
             y=labels,  # unique ("3: ␣on"), so the row axis is categorical and the hover can name the row
-            x=np.arange(shown.shape[1], dtype=np.int32),
+            x=columns,
             colorscale="RdBu_r",
             zmid=0,
             zmin=-limit,
             zmax=limit,
-            hovertemplate="%{y}<br>dim %{x}: %{z:.4f}<extra></extra>",
+            hovertemplate=hover + "<extra></extra>",
             colorbar={"thickness": 14, "len": 0.9},
             texttemplate="%{z:.4f}" if show_values else None,
         )
@@ -60,9 +77,11 @@ def heatmap(
         )
     # automargin: the small left margin grows to fit the row labels ("3: ␣on"); plotly.js does not do it
     # by default (st.plotly_chart's theme did, the mounted chart host draws the figure as it is).
-    figure.update_yaxes(autorange="reversed", title=None, type="category", automargin=True)
+    figure.update_yaxes(autorange="reversed", title=y_title, type="category", automargin=True)
     figure.update_xaxes(title=x_title, automargin=True)
-    if shown.shape[1] <= 16:  # whole numbers only: no "dimension 0.5" between a few columns
+    if not numbered:
+        figure.update_xaxes(type="category")
+    if numbered and shown.shape[1] <= 16:  # whole numbers only: no "dimension 0.5" between a few columns
         figure.update_xaxes(tickmode="array", tickvals=list(range(shown.shape[1])))
     figure.update_layout(
         title={"text": title, "font": {"size": 16}},

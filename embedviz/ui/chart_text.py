@@ -43,6 +43,16 @@ def space_text(projection: Projection, n_tokens: int, dim: int) -> str:
     )
 
 
+def cosines_text(matrix: np.ndarray) -> str:
+    """The description of :func:`embedviz.figures.cosines.cosine_heatmap`: its size and the range of the
+    cells off the diagonal (the diagonal is each vector with itself)."""
+    n = matrix.shape[0]
+    if n < 2:
+        return t("a11y.cosines_one")
+    others = matrix[~np.eye(n, dtype=bool)]
+    return t("a11y.cosines", n=n, low=float(others.min()), high=float(others.max()))
+
+
 def describe(text: str) -> None:
     """Put ``text`` on the page for screen readers only (escaped: it can hold the visitor's tokens)."""
     st.html(f'<p class="{SR_ONLY}">{html.escape(text)}</p>')

@@ -7,7 +7,7 @@ button (``streamlit/elements/lib/shortcut_utils.py``), so the visible buttons an
 hidden buttons per direction answer PageUp/PageDown and Up/Down. Its frontend ignores these keys while the
 focus is in a text box (``wf`` in the bundle: arrows, Home/End, PageUp/PageDown typed into an input are
 left to the input), so editing the sentence never turns a slide. The step is a setting, so it is in the URL
-and a link opens at any stage.
+and a link opens at any stage. The slides are the stages of :mod:`embedviz.ui.stages` marked as slides.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from embedviz.ui.i18n import t
+from embedviz.ui.stages import slides
 
-STAGES = ("tokens", "token", "position", "input", "space")
 #: Extra keys beyond the visible buttons' arrows: (direction, key). Clickers send PageDown/PageUp.
 HIDDEN_KEYS = ((1, "PageDown"), (1, "Down"), (-1, "PageUp"), (-1, "Up"))
 VISIBLE_KEYS = {1: "Right", -1: "Left"}
@@ -44,7 +44,7 @@ MARKER_SCALE = 1.6
 
 
 def _move(delta: int) -> None:
-    st.session_state["step"] = min(max(st.session_state["step"] + delta, 0), len(STAGES) - 1)
+    st.session_state["step"] = min(max(st.session_state["step"] + delta, 0), len(slides()) - 1)
 
 
 def apply_style() -> None:
@@ -54,7 +54,7 @@ def apply_style() -> None:
 
 def _button(direction: int, step: int, shortcut: str, key: str | None = None) -> None:
     label = t("presenter.next") if direction > 0 else t("presenter.back")
-    disabled = step >= len(STAGES) - 1 if direction > 0 else step == 0
+    disabled = step >= len(slides()) - 1 if direction > 0 else step == 0
     st.button(
         label,
         key=key,
@@ -68,7 +68,7 @@ def _button(direction: int, step: int, shortcut: str, key: str | None = None) ->
 
 
 def step_bar(step: int) -> DeltaGenerator:
-    """One row: Back | 'Step 3 of 5: Position embeddings' | the sentence | Next.
+    """One row: Back | 'Step 3 of 6: Position embeddings' | the sentence | Next.
 
     Returns the sentence's column."""
     back, where, sentence, forward = st.columns([1, 2.2, 5, 1], vertical_alignment="center")
@@ -79,7 +79,7 @@ def step_bar(step: int) -> DeltaGenerator:
     with st.container(key="ev-presenter-keys"):
         for direction, key in HIDDEN_KEYS:
             _button(direction, step, key, key=f"ev-presenter-{key.lower()}")
-    where.markdown(
-        f"**{t('presenter.step', step=step + 1, total=len(STAGES))}** {t(f'presenter.stage.{STAGES[step]}')}"
-    )
+    shown = slides()
+    title = t(f"presenter.stage.{shown[step].key}")
+    where.markdown(f"**{t('presenter.step', step=step + 1, total=len(shown))}** {title}")
     return sentence

@@ -27,6 +27,7 @@ from embedviz.embeddings import MAX_CONTEXT_LENGTH, MAX_DIM, MAX_SEED, POSITIONA
 from embedviz.figures.style import CAMERAS as CAMERA_VIEWS
 from embedviz.tokenizer import ENCODINGS, MAX_CHARS
 from embedviz.training_runs import TRAIN_SOURCES
+from embedviz.ui.stages import step_rule
 
 DEFAULT_TEXT = "Today the cat sat on the mat"
 LANGUAGES = ("en", "de")
@@ -54,7 +55,7 @@ class Settings:
     camera: str = "default"
     lang: str = "en"
     presenter: bool = False
-    step: int = 0  # presenter mode: the last stage revealed (0 = tokens only ... 4 = the 3D view)
+    step: int = 0  # presenter mode: the slide shown (0 = the tokens; embedviz.ui.stages.slides())
     # Teaching sections
     batch_source: str = "verdict"
     batch_text: str = ""
@@ -92,7 +93,7 @@ RULES: dict[str, tuple] = {
     "token": (0, MAX_CONTEXT_LENGTH - 1),
     "camera": CAMERAS,
     "lang": LANGUAGES,
-    "step": (0, 4),
+    "step": step_rule(),
     "batch_source": BATCH_SOURCES,
     "batch_text": (MAX_CHARS,),
     "batch_size": (1, 64),

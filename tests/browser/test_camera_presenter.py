@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from embedviz.ui.stages import slides
+
 from .conftest import (
     drag_across,
     no_exception,
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
+#: The presenter's slide count, from the stage list.
+TOTAL = len(slides())
 
 CAMERA_JS = """() => {
   const plot = [...document.querySelectorAll('.js-plotly-plot')]
@@ -65,7 +69,7 @@ def rotate(page: Page) -> list[float]:
 def test_camera_survives_an_unrelated_control(new_page: Callable[..., Page], app_url: str) -> None:
     page = new_page(viewport={"width": 1920, "height": 1080})
     open_app(page, app_url)
-    expect(page.locator('.st-key-space3d .gl-container canvas').first).to_be_visible()
+    expect(page.locator(".st-key-space3d .gl-container canvas").first).to_be_visible()
     default_eye = page.evaluate(CAMERA_JS)
     turned = rotate(page)
     assert turned != pytest.approx(default_eye, abs=0.05)
@@ -88,13 +92,13 @@ def test_camera_survives_an_unrelated_control(new_page: Callable[..., Page], app
 def test_presenter_mode_steps(new_page: Callable[..., Page], app_url: str) -> None:
     page = new_page(viewport={"width": 1920, "height": 1080})
     open_app(page, f"{app_url}/?presenter=true")
-    expect(page.get_by_text("Step 1 of 5:")).to_be_visible()
+    expect(page.get_by_text(f"Step 1 of {TOTAL}:")).to_be_visible()
     expect(page.get_by_role("heading", name="2 · Token embeddings")).to_have_count(0)
     for step in range(2, 6):
         click_and_wait(page, page.get_by_role("button", name="Next ▶"))
-        expect(page.get_by_text(f"Step {step} of 5:")).to_be_visible()
+        expect(page.get_by_text(f"Step {step} of {TOTAL}:")).to_be_visible()
     expect(page.get_by_role("heading", name="5 · The 3D view")).to_be_visible()
-    expect(page.locator('.st-key-space3d .gl-container canvas').first).to_be_visible()
+    expect(page.locator(".st-key-space3d .gl-container canvas").first).to_be_visible()
     assert "step=4" in page.url and "presenter=true" in page.url  # the link reopens this exact step
     click_and_wait(page, page.get_by_role("button", name="◀ Back"))
     expect(page.get_by_role("heading", name="5 · The 3D view")).to_have_count(0)
@@ -110,7 +114,7 @@ def press_and_wait(page: Page, key: str, step: int) -> None:
     before = run_count(page)
     page.keyboard.press(key)
     wait_idle(page, since=before)
-    expect(page.get_by_text(f"Step {step + 1} of 5:")).to_be_visible()
+    expect(page.get_by_text(f"Step {step + 1} of {TOTAL}:")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"[?&]step={step}\b") if step else re.compile(r"^(?!.*step=)"))
 
 
@@ -122,7 +126,7 @@ def test_clicker_keys_turn_the_slides_and_the_3d_chart_fills_the_screen(
     the chart is whole on the screen and at least 60% of its height, without scrolling."""
     page = new_page(viewport={"width": width, "height": height})
     open_app(page, f"{app_url}/?presenter=true")
-    expect(page.get_by_text("Step 1 of 5:")).to_be_visible()
+    expect(page.get_by_text(f"Step 1 of {TOTAL}:")).to_be_visible()
     for key, step in (("PageDown", 1), ("ArrowRight", 2), ("ArrowDown", 3), ("PageDown", 4)):
         press_and_wait(page, key, step)
     chart = page.locator(CHART).first
@@ -151,7 +155,7 @@ def test_keys_typed_in_the_sentence_do_not_turn_the_slide(
         box.press(key)
     wait_idle(page, since=before, appear_ms=1_500)  # a slide change would start a run by then
     assert run_count(page) == before
-    expect(page.get_by_text("Step 3 of 5:")).to_be_visible()
+    expect(page.get_by_text(f"Step 3 of {TOTAL}:")).to_be_visible()
     assert "step=2" in page.url
 
 

@@ -1,4 +1,4 @@
-"""Section 7 in a real browser: the downloads arrive with the exact bytes the core builds, the HTML
+"""The reproduce stage in a real browser: the downloads arrive with the exact bytes the core builds, the HTML
 export opens from disk with no network and draws its chart, and screenshots of the section."""
 
 from __future__ import annotations
@@ -164,7 +164,8 @@ def test_html_download_keeps_a_script_sentence_as_text(
 
 
 def section_screenshot(page: Page, name: str) -> Path:
-    """A PNG of section 7 only (the viewport is stretched so Streamlit's scroller shows all of it)."""
+    """A PNG of the reproduce stage only (the viewport is stretched so Streamlit's scroller shows all of
+    it)."""
     viewport = page.viewport_size
     page.set_viewport_size({"width": viewport["width"], "height": int(page.evaluate(CONTENT_HEIGHT_JS))})
     page.wait_for_timeout(500)

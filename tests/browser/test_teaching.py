@@ -114,10 +114,11 @@ def test_order_view_none_and_user_text(
 
 def test_neighbours_section(new_page: Callable[..., Page], app_url: str) -> None:
     page = open_view(new_page, app_url, "token=2&k=5")
-    expect(page.get_by_role("heading", name="6 · Nearest neighbours")).to_be_visible()
+    expect(page.get_by_role("heading", name="7 · Nearest neighbours")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]').filter(has_text="cosine")).to_have_count(0)
     open_on_demand(page, "open-neighbours")
-    expect(page.get_by_text("1/√256")).to_be_visible()
+    # The neighbours' note (the cosines stage above says 1/√256 too, in a caption)
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="1/√256")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]').filter(has_text="cosine")).to_be_visible()
 
 

@@ -1,7 +1,7 @@
-"""Pipeline section 6: the nearest vocabulary neighbours of the selected token.
+"""The nearest neighbours stage: the vocabulary tokens whose vectors point most like the selected token's.
 
-For the token chosen in section 4, the ``k`` rows of the token table that point in the most similar
-direction (cosine similarity), found by :func:`embedviz.neighbours.nearest_neighbours` with one
+For the token chosen under the input embeddings, the ``k`` rows of the token table that point in the most
+similar direction (cosine similarity), found by :func:`embedviz.neighbours.nearest_neighbours` with one
 matrix-vector product over all 50,257 rows. Before training the table is random, so the neighbours are
 arbitrary and their cosines small: the section says why.
 
@@ -21,6 +21,8 @@ from embedviz.tokenizer import display_text, get_encoding
 from embedviz.ui import cache
 from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.lazy import on_demand
+from embedviz.ui.pipeline_run import PipelineRun
+from embedviz.ui.stages import heading, number
 from embedviz.ui.state import RULES, Settings
 
 K_RANGE = RULES["k"]
@@ -47,16 +49,18 @@ def neighbours_frame(encoding: str, neighbours: list[tuple[int, float]]) -> pd.D
 
 
 def selected_index(settings: Settings, result: EmbeddingResult) -> int:
-    """The token chosen in section 4, as that section shows it (a stale index out of range is 0 there)."""
+    """The token chosen under the input embeddings, as that section shows it (a stale index out of range
+    is 0 there)."""
     index = st.session_state.get("token", settings.token)
     return index if 0 <= index < result.n_tokens else 0
 
 
-def render(settings: Settings, result: EmbeddingResult) -> None:
-    """Draw section 6."""
-    st.header(t("nb.title"), anchor="neighbours")
+def render(run: PipelineRun) -> None:
+    """Draw the nearest neighbours of the selected token (searched only while the section is open)."""
+    settings, result = run.settings, run.result
+    st.header(heading("neighbours"), anchor="neighbours")
     token = result.tokens[selected_index(settings, result)]
-    st.markdown(t("nb.intro", token=md_literal(token.display), id=token.id))
+    st.markdown(t("nb.intro", token=md_literal(token.display), id=token.id, section=number("input")))
     section = on_demand(t("nb.show"), key="open-neighbours", icon=":material/hub:")
     if section is None:  # closed: no search over the vocabulary on this rerun
         return

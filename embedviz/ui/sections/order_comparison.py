@@ -13,7 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from embedviz.compare import cosine, mean_cosine, pair_positions, same_bag, shared_projections
+from embedviz.compare import mean_cosine, pair_positions, same_bag, shared_projections
+from embedviz.cosine import cosine
 from embedviz.embeddings import EmbeddingResult
 from embedviz.figures.word_order import NAMES, compare_figure
 from embedviz.ui.i18n import md_literal, t
@@ -28,8 +29,8 @@ def cosine_frame(a: EmbeddingResult, b: EmbeddingResult) -> pd.DataFrame:
     rows = [
         {
             t("order.col.token"): a.tokens[i].display,
-            t("order.col.token_cos"): cosine(a.token_vectors[i], b.token_vectors[j]),
-            t("order.col.input_cos"): cosine(a.input_embeddings[i], b.input_embeddings[j]),
+            t("order.col.token_cos"): float(cosine(a.token_vectors[i], b.token_vectors[j])),
+            t("order.col.input_cos"): float(cosine(a.input_embeddings[i], b.input_embeddings[j])),
             t("order.col.pos_a"): i,
             t("order.col.pos_b"): j,
             t("order.col.id"): a.token_ids[i],

@@ -1,4 +1,4 @@
-"""Pipeline section 7: the same numbers in plain Python, and downloads of the vectors and the 3D view.
+"""The reproduce stage: the same numbers in plain Python, and downloads of the vectors and the 3D view.
 
 The code block is generated for the current settings by :mod:`embedviz.codegen` (cheap: a few string
 joins). The downloads are not (a CSV of 1,024 tokens at 768 dimensions is 29 MB, the standalone HTML
@@ -19,22 +19,23 @@ from embedviz import export
 from embedviz.codegen import python_source
 from embedviz.embeddings import EmbeddingResult
 from embedviz.projection import Projection
-from embedviz.ui import cache
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
+from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.reservations import budgeted, refusal_for
 from embedviz.ui.sections.space3d import figure_for, legend_names
 from embedviz.ui.sections.vectors import FIRST_DIMS
-from embedviz.ui.state import Settings
+from embedviz.ui.stages import heading, number
 
 #: The HTML title quotes at most this many characters of the sentence.
 TITLE_CHARS = 60
 
 
-def render(settings: Settings, result: EmbeddingResult) -> None:
-    """Draw section 7 (in a container with the CSS class ``st-key-reproduce``): code, then downloads."""
+def render(run: PipelineRun) -> None:
+    """Draw the code and the downloads (in a container with the CSS class ``st-key-reproduce``)."""
+    settings, result = run.settings, run.result
     with st.container(key="reproduce"):
-        st.header(t("repro.title"), anchor="reproduce")
+        st.header(heading("reproduce"), anchor="reproduce")
         shown = result.dim if settings.all_dims else min(FIRST_DIMS, result.dim)
         st.markdown(t("repro.intro", shown=shown, dim=result.dim))
         section = on_demand(t("repro.show"), key="open-reproduce", icon=":material/code:")
@@ -43,8 +44,7 @@ def render(settings: Settings, result: EmbeddingResult) -> None:
         with section:
             st.code(python_source(result.text, result.spec, shown_dims=shown), language="python")
             st.caption(t("repro.offline" if result.encoding == "gpt2" else "repro.download"))
-            projection = cache.projection_of(settings.spec, settings.text, settings.fit)
-            downloads(result, projection, settings.camera)
+            downloads(result, run.projection, settings.camera)
 
 
 def file_stem(result: EmbeddingResult) -> str:
@@ -106,7 +106,7 @@ def downloads(result: EmbeddingResult, projection: Projection, camera: str) -> N
         st.caption(refusal)
     if result.dim < PROJECTOR_MIN_DIM:
         st.caption(t("export.projector_too_few_dims", min_dim=PROJECTOR_MIN_DIM))
-    st.caption(t("export.png"))
+    st.caption(t("export.png", section=number("space")))
 
 
 def html_maker(result: EmbeddingResult, projection: Projection, camera: str) -> Callable[[], bytes]:

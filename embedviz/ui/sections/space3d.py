@@ -1,4 +1,4 @@
-"""Section 5: token vectors, position vectors and input embeddings in one 3D PCA space (Plotly)."""
+"""The 3D view stage: token vectors, position vectors and input embeddings in one 3D PCA space (Plotly)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from embedviz.figures.style import CAMERAS
 from embedviz.projection import N_COMPONENTS, Projection
 from embedviz.ui.chart_text import describe, space_text
 from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
+from embedviz.ui.presenter import MARKER_SCALE
+from embedviz.ui.stages import heading
 from embedviz.ui.state import FITS
 
 HOVER_VALUES = 3
@@ -52,15 +55,12 @@ def figure_for(
     )
 
 
-def render(
-    result: EmbeddingResult,
-    projection: Projection,
-    camera: str,
-    marker_scale: float = 1.0,
-    height: int | None = 640,
-) -> None:
-    """Draw section 5 (``height=None``: the chart's box decides, as on a presenter slide)."""
-    st.header(t("space.title"), anchor="space")
+def render(run: PipelineRun) -> None:
+    """Draw the 3D view: 640 px high on the page; on a slide, bigger points in a chart as high as the
+    presenter's CSS makes its box."""
+    result, projection, camera = run.result, run.projection, run.settings.camera
+    marker_scale, height = (MARKER_SCALE, None) if run.slide else (1.0, 640)
+    st.header(heading("space"), anchor="space")
     st.markdown(t("space.intro", dim=result.dim))
     left, right = st.columns(2)
     left.radio(t("space.fit"), FITS, key="fit", horizontal=True, format_func=lambda f: t(f"space.fit.{f}"))

@@ -1,4 +1,4 @@
-"""Section 1: the sentence as coloured token chips, with ids, counts and bytes on hover.
+"""The tokens stage: the sentence as coloured token chips, with ids, counts and bytes on hover.
 
 The chips are HTML built here, and every piece of user text in them goes through ``html.escape``: a
 sentence like ``<img src=x onerror=alert(1)>`` is shown as text, never run.
@@ -14,6 +14,8 @@ from embedviz.figures.style import PALETTE
 from embedviz.tokenizer import Token, get_encoding
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
+from embedviz.ui.pipeline_run import PipelineRun
+from embedviz.ui.stages import heading
 
 MAX_CHIPS = 400
 CHIP_STYLE = (
@@ -55,9 +57,20 @@ def chips_html(tokens: list[Token], limit: int = MAX_CHIPS, colours: dict[int, s
     return f'<div class="ev-chips" style="line-height:2.2;">{spans}</div>'
 
 
-def render(text: str, tokens: list[Token] | None, encoding: str, error: str | None) -> None:
-    """Draw section 1."""
-    st.header(t("tokens.title"), anchor="tokens")
+def render(run: PipelineRun) -> None:
+    """Draw the tokens stage, then the error that stops the pipeline after it (too many tokens for the
+    context, a table too big), if any. It is drawn on every slide when there is nothing else to show."""
+    outcome, settings = run.outcome, run.settings
+    chips_section(
+        settings.text, outcome.tokens, settings.encoding, outcome.error if outcome.tokens is None else None
+    )
+    if outcome.tokens is not None and outcome.error:
+        st.error(outcome.error)
+
+
+def chips_section(text: str, tokens: list[Token] | None, encoding: str, error: str | None) -> None:
+    """The heading, the counts and the chips; ``error`` (why the text has no tokens) instead of them."""
+    st.header(heading("tokens"), anchor="tokens")
     st.markdown(t("tokens.intro", n_vocab=get_encoding(encoding).n_vocab if tokens is not None else 50257))
     if tokens is None:
         st.error(error)

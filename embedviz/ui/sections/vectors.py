@@ -1,5 +1,5 @@
-"""Sections 2-4: token embeddings, position embeddings and their sum, as heatmaps and exact numbers,
-plus one token's three vectors side by side with the worked sum."""
+"""The stages token embeddings, position embeddings and their sum, as heatmaps and exact numbers, plus one
+token's three vectors side by side with the worked sum."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from embedviz.tokenizer import get_encoding
 from embedviz.ui.chart_text import describe, heatmap_text
 from embedviz.ui.i18n import t
 from embedviz.ui.lazy import on_demand
+from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import plotly_host
+from embedviz.ui.stages import heading
 from embedviz.ui.style import monospace
 
 FIRST_DIMS = 8
@@ -43,11 +45,10 @@ def four_decimals(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColum
     }
 
 
-def vector_block(
-    title: str, intro: str, values: np.ndarray, labels: list[str], key: str, all_dims: bool
-) -> None:
-    """One of sections 2-4: heading, what it is, shape, heatmap and the exact numbers."""
-    st.header(title, anchor=key)
+def vector_block(intro: str, values: np.ndarray, labels: list[str], key: str, all_dims: bool) -> None:
+    """The stage ``key`` (token, position or input): heading, what it is, shape, heatmap and the exact
+    numbers."""
+    st.header(heading(key), anchor=key)
     st.markdown(intro)
     n, dim = values.shape
     st.caption(t("vectors.shape", n=n, dim=dim))
@@ -75,10 +76,14 @@ def vector_block(
         st.dataframe(frame, hide_index=True, key=f"numbers-{key}", column_config=four_decimals(frame))
 
 
-def render_token(result: EmbeddingResult, all_dims: bool) -> None:
+def render_token(run: PipelineRun) -> None:
+    """The token embeddings: the rows the ids look up. On the page, the "all dimensions" switch of the
+    three tables comes first."""
+    result, all_dims = run.result, run.settings.all_dims
+    if not run.slide:
+        show_all_dims_toggle()
     n_vocab = get_encoding(result.encoding).n_vocab
     vector_block(
-        t("vectors.token.title"),
         t("vectors.token.intro", n_vocab=n_vocab, dim=result.dim),
         result.token_vectors.numpy(),
         row_labels(result),
@@ -87,9 +92,10 @@ def render_token(result: EmbeddingResult, all_dims: bool) -> None:
     )
 
 
-def render_position(result: EmbeddingResult, all_dims: bool) -> None:
+def render_position(run: PipelineRun) -> None:
+    """The position embeddings of positions 0 to n-1."""
+    result, all_dims = run.result, run.settings.all_dims
     vector_block(
-        t("vectors.position.title"),
         t(
             f"vectors.position.intro.{result.positional}",
             context_length=result.context_length,
@@ -102,9 +108,10 @@ def render_position(result: EmbeddingResult, all_dims: bool) -> None:
     )
 
 
-def render_sum(result: EmbeddingResult, all_dims: bool) -> None:
+def render_sum(run: PipelineRun) -> None:
+    """The input embeddings, then one token's three vectors and the worked sum."""
+    result, all_dims = run.result, run.settings.all_dims
     vector_block(
-        t("vectors.input.title"),
         t("vectors.input.intro", dim=result.dim),
         result.input_embeddings.numpy(),
         row_labels(result),

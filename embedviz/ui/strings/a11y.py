@@ -19,4 +19,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "gestrichelten Linie von jedem Token-Vektor zu seinem Eingabe-Embedding. Die drei Achsen behalten "
         "{first:.1%}, {second:.1%} und {third:.1%} der Varianz, zusammen {total:.1%}.",
     ),
+    "a11y.cosines": (
+        "Chart: a heatmap of the cosine of every pair of the {n:,} input embeddings, with the tokens in "
+        "sentence order as rows and as columns. Red cells are near 1 (same direction), white near 0 (at "
+        "right angles), blue near −1 (opposite). The diagonal is 1 (each vector with itself); the other "
+        "cells run from {low:.4f} to {high:.4f}.",
+        "Diagramm: eine Heatmap des Kosinus jedes Paars der {n:,} Eingabe-Embeddings, mit den Tokens in "
+        "der Reihenfolge des Satzes als Zeilen und als Spalten. Rote Zellen liegen nahe 1 (gleiche "
+        "Richtung), weiße nahe 0 (rechtwinklig), blaue nahe −1 (entgegengesetzt). Die Diagonale ist 1 "
+        "(jeder Vektor mit sich selbst); die übrigen Zellen reichen von {low:.4f} bis {high:.4f}.",
+    ),
+    "a11y.cosines_one": (
+        "Chart: a heatmap of one cell, the cosine of the sentence's only input embedding with itself: 1.",
+        "Diagramm: eine Heatmap mit einer Zelle, dem Kosinus des einzigen Eingabe-Embeddings des Satzes "
+        "mit sich selbst: 1.",
+    ),
 }

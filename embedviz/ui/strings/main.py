@@ -1,4 +1,6 @@
-"""Strings of the main pipeline page: title, controls and sections 1-5."""
+"""Strings of the main pipeline page: title, controls and the stages from the tokens to the 3D view.
+
+Section titles have no number: the page puts each stage's number in front (embedviz/ui/stages.py)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
     # Page
@@ -68,6 +70,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "presenter.stage.position": ("Position embeddings", "Positions-Embeddings"),
     "presenter.stage.input": ("Input embedding = token + position", "Eingabe-Embedding = Token + Position"),
     "presenter.stage.space": ("The 3D view", "Die 3D-Ansicht"),
+    "presenter.stage.cosines": (
+        "Cosines: how alike the inputs are",
+        "Kosinus: wie ähnlich die Eingaben sind",
+    ),
     "presenter.settings": ("Model settings", "Modell-Einstellungen"),
     # Controls
     "controls.header": ("Model settings", "Modell-Einstellungen"),
@@ -99,8 +105,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(GPT-2: 1.024).",
     ),
     "controls.reset": ("Reset all settings", "Alle Einstellungen zurücksetzen"),
-    # 1 Tokens
-    "tokens.title": ("1 · Tokens", "1 · Tokens"),
+    # Tokens
+    "tokens.title": ("Tokens", "Tokens"),
     "tokens.intro": (
         "GPT-2's byte-pair encoding cuts the text into pieces from a vocabulary of {n_vocab:,} tokens. "
         "Each token is only an id: the row it will look up in the embedding table. Spaces belong to the "
@@ -122,8 +128,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Showing the first {shown:,} of {total:,} tokens as chips; all ids are listed below.",
         "Die ersten {shown:,} von {total:,} Tokens als Chips; alle IDs stehen darunter.",
     ),
-    # 2/3 Vector tables
-    "vectors.token.title": ("2 · Token embeddings", "2 · Token-Embeddings"),
+    # Token, position and input vectors
+    "vectors.token.title": ("Token embeddings", "Token-Embeddings"),
     "vectors.token.intro": (
         "Each id selects one row of a seeded table `torch.nn.Embedding({n_vocab}, {dim})`. Before "
         "training these numbers are random (mean 0, standard deviation 1); training adjusts them. The same "
@@ -132,7 +138,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Vor dem Training sind diese Zahlen zufällig (Mittelwert 0, Standardabweichung 1); das Training "
         "passt sie an. Dasselbe Token bekommt immer denselben Vektor, egal wo es steht.",
     ),
-    "vectors.position.title": ("3 · Position embeddings", "3 · Positions-Embeddings"),
+    "vectors.position.title": ("Position embeddings", "Positions-Embeddings"),
     "vectors.position.intro.learned": (
         "A second table, `torch.nn.Embedding({context_length}, {dim})`, holds one learned vector per "
         "position 0, 1, 2, … It tells the model *where* a token stands: without it a sentence is a bag of "
@@ -155,10 +161,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Keine Positions-Embeddings: jeder Positionsvektor ist null, die Eingabe sind nur die Token-"
         "Vektoren, und die Wortreihenfolge geht verloren („Hund beißt Mann“ = „Mann beißt Hund“).",
     ),
-    "vectors.input.title": (
-        "4 · Input embedding = token + position",
-        "4 · Eingabe-Embedding = Token + Position",
-    ),
+    "vectors.input.title": ("Input embedding = token + position", "Eingabe-Embedding = Token + Position"),
     "vectors.input.intro": (
         "The model's input is the element-wise sum. It keeps the dimension ({dim}), and now the same word at "
         "two positions has two different vectors.",
@@ -197,8 +200,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Zahlen sind auf 4 Stellen gerundet; die Summe stammt aus den exakten float32-Werten, daher kann die "
         "letzte Stelle von der Summe der gerundeten Zahlen abweichen.",
     ),
-    # 5 3D
-    "space.title": ("5 · The 3D view", "5 · Die 3D-Ansicht"),
+    # The 3D view
+    "space.title": ("The 3D view", "Die 3D-Ansicht"),
     "space.intro": (
         "PCA squeezes the {dim}-dimensional vectors onto the 3 directions along which they vary most "
         "(axis titles: the share of the variance each keeps). Each dashed line goes from a token vector "

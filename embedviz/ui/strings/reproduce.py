@@ -1,7 +1,7 @@
-"""Strings of pipeline section 7: reproduce in Python, and the downloads."""
+"""Strings of the pipeline's reproduce stage: the same numbers in Python, and the downloads."""
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "repro.title": ("7 · Reproduce and export", "7 · Nachrechnen und exportieren"),
+    "repro.title": ("Reproduce and export", "Nachrechnen und exportieren"),
     "repro.intro": (
         "Every number on this page comes from a few lines of PyTorch, the same as in the seed document. "
         "Paste this code into a notebook with `torch` and `tiktoken` installed: it prints the same token "
@@ -64,9 +64,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "„{sentence}“ · {n:,} Tokens · Dim. {dim:,} · Seed {seed} · Positionen: {positional}",
     ),
     "export.png": (
-        "A picture of the 3D view: the camera icon in the chart's toolbar (top right of section 5) saves "
-        "a PNG.",
+        "A picture of the 3D view: the camera icon in the chart's toolbar (top right of section {section}) "
+        "saves a PNG.",
         "Ein Bild der 3D-Ansicht: Das Kamera-Symbol in der Werkzeugleiste des Diagramms (oben rechts in "
-        "Abschnitt 5) speichert ein PNG.",
+        "Abschnitt {section}) speichert ein PNG.",
     ),
 }

@@ -225,15 +225,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Satz {name} hat {length:,} Zeichen; diese Ansicht vergleicht Sätze mit bis zu {max:,} Zeichen. "
         "Bitte kürzen.",
     ),
-    # Pipeline section 6: nearest neighbours
-    "nb.title": ("6 · Nearest neighbours", "6 · Nächste Nachbarn"),
+    # The pipeline's nearest neighbours stage
+    "nb.title": ("Nearest neighbours", "Nächste Nachbarn"),
     "nb.intro": (
         "Which vocabulary tokens point in the most similar direction to the selected token “{token}” "
         "(id {id})? Similarity is the cosine of the angle between two token embeddings: 1 = same "
-        "direction, 0 = at right angles. Select another token in section 4.",
+        "direction, 0 = at right angles. Select another token in section {section}.",
         "Welche Tokens des Vokabulars zeigen in die ähnlichste Richtung wie das gewählte Token „{token}“ "
         "(ID {id})? Ähnlichkeit ist der Kosinus des Winkels zwischen zwei Token-Embeddings: 1 = gleiche "
-        "Richtung, 0 = rechtwinklig. Ein anderes Token wählen Sie in Abschnitt 4.",
+        "Richtung, 0 = rechtwinklig. Ein anderes Token wählen Sie in Abschnitt {section}.",
     ),
     "nb.show": ("Show the nearest neighbours", "Nächste Nachbarn zeigen"),
     "nb.k": ("Number of neighbours", "Anzahl der Nachbarn"),

@@ -1,12 +1,14 @@
 """View "pipeline": the seed document's pipeline, one section per stage.
 
-Normally all five sections in the seed's order (tokens, token vectors, position vectors, their sum, the 3D
-view), then the extras: nearest neighbours and "reproduce and export". In presenter mode a slide: the step
-bar, the sentence in one line, and the current stage alone (see :mod:`embedviz.ui.presenter`).
+The stages are :data:`embedviz.ui.stages.STAGES`, drawn in their order: tokens, token vectors, position
+vectors, their sum, the 3D view, then what helps to read them (the cosines of the input embeddings, the
+nearest neighbours, "reproduce and export"). When the sentence has no embeddings (an error, or no
+tokens) the tokens stage is drawn alone. In presenter mode a slide: the step bar, the sentence in one
+line, and the current slide's stage alone (see :mod:`embedviz.ui.presenter`).
 
 The sentence box is a one-line ``st.text_input`` with ``live=``: it commits after a short pause in the
 typing, so the tokens and the 3D view follow the typing without Enter. Streamlit 1.67's ``st.text_area``
-has no ``live=``. The pause, :data:`LIVE_PAUSE`, was measured (issue 13): 250 ms commits about once per
+has no ``live=``. The pause, :data:`LIVE_PAUSE`, was chosen by typing tests: 250 ms commits about once per
 word at 110 ms per key (11 runs for the default sentence), 150 ms twice as often, 400 ms waits longer.
 
 Known limit, the browser's history: every committed sentence changes the link (``state.save`` ->
@@ -24,9 +26,9 @@ from __future__ import annotations
 import streamlit as st
 
 from embedviz.tokenizer import MAX_CHARS
-from embedviz.ui import cache, presenter, state
+from embedviz.ui import cache, presenter, stages, state
 from embedviz.ui.i18n import t
-from embedviz.ui.sections import neighbours, reproduce, space3d, tokens, vectors
+from embedviz.ui.pipeline_run import PipelineRun
 
 LIVE_PAUSE = "250ms"
 
@@ -44,51 +46,22 @@ def sentence_box(*, compact: bool = False) -> None:
         st.caption(t("app.not_in_link"))
 
 
-def tokens_section(settings: state.Settings, outcome: cache.Outcome) -> None:
-    """Section 1, and the error that stops the pipeline (too long, too many tokens), if any."""
-    tokens.render(
-        settings.text, outcome.tokens, settings.encoding, outcome.error if outcome.tokens is None else None
-    )
-    if outcome.tokens is not None and outcome.error:
-        st.error(outcome.error)
-
-
 def render(settings: state.Settings) -> None:
     """Draw the pipeline view for the page's settings."""
     if settings.presenter:
         render_slide(settings)
         return
     sentence_box()
-    outcome = cache.run(settings)
-    tokens_section(settings, outcome)
-    if outcome.result is None or not outcome.result.n_tokens:
-        return
-    result = outcome.result
-    vectors.show_all_dims_toggle()
-    vectors.render_token(result, settings.all_dims)
-    vectors.render_position(result, settings.all_dims)
-    vectors.render_sum(result, settings.all_dims)
-    space3d.render(result, cache.projection_of(settings.spec, settings.text, settings.fit), settings.camera)
-    neighbours.render(settings, result)
-    reproduce.render(settings, result)
+    run = PipelineRun(settings, cache.run(settings))
+    for stage in stages.STAGES if run.embedded else stages.STAGES[:1]:
+        stage.draw()(run)
 
 
 def render_slide(settings: state.Settings) -> None:
-    """Presenter mode: the step bar with the sentence, then the current stage alone."""
+    """Presenter mode: the step bar with the sentence, then the current slide's stage alone (the tokens,
+    which say why, when there is nothing else to show)."""
     with presenter.step_bar(settings.step):
         sentence_box(compact=True)
-    outcome = cache.run(settings)
-    stage = presenter.STAGES[settings.step]
-    if stage == "tokens" or outcome.result is None or not outcome.result.n_tokens:
-        tokens_section(settings, outcome)  # also, on any slide, why there is nothing else to show
-        return
-    result = outcome.result
-    if stage == "token":
-        vectors.render_token(result, settings.all_dims)
-    elif stage == "position":
-        vectors.render_position(result, settings.all_dims)
-    elif stage == "input":
-        vectors.render_sum(result, settings.all_dims)
-    else:
-        projection = cache.projection_of(settings.spec, settings.text, settings.fit)
-        space3d.render(result, projection, settings.camera, presenter.MARKER_SCALE, height=None)
+    run = PipelineRun(settings, cache.run(settings), slide=True)
+    stage = stages.slides()[settings.step] if run.embedded else stages.STAGES[0]
+    stage.draw()(run)

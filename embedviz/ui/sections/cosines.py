@@ -1,0 +1,65 @@
+"""The cosines stage: how alike the sentence's input embeddings are, every pair, in all their dimensions.
+
+Drawn right after the 3D view because it is how a student reads it: PCA shows a shadow of the vectors on
+3 directions, and two points close together there need not point the same way. The cosine of every pair
+(:func:`embedviz.cosine.cosine_matrix`) is measured in all of the ``dim`` dimensions. A token that appears
+twice shows what the position embeddings do: the same token vector plus two position vectors.
+
+The heatmap is a Plotly host (updated in place while the sentence is typed) of at most
+:data:`~embedviz.figures.vectors.MAX_HEATMAP_ROWS` tokens: only those rows' cosines are computed, so a
+rerun costs a ``(128, dim) @ (dim, 128)`` product at most.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from embedviz.cosine import cosine_matrix
+from embedviz.figures.cosines import cosine_heatmap
+from embedviz.figures.vectors import MAX_HEATMAP_ROWS
+from embedviz.ui.chart_text import cosines_text, describe
+from embedviz.ui.i18n import language, md_literal, number, t
+from embedviz.ui.pipeline_run import PipelineRun
+from embedviz.ui.plotly_host import plotly_host
+from embedviz.ui.sections.vectors import row_labels
+from embedviz.ui.stages import heading
+
+
+def first_repeat(token_ids: list[int]) -> tuple[int, int] | None:
+    """The positions of the first token that appears a second time, ``(first, second)``, or None."""
+    seen: dict[int, int] = {}
+    for position, token_id in enumerate(token_ids):
+        if token_id in seen:
+            return seen[token_id], position
+        seen[token_id] = position
+    return None
+
+
+def render(run: PipelineRun) -> None:
+    """Draw the cosine of every pair of input embeddings (of the first MAX_HEATMAP_ROWS tokens)."""
+    result = run.result
+    st.header(heading("cosines"), anchor="cosines")
+    st.markdown(t("cosines.intro", dim=result.dim))
+    if result.dim > 3:  # at 3 dimensions or fewer the 3D view loses nothing
+        st.markdown(t("cosines.shadow", dim=result.dim))
+    shown = min(result.n_tokens, MAX_HEATMAP_ROWS)
+    if result.n_tokens > shown:
+        st.caption(t("cosines.cut", shown=shown, n=result.n_tokens))
+    matrix = cosine_matrix(result.input_embeddings[:shown]).numpy()
+    labels = row_labels(result)[:shown]
+    describe(cosines_text(matrix))
+    texts = {"axis": t("cosines.axis"), "cosine": t("cosines.hover")}
+    separators = ",." if language() == "de" else ".,"
+    plotly_host(cosine_heatmap(matrix, labels, texts, separators=separators), key="heatmap-cosines")
+    st.caption(t("cosines.random", dim=result.dim, spread=1 / math.sqrt(result.dim)))
+    repeat = first_repeat(result.token_ids[:shown])
+    if repeat is not None:
+        first, second = repeat
+        similarity = number(float(matrix[first, second]), 4)
+        token = md_literal(result.tokens[first].display)
+        st.caption(t("cosines.repeated", token=token, first=first, second=second, cosine=similarity))
+
+
+__all__ = ["first_repeat", "render"]
