@@ -354,6 +354,10 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
 
 
 def main() -> int:
+    if "--room" in sys.argv:  # a live class (one teacher, followers, board, question): bench/room_class.py
+        from bench import room_class
+
+        return room_class.main()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--checkout", type=Path, help="folder set up with the README's install command")
