@@ -354,10 +354,11 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
 
 
 def main() -> int:
-    if "--room" in sys.argv:  # a live class (one teacher, followers, board, question): bench/room_class.py
-        from bench import room_class
+    if "--room" in sys.argv:  # a live class: bench/room_class.py, in its own process (threads, no gevent)
+        import subprocess
 
-        return room_class.main()
+        room_class = str(Path(__file__).with_name("room_class.py"))
+        return subprocess.call([sys.executable, room_class, *sys.argv[1:]])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--checkout", type=Path, help="folder set up with the README's install command")

@@ -22,6 +22,7 @@ its followers add, errors, and the teacher's own rerun time (p95) alone and with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -30,6 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import websocket
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -53,9 +55,31 @@ SENTENCES = [
 
 class ClassVisitor(Visitor):
     """A visitor that also knows each widget by its whole key (``ev-board-text``, not only ``text``) and
-    the room listener's element id."""
+    the room listener's element id, and answers the server's websocket pings while it idles, as a browser
+    does (the server closes a socket whose pings go unanswered for about 40 s)."""
 
     listener_id: str = ""
+
+    def start_keeping_alive(self, every: float = 5.0) -> None:
+        self.socket_lock = threading.Lock()
+        threading.Thread(target=self._keep_alive, args=(every,), daemon=True).start()
+
+    def _keep_alive(self, every: float) -> None:
+        while self.ws is not None:
+            time.sleep(every)
+            with self.socket_lock:
+                if self.ws is None:
+                    return
+                self.ws.settimeout(0.05)
+                with contextlib.suppress(websocket.WebSocketTimeoutException):
+                    self.ws.recv()  # answers a ping on the way; nothing else arrives while idle
+
+    def rerun(self, extra=None) -> Run:  # type: ignore[no-untyped-def]
+        lock = getattr(self, "socket_lock", None)
+        if lock is None:
+            return super().rerun(extra)
+        with lock:
+            return super().rerun(extra)
 
     def _note_delta(self, msg, run, drawn) -> None:  # type: ignore[no-untyped-def]
         super()._note_delta(msg, run, drawn)
@@ -178,6 +202,7 @@ def main() -> int:
 
         teacher = ClassVisitor(base, query_string="class=start", timeout=180)
         first = teacher.connect()
+        teacher.start_keeping_alive()
         code = re.search(r'class="ev-join-code"[^>]*>([A-Z2-9]{6})<', first.body)[1]
         rss_room = rss_mb(pid)
         changes: dict[int, tuple[float, list[int]]] = {}
@@ -208,6 +233,7 @@ def main() -> int:
         for _ in range(args.followers):
             visitor = ClassVisitor(base, query_string=f"room={code}", timeout=180)
             run = visitor.connect()
+            visitor.start_keeping_alive()
             if "Following the teacher" not in run.body or not visitor.listener_id:
                 report["errors"].append("a follower's first page does not follow")
             follower = Follower(visitor, base, code, changes, lock)

@@ -3,8 +3,9 @@
 The teacher starts a class from the link ``?class=start``; the students open the students' link and follow:
 each sees the teacher's new sentence without touching anything (the room listener's long poll reruns
 their page). One explores on their own and follows again; a forged teacher link follows as a student; an
-unknown code says so; a German student keeps German. Screenshots of the teacher's page at 1920x1080 and
-1280x720 and of the phone go to ``test-artifacts/screenshots/classroom-*.png``.
+unknown code says so; a German student keeps German. A student's word reaches the teacher's board and a
+question's answers the teacher's tally without the teacher touching anything. Screenshots of the
+teacher's page at 1920x1080 and 1280x720 and of the phone go to ``test-artifacts/screenshots/classroom-*``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
+import tiktoken
 
 from .conftest import no_exception, open_app, require_playwright, screenshot, sentence_box, type_sentence
 
@@ -128,3 +130,42 @@ def test_an_unknown_code_and_a_german_student(new_page: Callable[..., Page], app
     follows(german, SENTENCE, label="Satz")
     expect(german.get_by_role("button", name="Selbst ausprobieren")).to_be_visible()
     no_exception(german)
+
+
+def test_the_board_and_a_question_reach_the_projector_live(
+    new_page: Callable[..., Page], app_url: str, plain_gpt2: tiktoken.Encoding
+) -> None:
+    teacher, code = start_class(new_page, app_url)
+    type_sentence(teacher, SENTENCE)
+    students = [new_page(**PHONE), new_page(**LAPTOP)]
+    for student in students:
+        open_app(student, f"{app_url}/?room={code}")
+    phone, laptop = students
+    phone.get_by_label("A word or a short sentence").fill("Donaudampfschifffahrt")
+    phone.get_by_label("Nickname (optional)").fill("<b>Max</b>")
+    phone.get_by_role("button", name="Send to the board").click()
+    expect(phone.get_by_text("Sent:")).to_be_visible()
+    # The teacher touches nothing: the board's listener reruns the teacher's tools.
+    expect(teacher.get_by_text("1 entry,")).to_be_visible(timeout=FOLLOW_TIMEOUT_MS)
+    expect(teacher.locator(".st-key-ev-board-space canvas").first).to_be_visible()
+    teacher.get_by_text("Entries").click()
+    expect(teacher.get_by_text("<b>Max</b>")).to_be_visible()  # the nickname as typed, not bold HTML
+    assert teacher.locator("b", has_text="Max").count() == 0
+    teacher.get_by_role("button", name="Hide").click()
+    expect(teacher.get_by_text("Nothing on the board yet")).to_be_visible()
+
+    teacher.get_by_role("button", name="Ask the class").click()
+    for student in students:
+        expect(student.get_by_text("How many tokens does the sentence have?")).to_be_visible(
+            timeout=FOLLOW_TIMEOUT_MS
+        )
+    n_tokens = str(len(plain_gpt2.encode(SENTENCE)))
+    for student in students:
+        student.locator('[data-testid="stRadio"] label', has_text=n_tokens).first.click()
+        expect(student.get_by_text("Answer sent.")).to_be_visible()
+    expect(teacher.get_by_text("2 answers so far")).to_be_visible(timeout=FOLLOW_TIMEOUT_MS)
+    teacher.get_by_role("button", name="Reveal the answer").click()
+    expect(laptop.get_by_text(f"Right answer: {n_tokens}")).to_be_visible(timeout=FOLLOW_TIMEOUT_MS)
+    screenshot(teacher, "classroom-teacher-board")
+    for page in [teacher, *students]:
+        no_exception(page)
