@@ -151,7 +151,7 @@ def test_the_board_and_a_question_reach_the_projector_live(
     teacher.get_by_text("Entries").click()
     expect(teacher.get_by_text("<b>Max</b>")).to_be_visible()  # the nickname as typed, not bold HTML
     assert teacher.locator("b", has_text="Max").count() == 0
-    teacher.get_by_role("button", name="Hide").click()
+    teacher.get_by_role("button", name="Hide", exact=True).click()
     expect(teacher.get_by_text("Nothing on the board yet")).to_be_visible()
 
     teacher.get_by_role("button", name="Ask the class").click()
