@@ -2,10 +2,10 @@
 
 Usage::
 
-    python bench/budget_refusals.py --checkout /tmp/clone [--limit-mb 690] [--visitors 8] [--rounds 3]
-    python bench/budget_refusals.py --checkout . --streamlit /path/to/.venv/bin/streamlit
+    python -m bench.budget_refusals --checkout /tmp/clone [--limit-mb 690] [--visitors 8] [--rounds 3]
+    python -m bench.budget_refusals --checkout . --streamlit /path/to/.venv/bin/streamlit
 
-Starts the server from the checkout as the README does (``bench/server_proc.py``) with
+Starts the server from the checkout as the README does (:class:`bench.common.Server`) with
 ``EMBEDVIZ_MEMORY_LIMIT_MB``, then sends three groups of visitors at the same moment (threads, one websocket
 each, Streamlit's own protocol via ``st_client.py``): ordinary visitors at the default settings, visitors
 of a ``?dim=2048`` link in English, the same in German, and visitors who each ask for tables of their own
@@ -20,14 +20,11 @@ from __future__ import annotations
 import argparse
 import collections
 import re
-import sys
 import threading
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from server_proc import Server, peak_rss_mb
-from st_client import Visitor
+from bench.common import Server, peak_rss_mb
+from bench.st_client import Visitor
 
 #: Query string of each group's visitor number i. "own dims": every visitor asks for tables of its own
 #: (dim 300 + 8 i, 62-76 MB each) at the same moment: only some fit at once, so they take turns

@@ -2,8 +2,8 @@
 
 Usage (headless; Locust's web UI is never started)::
 
-    python bench/classroom.py --checkout /tmp/clone --students 30 [--hostile] [--cpus 0] [--run-time 120]
-    python bench/classroom.py --url http://127.0.0.1:8501 --students 5 --run-time 20 --json out.json
+    python -m bench.classroom --checkout /tmp/clone --students 30 [--hostile] [--cpus 0] [--run-time 120]
+    python -m bench.classroom --url http://127.0.0.1:8501 --students 5 --run-time 20 --json out.json
 
 Each student (:class:`Student`) opens the app (``rerun_script``, waits for ``script_finished``), then every
 ~10 s types a sentence of its own words (a rerun with the text area's new value), now and then switches
@@ -51,14 +51,11 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import websocket
-from server_proc import Server, cpu_seconds, peak_rss_mb, thread_schedstats
-from st_client import ProtocolError, Run, Visitor, local_base
-from visitor_cost import measure
 
+from bench.common import Server, cpu_seconds, peak_rss_mb, thread_schedstats
+from bench.st_client import ProtocolError, Run, Visitor, local_base
+from bench.visitor_cost import measure
 from embedviz.tokenizer import tokenize
 from embedviz.training_runs import MAX_TRACKED_TOKENS
 from embedviz.ui.state import VIEWS, parse
@@ -357,8 +354,8 @@ def main() -> int:
     if "--room" in sys.argv:  # a live class: bench/room_class.py, in its own process (threads, no gevent)
         import subprocess
 
-        room_class = str(Path(__file__).with_name("room_class.py"))
-        return subprocess.call([sys.executable, room_class, *sys.argv[1:]])
+        repo = Path(__file__).resolve().parents[1]
+        return subprocess.call([sys.executable, "-m", "bench.room_class", *sys.argv[1:]], cwd=repo)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--checkout", type=Path, help="folder set up with the README's install command")

@@ -1,7 +1,7 @@
-"""Print the page's colour figures: WCAG contrast ratios (before issue 16 and now) and how far apart the
-palettes' colours stay for the common colour-vision deficiencies.
+"""Print the page's colour figures: WCAG contrast ratios (the earlier colours and today's) and how far
+apart the palettes' colours stay for the common colour-vision deficiencies.
 
-Run: ``.venv/bin/python bench/colour_check.py`` (docs/accessibility.md holds its output).
+Run: ``python -m bench.colour_check`` (docs/accessibility.md holds its output).
 
 * Contrast is WCAG 2.1's ratio (L1 + 0.05) / (L2 + 0.05) of relative luminances; AA asks 4.5:1 for text,
   3:1 for large text (24 px, or 18.66 px bold) and for focus indicators and other non-text parts.
@@ -15,20 +15,17 @@ Run: ``.venv/bin/python bench/colour_check.py`` (docs/accessibility.md holds its
 from __future__ import annotations
 
 import itertools
-import sys
 import tomllib
 from pathlib import Path
 
 import numpy as np
 from colorspacious import cspace_convert, deltaE
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from embedviz.figures.style import COLORS, FONT, PALETTE
 from embedviz.ui.sections.tokens import ID_OPACITY
 from embedviz.ui.style import CODE_BACKGROUND, CODE_COLOURS, FOCUS_COLOUR
 
-#: The colours before issue 16, to print next to today's.
+#: The colours before the WCAG 2.1 AA changes (docs/accessibility.md), to print next to today's.
 BEFORE_CODE = {
     "comment, punctuation": "#808495",
     "keyword, function": "#1c83e1",
@@ -47,7 +44,7 @@ CHART_BACKGROUND = "#ffffff"
 #: Streamlit 1.67's focus ring: a 0.2rem box-shadow in the primary colour (#1d4ed8) at 50 % opacity.
 BEFORE_FOCUS = ("#1d4ed8", 0.5)
 PAGE_BACKGROUNDS = {"page": "#ffffff", "sidebar": "#eef2f7"}
-#: The theme's primary colour before issue 16, and today's (.streamlit/config.toml).
+#: The theme's earlier primary colour, and today's (.streamlit/config.toml).
 BEFORE_PRIMARY = "#1d4ed8"
 with (Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").open("rb") as _file:
     PRIMARY = tomllib.load(_file)["theme"]["primaryColor"]
@@ -96,7 +93,7 @@ def smallest_distance(palette: dict[str, str], deficiency: str | None) -> tuple[
 
 
 def contrast_rows() -> list[tuple[str, float, float, float]]:
-    """(what, needed, before, now) for every text colour issue 16 looked at."""
+    """(what, needed, before, now) for every text colour the WCAG check looks at."""
     rows = []
     for what, before in BEFORE_CODE.items():
         now = contrast(CODE_COLOURS[what], CODE_BACKGROUND)

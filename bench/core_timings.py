@@ -1,6 +1,6 @@
 """Time the core: building the GPT-2 token table, and warm calls of ``embed``. Prints a table.
 
-Run from the repository root:  python bench/core_timings.py
+Run from the repository root:  python -m bench.core_timings
 """
 
 from __future__ import annotations
@@ -8,12 +8,8 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch
 

@@ -14,8 +14,8 @@ The crowd runs in a headless Chromium with WebGL off (``--disable-3d-apis``; ``-
 on a 2-core machine, N software-rendered 3D views in one browser would measure the browser, not the
 server (see ``tests/browser/test_many_visitors.py``). Nothing here fails: it prints numbers.
 
-    python bench/many_visitors.py                    # 40 visitors, 3 rounds of edits
-    python bench/many_visitors.py --visitors 20 --rounds 1
+    python -m bench.many_visitors                    # 40 visitors, 3 rounds of edits
+    python -m bench.many_visitors --visitors 20 --rounds 1
 """
 
 from __future__ import annotations
@@ -28,17 +28,15 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
-import browser_helpers
 import numpy as np
 import tiktoken
 import torch
 from tiktoken.load import load_tiktoken_bpe
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-LOGS = REPO_ROOT / "test-artifacts" / "bench"
+from bench.common import LOGS, REPO_ROOT, browser_helpers, process_numbers
+
 RANKS = REPO_ROOT / "embedviz" / "assets" / "gpt2.tiktoken"
 GPT2_VOCAB = 50257
 EOT = "<|endoftext|>"
@@ -100,18 +98,6 @@ def expected_inputs(visitor: Visitor, ids: list[int]) -> np.ndarray:
     return np.round((token + position).double().numpy()[:, :128], 4)
 
 
-def process_numbers(pid: int) -> tuple[float, int, int]:
-    """(CPU seconds, VmRSS bytes, VmHWM bytes) of a process."""
-    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
-    memory = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            memory[key] = int(value.split()[0]) * 1024
-    return cpu, memory["VmRSS"], memory["VmHWM"]
-
-
 def describe(name: str, seconds: list[float | None]) -> str:
     done = sorted(s for s in seconds if s is not None)
     if not done:
@@ -129,7 +115,7 @@ def main() -> None:
     parser.add_argument("--webgl", action="store_true", help="draw the 3D views (SwiftShader, CPU)")
     args = parser.parse_args()
 
-    h = browser_helpers.load()
+    h = browser_helpers()
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 

@@ -18,9 +18,9 @@ legitimately hold, and RSS minus baseline minus that) and a verdict. The baselin
 page) already holds the default 256-dim table pair, about 50 MiB. Nothing here fails: it is a
 benchmark, not a test.
 
-    python bench/memory_abuse.py            # 50 + 50 + 10 steps (about 10 minutes)
-    python bench/memory_abuse.py --quick    # 10 + 10 + 4 steps
-    python bench/memory_abuse.py --quick --env MALLOC_ARENA_MAX=2   # try an allocator setting
+    python -m bench.memory_abuse            # 50 + 50 + 10 steps (about 10 minutes)
+    python -m bench.memory_abuse --quick    # 10 + 10 + 4 steps
+    python -m bench.memory_abuse --quick --env MALLOC_ARENA_MAX=2   # try an allocator setting
 
 ``--env`` sets variables for the server only (glibc reads ``MALLOC_*`` at process start).
 """
@@ -39,10 +39,8 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlencode
 
-import browser_helpers
+from bench.common import LOGS, REPO_ROOT, browser_helpers, memory_bytes
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-LOGS = REPO_ROOT / "test-artifacts" / "bench"
 GPT2_VOCAB = 50257
 CONTEXT_LENGTH = 1024  # the page's default: each position table is 1,024 x dim
 MiB = 2**20
@@ -66,16 +64,6 @@ def dims_spread(n: int) -> list[int]:
         i = max((b / a, i) for i, (a, b) in enumerate(pairs) if b - a > 1)[1]
         values.insert(i + 1, round((values[i] * values[i + 1]) ** 0.5))
     return values
-
-
-def status(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM of ``pid`` in bytes."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            fields[key] = int(value.split()[0]) * 1024
-    return fields
 
 
 def table_bytes(dim: int) -> int:
@@ -131,7 +119,7 @@ def main() -> None:
     args = parser.parse_args()
     n = args.steps or (10 if args.quick else 50)
 
-    h = browser_helpers.load()
+    h = browser_helpers()
     from playwright.sync_api import sync_playwright
 
     server_env = dict(item.split("=", 1) for item in args.env)
@@ -154,7 +142,7 @@ def main() -> None:
             page = context.new_page()
             h.open_app(page, server.url, timeout_ms=300_000)
             expected = page.locator("div.ev-chips span.ev-chip").count()
-            baseline = status(server.pid)
+            baseline = memory_bytes(server.pid)
             print(f"server pid {server.pid}, ready after {time.perf_counter() - started:.1f} s")
             print(f"baseline after the first page: RSS {baseline['VmRSS'] / MiB:.0f} MiB")
             env_note = " ".join(args.env) or "default allocator settings"
@@ -171,7 +159,7 @@ def main() -> None:
                 problem = run_step(h, page, url, expected)
                 seconds = time.perf_counter() - tick
                 history.append((dim, seed))
-                memory = status(server.pid)
+                memory = memory_bytes(server.pid)
                 row = Step(
                     phase, number, dim, seed, seconds, memory["VmRSS"], memory["VmHWM"],
                     cache_bound(history), not problem, problem,

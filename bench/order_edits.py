@@ -5,10 +5,10 @@ headless Chromium at 1920 x 1080, then edits sentence A 8 times (4 to 11 words, 
 each time until the page is idle (the tests' ``wait_idle``, which includes 300 ms of quiet). Prints the
 WebGL contexts the page had after its first render and after the edits, and the edit times. A chart that
 is remounted per edit makes a new context each time (``st.plotly_chart``); a Plotly host makes none.
-Nothing here fails: it prints numbers (docs/performance.md, session 8).
+Nothing here fails: it prints numbers (docs/performance.md).
 
-    python bench/order_edits.py                      # this checkout
-    python bench/order_edits.py --checkout /tmp/old  # another one, e.g. a worktree of an older commit
+    python -m bench.order_edits                      # this checkout
+    python -m bench.order_edits --checkout /tmp/old  # another one, e.g. a worktree of an older commit
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ import statistics
 import time
 from pathlib import Path
 
-from browser_helpers import REPO_ROOT, H
 from playwright.sync_api import sync_playwright
+
+from bench.common import REPO_ROOT, browser_helpers
+
+H = browser_helpers()
 
 WORDS = ["the", "dog", "bites", "the", "man", "and", "then", "it", "runs", "away", "fast"]
 EDITS = 8

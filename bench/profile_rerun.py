@@ -1,4 +1,4 @@
-"""Profile warm reruns on both sides: ``python bench/profile_rerun.py [--tokens 5] [--dim 256]``.
+"""Profile warm reruns on both sides: ``python -m bench.profile_rerun [--tokens 5] [--dim 256]``.
 
 Starts ``streamlit run app.py``, opens it in headless Chromium and edits the sentence a few times, while
 
@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import run as bench  # bench/run.py: the same server launcher, texts and waits as the benchmark
+from bench import run  # the same server launcher, texts and waits as the benchmark
 
-H = bench.H
-OUT = bench.LOGS / "profile"
+H = run.H
+OUT = run.LOGS / "profile"
 #: Server frames worth showing: ours, and Streamlit's script runner (where its after-run work shows).
 INTERESTING = re.compile(r"embedviz/|app\.py|script_runner|plotly_chart|basedatatypes|sklearn/decomposition")
 
@@ -82,16 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     OUT.mkdir(parents=True, exist_ok=True)
     raw = OUT / "server.txt"
-    texts = bench.Texts()
+    texts = run.Texts()
     from playwright.sync_api import sync_playwright
 
-    server = H.start_streamlit(bench.REPO_ROOT / "app.py", OUT / "server.log", timeout=120)
+    server = H.start_streamlit(run.REPO_ROOT / "app.py", OUT / "server.log", timeout=120)
     try:
         with sync_playwright() as playwright:
             browser = H.launch_chromium(playwright)
             context = H.new_instrumented_context(browser)
-            page, _ = bench.open_page(context, f"{server.url}/?{urlencode({'dim': args.dim})}")
-            bench.edit(page, texts.get(args.tokens, 999)[0])  # warm-up: first edit of this session
+            page, _ = run.open_page(context, f"{server.url}/?{urlencode({'dim': args.dim})}")
+            run.edit(page, texts.get(args.tokens, 999)[0])  # warm-up: first edit of this session
             sampler = subprocess.Popen(
                 [spy, "record", "-p", str(server.pid), "-o", str(raw), "--format", "raw", "-r", "250"],
                 stdout=subprocess.DEVNULL,
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                     cdp.send("Profiler.enable")
                     cdp.send("Profiler.setSamplingInterval", {"interval": 200})
                     cdp.send("Profiler.start")
-                times.append(bench.edit(page, texts.get(args.tokens, i)[0]))
+                times.append(run.edit(page, texts.get(args.tokens, i)[0]))
             profile = cdp.send("Profiler.stop")["profile"]
             sampler.send_signal(2)  # SIGINT: py-spy writes its file and exits
             sampler.wait(timeout=60)

@@ -7,7 +7,7 @@ CPU and time runnable but waiting for one (``/proc/PID/task/TID/schedstat``, the
 ended between two samples are lost: at most half a second each). It prints wall time, CPU-seconds, the
 wait, the load average before and after, and the CPU-seconds per kind of process.
 
-    python bench/pytest_cpu.py tests/browser/test_accessibility.py -q
+    python -m bench.pytest_cpu tests/browser/test_accessibility.py -q
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Make the README's images from the real app: ``python bench/readme_images.py``.
+"""Make the README's images from the real app: ``python -m bench.readme_images``.
 
 1. ``docs/screenshot.png``: the pipeline view at 1920x1080, from the top to the end of the 3D view, taken
    once the page is idle, every chart is drawn and the 3D canvas has pixels (no placeholder, no skeleton).
@@ -21,8 +21,11 @@ import sys
 import time
 from pathlib import Path
 
-from browser_helpers import REPO_ROOT, H
 from PIL import Image
+
+from bench.common import REPO_ROOT, browser_helpers
+
+H = browser_helpers()
 
 DOCS = REPO_ROOT / "docs"
 CANVAS = ".st-key-space3d .gl-container canvas"

@@ -1,10 +1,10 @@
 """Students held at p95 <= 1 s with 1 and with N replicas behind nginx: the class load test through the proxy.
 
-    .venv/bin/python bench/replica_class.py --replicas 1 3 --students 30 60 90 --run-time 60
+    python -m bench.replica_class --replicas 1 3 --students 30 60 90 --run-time 60
 
 It starts ``deploy/replicas.sh`` once per replica count (this interpreter's streamlit), opens one page
 on every replica directly (the first page of a process pays the imports of torch and scikit-learn), then
-for each student count, with each replica count back to back, runs ``bench/classroom.py --url PROXY``
+for each student count, with each replica count back to back, runs ``python -m bench.classroom --url PROXY``
 (typing students, no Train, no visitors in a row) and prints one row: messages, errors, p50/p95 of all
 messages and of typed sentences, the replicas' CPU seconds during the class (``/proc``, all of them
 together), CPU seconds per student per minute, the load generator's own CPU and the machine's load
@@ -24,19 +24,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from replicas_proc import ROOT, Replicas, running_replicas
-from server_proc import cpu_seconds
-from st_client import Visitor
+from bench.common import cpu_seconds
+from bench.replicas_proc import ROOT, Replicas, running_replicas
+from bench.st_client import Visitor
 
 
 def run_class(url: str, students: int, args: argparse.Namespace, report: Path) -> dict:
-    command = [sys.executable, str(ROOT / "bench" / "classroom.py"), "--url", url]
+    command = [sys.executable, "-m", "bench.classroom", "--url", url]
     command += ["--students", str(students), "--ramp", str(args.ramp), "--run-time", str(args.run_time)]
     command += ["--think", str(args.think), "--visitors", "0", "--edits", "0", "--train-weight", "0"]
     command += ["--seed", "1", "--json", str(report)]
-    subprocess.run(command, capture_output=True, timeout=args.run_time + 300, check=False)
+    subprocess.run(command, cwd=ROOT, capture_output=True, timeout=args.run_time + 300, check=False)
     return json.loads(report.read_text())
 
 

@@ -5,22 +5,19 @@ seconds (utime + stime) and RSS when all are healthy, and again after VISITORS b
 each loaded one page through the proxy, plus the peak RSS (VmHWM). Prints one row per replica and the
 wall time of each visitor's first page. It tells how to split ``MEMORY_TOTAL_MB`` between replicas.
 
-    .venv/bin/python bench/replica_footprint.py --replicas 3 --visitors 6
+    python -m bench.replica_footprint --replicas 3 --visitors 6
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from many_visitors import process_numbers
-from replicas_proc import running_replicas
-from st_client import Visitor
+from bench.common import process_numbers
+from bench.replicas_proc import running_replicas
+from bench.st_client import Visitor
 
 MiB = 1024 * 1024
 

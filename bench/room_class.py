@@ -1,8 +1,9 @@
 """A live class on one server, measured: one teacher, 60 followers, a change every 5 s, a board, a question.
 
-Run ``python bench/classroom.py --room`` (or this file). It starts ``streamlit run app.py`` from this checkout
-with ``EMBEDVIZ_MEMORY_LIMIT_MB=690`` (the README's server, the smallest Community Cloud memory) and drives
-it with protocol clients (``bench/st_client.py``), no browser:
+Run ``python -m bench.classroom --room`` (or ``python -m bench.room_class``) from the repository. It
+starts ``streamlit run app.py`` from this checkout with ``EMBEDVIZ_MEMORY_LIMIT_MB=690`` (the README's
+server, the smallest Community Cloud memory) and drives it with protocol clients (``bench/st_client.py``),
+no browser:
 
 * the **teacher** opens ``?class=start`` and types a new sentence every ``--every`` seconds;
 * each **follower** opens the students' link and does what the page's room listener does in the browser
@@ -35,9 +36,7 @@ import websocket
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.server_proc import Server, cpu_seconds, rss_mb
+from bench.common import Server, cpu_seconds, rss_mb
 from bench.st_client import Run, Visitor
 from embedviz.tokenizer import tokenize
 

@@ -1,4 +1,4 @@
-"""Benchmark the page as a visitor feels it (issue 5): ``python bench/run.py`` (or ``--quick``).
+"""Benchmark the page as a visitor feels it: ``python -m bench.run`` (or ``--quick``).
 
 What it measures, on 127.0.0.1 with headless Chromium (the same launcher and waits as the browser tests):
 
@@ -12,7 +12,7 @@ What it measures, on 127.0.0.1 with headless Chromium (the same launcher and wai
    sessions.
 5. Payload: bytes the server sends per rerun (all websocket frames, and the Plotly JSON inside them,
    decoded with Streamlit's own protobuf classes).
-6. WebGL contexts created per 20 edits (issue 13: a chart that stays mounted creates none after the first
+6. WebGL contexts created per 20 edits (a chart that stays mounted creates none after the first
    render; ``st.plotly_chart`` remounts its 3D chart, and makes a new context, on every new figure), counted
    in every timed edit by wrapping ``HTMLCanvasElement.prototype.getContext`` (the browser tests' script).
 
@@ -40,11 +40,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from browser_helpers import H
+from bench.common import LOGS, REPO_ROOT, browser_helpers, memory_bytes
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+H = browser_helpers()
 RESULTS = REPO_ROOT / "bench" / "results"
-LOGS = REPO_ROOT / "test-artifacts" / "bench"
 FLOOR_APP = REPO_ROOT / "bench" / "floor_app.py"
 CORPUS = REPO_ROOT / "embedviz" / "assets" / "the-verdict.txt"
 
@@ -122,17 +121,6 @@ def p95(values: list[float]) -> float:
 
 def summary(times: list[float]) -> str:
     return f"median {median(times):7.0f} ms  p95 {p95(times):7.0f} ms  (n={len(times)})"
-
-
-def proc_status(pid: int) -> dict[str, int]:
-    """``VmHWM`` (peak resident memory) and ``VmRSS`` of a process, in bytes, read from /proc."""
-    out: dict[str, int] = {}
-    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in ("VmHWM", "VmRSS"):
-                out[key] = int(value.split()[0]) * 1024
-    return out
 
 
 def mib(n_bytes: float) -> str:
@@ -575,7 +563,7 @@ def memory_runs(report: Report, browser: Any, app: Path, switches: int, sessions
             report.cold.append(
                 ("app (2nd start): process start -> first complete render", f"{server.first_render_s:.1f} s")
             )
-            after_first = proc_status(server.handle.pid)
+            after_first = memory_bytes(server.handle.pid)
             started = time.perf_counter()
             for params in switch_params(switches):
                 page.goto(f"{server.handle.url}/?{urlencode(params)}")
@@ -584,7 +572,7 @@ def memory_runs(report: Report, browser: Any, app: Path, switches: int, sessions
                     H.no_exception(page)
                 except AssertionError as error:
                     report.note(f"memory tour {params}: {' '.join(str(error).split())[:200]}")
-            status = proc_status(server.handle.pid)
+            status = memory_bytes(server.handle.pid)
             report.memory.append(
                 (
                     "after the first render",
@@ -621,7 +609,7 @@ def memory_runs(report: Report, browser: Any, app: Path, switches: int, sessions
             for page in pages:
                 page.wait_for_function(RENDERED_JS, timeout=EDIT_TIMEOUT_MS, polling=200)
             elapsed = time.perf_counter() - started
-            status = proc_status(server.handle.pid)
+            status = memory_bytes(server.handle.pid)
             report.memory.append(
                 (
                     f"{sessions} browser contexts open at once (fresh server)",

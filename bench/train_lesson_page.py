@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    /work/main/.venv/bin/python bench/train_lesson_page.py            # 3 rounds, a fresh server each
-    /work/main/.venv/bin/python bench/train_lesson_page.py --rounds 1
+    python -m bench.train_lesson_page            # 3 rounds, a fresh server each
+    python -m bench.train_lesson_page --rounds 1
 
 Each round starts ``streamlit run app.py`` (the browser tests' launcher), opens ``?view=train`` in headless
 Chromium (the page's defaults: the lesson, 100 steps, dim 256), clicks Train and waits until the lesson's
@@ -11,7 +11,7 @@ figure (``.st-key-train_lesson``) is drawn. It prints that time (the run goes th
 training queue, the progress fragment polls once a second, then the page reruns and draws), the server's
 CPU-seconds for it (``/proc/PID/stat``, all threads; what a quiet machine would need as wall time on one
 core, roughly) and the load average (other processes on the same cores stretch the wall time).
-The issue's goal: the default run shows the lesson within 15 s.
+The goal: the default run shows the lesson within 15 s.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ import statistics
 import time
 from pathlib import Path
 
-from browser_helpers import H
 from playwright.sync_api import expect, sync_playwright
+
+from bench.common import browser_helpers
+
+H = browser_helpers()
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

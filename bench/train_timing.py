@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python bench/train_timing.py            # dim 256, seed 123, "The Verdict", 3 runs
-    /work/venv/bin/python bench/train_timing.py --dim 768 --runs 1
+    python -m bench.train_timing            # dim 256, seed 123, "The Verdict", 3 runs
+    python -m bench.train_timing --dim 768 --runs 1
 
 Prints the time to build the seeded tables (the app caches them), the training time with those tables
 (what a visitor waits for), its median over the runs, and the process's peak resident memory. Torch uses
@@ -17,13 +17,9 @@ import argparse
 import os
 import resource
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table
 from embedviz.tokenizer import encode

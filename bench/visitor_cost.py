@@ -2,8 +2,8 @@
 
 Usage::
 
-    python bench/visitor_cost.py CHECKOUT [--visitors 10] [--edits 10] [--cpus 0]
-    python bench/visitor_cost.py --url http://127.0.0.1:8501
+    python -m bench.visitor_cost CHECKOUT [--visitors 10] [--edits 10] [--cpus 0]
+    python -m bench.visitor_cost --url http://127.0.0.1:8501
 
 ``CHECKOUT`` is a folder set up with the README's install command (``.venv`` inside it); the server is
 started there exactly as the README starts it. Each new visitor opens a websocket, runs the script once
@@ -21,14 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from server_proc import Server, cpu_seconds, peak_rss_mb
-from st_client import Visitor
+from bench.common import Server, cpu_seconds, peak_rss_mb
+from bench.st_client import Visitor
 
 SETTLE = 1.0  # seconds after script_finished that still count for the visitor
 EDIT_SETTLE = 0.3

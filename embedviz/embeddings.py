@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import torch
 
 from embedviz.errors import MemoryBudgetError, SettingError, TooManyTokensError
+from embedviz.positions import sinusoidal_positions
 from embedviz.tokenizer import ENCODINGS, Token, get_encoding, tokenize
 
 POSITIONAL_MODES: dict[str, str] = {
@@ -69,7 +70,10 @@ class EmbeddingSpec:
         if self.positional not in POSITIONAL_MODES:
             raise SettingError(
                 f"Unknown positional mode {str(self.positional)[:40]!r}. "
-                f"Choose one of: {', '.join(POSITIONAL_MODES)}."
+                f"Choose one of: {', '.join(POSITIONAL_MODES)}.",
+                key="error.positional",
+                name=repr(str(self.positional)[:40]),
+                choices=", ".join(POSITIONAL_MODES),
             )
         for name, value, low, high in (
             ("dim", self.dim, 1, MAX_DIM),
@@ -77,9 +81,7 @@ class EmbeddingSpec:
             ("seed", self.seed, 0, MAX_SEED),
         ):
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise SettingError(
-                    f"{name} must be a whole number from {low:,} to {high:,}, not {value!r:.40}."
-                )
+                raise SettingError.out_of_range(name, value, low, high)
         n_vocab = get_encoding(self.encoding).n_vocab
         needed = table_bytes(n_vocab, self.dim, self.context_length)
         if needed > MAX_TABLE_BYTES:
@@ -88,7 +90,14 @@ class EmbeddingSpec:
                 f"{ENCODINGS[self.encoding].split(' (')[0]} at {self.dim:,} dimensions needs tables of "
                 f"{needed / 1e9:.2f} GB ({n_vocab:,} + {self.context_length:,} rows x {self.dim:,} x 4 "
                 f"bytes); the limit is {MAX_TABLE_BYTES / 2**20:.0f} MiB. Choose at most {largest:,} "
-                f"dimensions for this encoding."
+                f"dimensions for this encoding.",
+                encoding=ENCODINGS[self.encoding].split(" (")[0],
+                dim=self.dim,
+                gigabytes=needed / 1e9,
+                n_vocab=n_vocab,
+                context_length=self.context_length,
+                limit_mib=MAX_TABLE_BYTES / 2**20,
+                largest=largest,
             )
         return n_vocab
 
@@ -140,18 +149,6 @@ def _notebook_tables(spec: EmbeddingSpec, n_vocab: int) -> tuple[TokenTable, tor
     """:func:`build_tables` for :func:`embed` (notebooks, scripts): the last two specs are kept. The app
     never calls it; its tables are in :mod:`embedviz.ui.cache`."""
     return build_tables(spec, n_vocab)
-
-
-def sinusoidal_positions(n_positions: int, dim: int) -> torch.Tensor:
-    """Fixed positions of the original Transformer: ``PE[p, 2i] = sin(p / 10000^(2i/dim))`` and
-    ``PE[p, 2i+1] = cos(p / 10000^(2i/dim))``; float32, shape ``(n_positions, dim)``."""
-    position = torch.arange(n_positions, dtype=torch.float64)[:, None]
-    two_i = torch.arange(0, dim, 2, dtype=torch.float64)
-    angle = position / torch.pow(10000.0, two_i / dim)
-    table = torch.zeros(n_positions, dim, dtype=torch.float64)
-    table[:, 0::2] = torch.sin(angle)
-    table[:, 1::2] = torch.cos(angle[:, : dim // 2])
-    return table.to(torch.float32)
 
 
 def position_vectors(positional: str, n_tokens: int, position_table: torch.nn.Embedding) -> torch.Tensor:

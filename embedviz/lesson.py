@@ -39,7 +39,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
 #: The train view's default sentence: two words of every group, and every token occurs in the corpus.
 DEFAULT_SENTENCE = "The cat and the dog saw two red cars on Monday and three blue cars on Friday."
 
-#: The calibrated lesson run (bench/lesson_calibration.py; about 1 CPU-second at dim 256 on one core).
+#: The calibrated lesson run (how it was chosen and what it costs: docs/performance.md, "Training").
 LESSON_STEPS = 100
 LESSON_WINDOW = 16
 LESSON_BATCH = 8
@@ -121,9 +121,9 @@ def lesson_config(
     steps: int = LESSON_STEPS,
     snapshot_every: int = 5,
 ) -> TrainConfig:
-    """The calibrated run on the lesson corpus (see bench/lesson_calibration.py): windows of 16 tokens,
-    batches of 8, and the embedding tables stepped 10x faster than the block, so that a run of about one
-    CPU-second moves the embeddings as far as a much longer run would."""
+    """The calibrated run on the lesson corpus (docs/performance.md): windows of 16 tokens, batches of 8,
+    and the embedding tables stepped 10x faster than the block, so that a short run moves the embeddings
+    as far as a much longer run would."""
     window = min(LESSON_WINDOW, context_length)
     return TrainConfig(
         spec=EmbeddingSpec(dim=dim, seed=seed, context_length=context_length),

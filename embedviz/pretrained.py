@@ -84,6 +84,8 @@ ProgressCallback = Callable[[int, int], None]
 class PretrainedUnavailableError(EmbedvizError):
     """GPT-2's trained embeddings could not be loaded (no network, offline without a cache, bad file)."""
 
+    key = "error.pretrained"
+
 
 @dataclass(frozen=True)
 class TensorInfo:
@@ -179,7 +181,8 @@ def _offline() -> bool:
 
 def _unavailable(cache: Path | str, error: BaseException | None) -> PretrainedUnavailableError:
     """The user-facing error: what failed, and the two ways to fix it."""
-    if _offline():
+    offline = _offline()
+    if offline:
         what = f"offline mode is on (HF_HUB_OFFLINE=1) and there is no cached copy in {cache}"
     else:
         what = f"the Hugging Face Hub could not be reached and there is no cached copy in {cache}"
@@ -189,7 +192,12 @@ def _unavailable(cache: Path | str, error: BaseException | None) -> PretrainedUn
         f"GPT-2's trained embeddings could not be loaded: {what}. embedviz reads them once from the Hub "
         f"({REPO_ID}, {FILENAME}) and keeps them on disk. Connect to the internet once (with HF_HUB_OFFLINE "
         f"unset), or set HF_HOME to a folder that already holds the cached file (copied from a machine that "
-        f"loaded it)."
+        f"loaded it).",
+        key="error.pretrained_offline" if offline else "error.pretrained_unreachable",
+        cache=str(cache),
+        cause=f" ({type(error).__name__})" if error is not None else "",
+        repo=REPO_ID,
+        filename=FILENAME,
     )
 
 

@@ -33,8 +33,12 @@ class Projection:
     token_points: np.ndarray  # (n_tokens, 3)
     position_points: np.ndarray  # (n_tokens, 3)
     input_points: np.ndarray  # (n_tokens, 3)
-    explained_variance_ratio: np.ndarray  # (3,), zeros for padded axes
+    explained_variance_ratio: np.ndarray  # (3,), of the points the PCA was fitted on; zeros for padded axes
     n_real_components: int  # axes PCA could find; the rest are padded with zeros
+    #: The share of THESE points' variance (all three sets, around their own mean) that the 3 axes keep.
+    #: Fitted on the points, it is ``explained_variance_ratio.sum()``; with axes fitted on a reference it
+    #: is this sentence's own share, which the reference's ratio does not tell.
+    points_share: float = 0.0
 
     @property
     def note(self) -> str | None:
@@ -107,4 +111,14 @@ def project(
         n_real = int(kept.sum())
         ratio[: len(kept)] = np.where(kept, pca.explained_variance_ratio_, 0.0)
     token_points, position_points, input_points = (to_3d(pca, s) for s in sets)
-    return Projection(token_points, position_points, input_points, ratio, n_real)
+    share = kept_share(np.concatenate(sets), np.concatenate([token_points, position_points, input_points]))
+    return Projection(token_points, position_points, input_points, ratio, n_real, share)
+
+
+def kept_share(points: np.ndarray, coordinates: np.ndarray) -> float:
+    """How much of the spread of ``points`` (n, dim) their ``coordinates`` (n, 3) on orthonormal axes
+    keep: the summed squared distances from the mean, after over before (0 if the points do not vary)."""
+    total = float(np.square(points - points.mean(axis=0)).sum()) if len(points) else 0.0
+    if total <= 0.0:
+        return 0.0
+    return min(1.0, float(np.square(coordinates - coordinates.mean(axis=0)).sum()) / total)  # rounding: <= 1

@@ -50,7 +50,11 @@ _VISIBLE = {" ": "␣", "\n": "↵", "\t": "→", "\r": "␍"}
 def get_encoding(name: str = "gpt2") -> tiktoken.Encoding:
     """Return the tiktoken ``Encoding`` called ``name`` (cached: each is loaded once per process)."""
     if name not in ENCODINGS:
-        raise UnknownEncodingError(f"Unknown encoding {name[:40]!r}. Choose one of: {', '.join(ENCODINGS)}.")
+        raise UnknownEncodingError(
+            f"Unknown encoding {name[:40]!r}. Choose one of: {', '.join(ENCODINGS)}.",
+            name=repr(name[:40]),
+            choices=", ".join(ENCODINGS),
+        )
     if name == "gpt2":
         ranks = load_tiktoken_bpe(str(GPT2_RANKS_PATH), expected_hash=GPT2_RANKS_SHA256)
         return tiktoken.Encoding(
@@ -70,7 +74,10 @@ def get_encoding(name: str = "gpt2") -> tiktoken.Encoding:
             f"pre-cache it on a connected machine with TIKTOKEN_CACHE_DIR=/some/dir python -c "
             f"\"import tiktoken; tiktoken.get_encoding('{name}')\" and copy that folder here, with "
             f"TIKTOKEN_CACHE_DIR pointing at it (now: {cache}). The 'gpt2' encoding ships with embedviz "
-            f"and always works."
+            f"and always works.",
+            name=name,
+            cause=type(error).__name__,
+            cache=cache,
         ) from None
 
 
@@ -145,16 +152,16 @@ def encode(text: str, encoding: str = "gpt2") -> list[int]:
     """Token ids of ``text``, as the seed's dataset makes them: ``<|endoftext|>`` becomes its special
     token, every other special-looking string is plain text."""
     if len(text) > MAX_CHARS:
-        raise TextTooLongError(
-            f"The text has {len(text):,} characters; embedviz accepts at most {MAX_CHARS:,}. "
-            f"Nothing was cut: shorten it and try again."
-        )
+        raise TextTooLongError(len(text), MAX_CHARS)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:  # a lone surrogate: not a character, has no UTF-8 bytes
         raise EmbedvizError(
             f"The text contains an invalid character (a lone surrogate, U+{ord(text[error.start]):04X}) "
-            f"at position {error.start:,}. It cannot be turned into bytes; remove it and try again."
+            f"at position {error.start:,}. It cannot be turned into bytes; remove it and try again.",
+            key="error.lone_surrogate",
+            code=f"U+{ord(text[error.start]):04X}",
+            position=error.start,
         ) from None
     enc = get_encoding(encoding)
     allowed = {ENDOFTEXT} & enc.special_tokens_set

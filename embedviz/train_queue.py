@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 class RunCancelled(EmbedvizError):
     """The ticket left the line before its run finished: there is no result."""
 
+    key = "error.run_cancelled"
+
 
 class StepLike(Protocol):
     """What :meth:`Control.on_step` reads of :class:`embedviz.training.StepInfo`."""

@@ -73,6 +73,8 @@ MAX_STEPS = 5000
 class TrainingTextTooShortError(EmbedvizError):
     """The training text does not fill a single window of ``max_length + 1`` tokens."""
 
+    key = "error.training_text_too_short"
+
 
 @dataclass(frozen=True)
 class TrainConfig(HasSpec):
@@ -111,7 +113,9 @@ class TrainConfig(HasSpec):
     def check(self) -> int:
         """Raise a :class:`SettingError` for settings out of range; return the vocabulary size (GPT-2)."""
         if (self.spec.encoding, self.spec.positional) != ("gpt2", "learned"):
-            raise SettingError("The tiny GPT trains GPT-2's token table with learned positions only.")
+            raise SettingError(
+                "The tiny GPT trains GPT-2's token table with learned positions only.", key="error.train_spec"
+            )
         n_vocab = self.spec.check()
         for name, value, low, high in (
             ("max_length", self.max_length, 1, self.context_length),
@@ -123,9 +127,7 @@ class TrainConfig(HasSpec):
             ("snapshot_every", self.snapshot_every, 1, MAX_STEPS),
         ):
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise SettingError(
-                    f"{name} must be a whole number from {low:,} to {high:,}, not {value!r:.40}."
-                )
+                raise SettingError.out_of_range(name, value, low, high)
         for name, rate in (
             ("learning_rate", self.learning_rate),
             ("embedding_learning_rate", self.embedding_rate),
@@ -287,7 +289,10 @@ def train(
         raise TrainingTextTooShortError(
             f"The training text has {short.n_tokens:,} tokens; training needs at least "
             f"{config.max_length + 1:,} (one window of {config.max_length} inputs plus the next token). "
-            f"Use a longer text."
+            f"Use a longer text.",
+            n_tokens=short.n_tokens,
+            needed=config.max_length + 1,
+            max_length=config.max_length,
         ) from short
     if tables is None:
         token_table = build_token_table(n_vocab, config.dim, config.seed)

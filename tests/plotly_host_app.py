@@ -1,9 +1,9 @@
-"""A small page for the Plotly host's browser tests and bench (issue 13); not part of the app.
+"""A small page for the Plotly host's browser tests; not part of the app.
 
 The sentence's tokens become 3D points the way the 3D view builds them, without torch or PCA: a token
 point depends on the token id only, a position point on the position only, an input point is their sum.
 So changing one word moves only that word's points. Query parameters: ``text``, ``chart=st`` (draw with
-``st.plotly_chart`` instead, for the bench), ``live=<duration>`` (commit while typing, e.g. ``300ms``),
+``st.plotly_chart`` instead), ``live=<duration>`` (commit while typing, e.g. ``300ms``),
 ``glide=<ms>``, ``frames=1`` (add an animation with frames), ``extra=1`` (add an st.plotly_chart).
 """
 
@@ -50,7 +50,7 @@ segments[0::3], segments[1::3] = token_points, sums
 traces.append(go.Scatter3d(x=segments[:, 0], y=segments[:, 1], z=segments[:, 2], mode="lines", name="arrow"))
 figure = go.Figure(traces)
 figure.update_layout(height=520, scene={"camera": CAMERAS[camera], "aspectmode": "cube"}, uirevision=camera)
-st.session_state.runs = st.session_state.get("runs", 0) + 1  # read by bench/live_typing.py
+st.session_state.runs = st.session_state.get("runs", 0) + 1  # shown below: how often the page committed
 st.caption(f"{n} tokens")
 st.caption(f"run {st.session_state.runs}")
 if params.get("chart") == "st":

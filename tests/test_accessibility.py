@@ -114,7 +114,7 @@ def test_charts_have_text_alternatives_with_their_numbers() -> None:
 
 
 def test_text_alternatives_in_german() -> None:
-    texts = descriptions(run_app(lang="de", dim=16))
+    texts = descriptions(run_app(lang="de", dim=16, text="Today the cat sat on the mat"))
     assert len(texts) == 5
     assert all(text.startswith("Diagramm: eine Heatmap") for text in texts[:3])
     assert texts[3].startswith("3D-Diagramm: 7 Token-Vektoren (Rauten)")

@@ -97,8 +97,14 @@ def test_targets_are_the_inputs_shifted_by_one(plain_gpt2: tiktoken.Encoding, ve
 @pytest.mark.parametrize(
     ("stride", "lang", "expected"),
     [
-        (2, "en", "**Overlap:** stride 2 < max_length 4, so neighbouring windows share 2 token(s)"),
-        (6, "en", "**Gap:** stride 6 > max_length 4, so 2 token(s) between neighbouring windows are skipped"),
+        (2, "en", "**Overlap:** stride 2 < max_length 4, so neighbouring windows share 2 tokens;"),
+        (3, "en", "**Overlap:** stride 3 < max_length 4, so neighbouring windows share 1 token;"),
+        (6, "en", "**Gap:** stride 6 > max_length 4, so neighbouring windows skip 2 tokens (grey"),
+        (
+            5,
+            "de",
+            "**Lücke:** stride 5 > max_length 4, also überspringen benachbarte Fenster jeweils 1 Token",
+        ),
         (4, "en", "**No overlap, no gap:** stride 4 = max_length 4"),
         (2, "de", "**Überlappung:** stride 2 < max_length 4"),
         (6, "de", "**Lücke:** stride 6 > max_length 4"),

@@ -117,7 +117,7 @@ def test_a_table_too_large_is_refused_in_the_visitors_language(
     lang: str, limited: Callable[[int], MemoryBudget], plain_gpt2: tiktoken.Encoding
 ) -> None:
     budget = limited(HEADROOM)
-    at = open_page(dim=2048, lang=lang)
+    at = open_page(dim=2048, lang=lang, text=DEFAULTS.text)
     assert 420 * MB < (2048 * per_dim()) < 421 * MB  # "420 MB" in the message
     refusal = [m for e in errors(at) if (m := re.search(REFUSALS[lang], e))]
     assert len(refusal) == 1, errors(at)
@@ -161,7 +161,7 @@ def test_a_refusal_half_way_through_a_view_is_shown_not_raised(
     Here the neighbours section asks for tables that do not fit, as if its own had been let go."""
     limited(HEADROOM)
     monkeypatch.setattr(cache, "neighbours_of", lambda spec, _: cache.tables_of(replace(spec, dim=2048)))
-    at = open_page(lang="de")
+    at = open_page(lang="de", text=DEFAULTS.text)
     assert re.fullmatch(REFUSALS["de"] + " Wählen Sie .*", errors(at)[-1]), errors(at)
     assert chip_ids(at) == plain_gpt2.encode(DEFAULTS.text)
     assert chart_ids(at)  # the sections before the neighbours were drawn

@@ -97,7 +97,7 @@ def test_long_sentence_shows_the_first_rows_only(plain_gpt2) -> None:
 
 
 def test_german_with_german_separators(plain_gpt2) -> None:
-    at = run_app(lang="de")
+    at = run_app(lang="de", text=DEFAULT)  # the English sentence: " the" at positions 1 and 5
     assert not at.exception
     assert "6 · Kosinus-Ähnlichkeit der Eingabe-Embeddings" in [h.value for h in at.header]
     figure = chart_by_key(at, KEY)

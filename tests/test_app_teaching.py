@@ -154,7 +154,7 @@ def test_parse_vector_refuses(text: str) -> None:
 def test_batches_pointer() -> None:
     at = run_app(view="seed")
     assert any("(8, 4, 256)" in md.value for md in at.markdown)
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Open the Batches view").click().run()
     assert not at.exception
     assert at.session_state["view"] == "batches"
 
@@ -326,7 +326,7 @@ def test_neighbours_token_out_of_range_uses_the_first() -> None:
 @pytest.mark.parametrize(
     ("view", "header"),
     [
-        ("seed", "Die Beispiele aus dem Text, mit seinen Zahlen"),
+        ("seed", "Die Beispiele aus dem Lehrtext, mit seinen Zahlen"),
         ("order", "Wortreihenfolge: gleiche Tokens, andere Eingaben"),
         ("pipeline", "7 · Nächste Nachbarn"),
     ],

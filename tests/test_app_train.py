@@ -233,16 +233,16 @@ def test_view_opens_without_training(train_calls: list) -> None:
     at = open_train()
     assert at.header[0].value == "Training & GPT-2's embeddings"
     assert "step 0 is exactly the random numbers" in texts(at)
-    assert [b.label for b in at.button][:3] == ["Train", "Stop", "Use the lesson's sentence"]
+    assert [b.label for b in at.button][:3] == ["Train", "Stop", "Use the exercise's sentence"]
     assert next(b for b in at.button if b.label == "Stop").disabled
     assert "Press **Train** to start" in texts(at)
     assert at.slider(key="train_steps").value == 100
     assert at.radio(key="train_source").value == "lesson"
     assert train_calls == []
-    at = click(at, "Use the lesson's sentence")
+    at = click(at, "Use the exercise's sentence")
     assert at.text_area(key="text").value == DEFAULT_SENTENCE
-    assert next(b for b in at.button if b.label == "Use the lesson's sentence").disabled
-    assert "Use the lesson's sentence" not in [b.label for b in open_train(train_source="verdict").button]
+    assert next(b for b in at.button if b.label == "Use the exercise's sentence").disabled
+    assert "Use the exercise's sentence" not in [b.label for b in open_train(train_source="verdict").button]
 
 
 def test_train_shows_loss_animation_numbers_and_neighbours(train_calls: list, plain_gpt2) -> None:
@@ -502,11 +502,11 @@ def test_german(train_calls: list) -> None:
     found by the German visitor, who is told it was trained before.)"""
     at = open_train(lang="de")
     assert at.header[0].value == "Training & die Embeddings von GPT-2"
-    assert "Schritt 0 sind genau die Zufallszahlen" in texts(at)
+    assert "In Schritt 0 stehen dort genau die Zufallszahlen" in texts(at)
     assert "Drücken Sie **Trainieren**" in texts(at)
-    assert [b.label for b in at.button][:3] == ["Trainieren", "Anhalten", "Den Satz der Lektion verwenden"]
+    assert [b.label for b in at.button][:3] == ["Trainieren", "Anhalten", "Den Satz der Übung verwenden"]
     train_now(open_train())
-    at = open_train(lang="de")
+    at = open_train(lang="de", text=Settings().text)  # the sentence trained in English
     page = texts(at)
     assert "Schon früher trainiert" in page and "Gleich verwendete Tokens werden einander ähnlich" in page
     assert "Tokens, die in ähnlichen Zusammenhängen vorkommen, bekommen ähnliche Vektoren" in page

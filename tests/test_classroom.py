@@ -28,8 +28,7 @@ LIMIT_MB = float(os.environ.get("EMBEDVIZ_MEMORY_LIMIT_MB", 1024))
 def test_a_few_students_get_their_own_pages(tmp_path: Path) -> None:
     report_path = tmp_path / "class.json"
     command = [
-        sys.executable,
-        str(REPO / "bench" / "classroom.py"),
+        *(sys.executable, "-m", "bench.classroom"),
         *("--checkout", str(REPO), "--streamlit", str(Path(sys.executable).with_name("streamlit"))),
         *("--students", "3", "--ramp", "1", "--think", "1", "--max-messages", str(MESSAGES)),
         *("--run-time", "60"),  # a ceiling: the class ends when every student has sent its messages
@@ -37,7 +36,7 @@ def test_a_few_students_get_their_own_pages(tmp_path: Path) -> None:
         *("--memory-limit-mb", str(LIMIT_MB), "--json", str(report_path)),
         *("--log", str(tmp_path / "server.log")),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=150)
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=150)
     assert report_path.exists(), done.stderr[-3000:]
     report = json.loads(report_path.read_text())
     assert report["error_count"] == 0, report["errors"]

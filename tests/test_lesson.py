@@ -2,7 +2,7 @@
 against plain tiktoken, the gap measure against a brute-force loop with Python's ``math``, and the lesson
 itself: at step 0 the groups are no closer than chance, after the calibrated run they are, by a margin.
 
-Measured (dim 256, seed 123, the calibrated 100-step run; bench/lesson_calibration.py): gap at step 0
+Measured (dim 256, seed 123, the calibrated 100-step run; docs/performance.md): gap at step 0
 -0.007 (chance: sd 0.009 over 200 relabellings), after training within 0.36, across -0.02, gap 0.38 on
 one thread (0.40 with two threads; seeds 1 and 7: 0.40 and 0.39; dim 64: 0.62, dim 768: 0.46).
 The test asks for a gap above MARGIN = 0.2, half of that, to leave room for other platforms' float

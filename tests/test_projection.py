@@ -169,3 +169,39 @@ def test_reference_fit_keeps_axes_across_sentences() -> None:
     ids_b, points_b = projected("a black cat is here")
     cat = 3797  # " cat", at position 1 in the first sentence and 2 in the second
     assert np.array_equal(points_a[ids_a.index(cat)], points_b[ids_b.index(cat)])
+
+
+@pytest.mark.parametrize("n", [2, 5, 30])
+def test_points_share_fitted_on_the_points_is_the_ratio_sum(n: int) -> None:
+    token, position, combined = _vectors(n)
+    projection = project(token, position, combined)
+    points = _stacked(token, position, combined)
+    singular = np.linalg.svd(points - points.mean(axis=0), compute_uv=False)  # independent: numpy's SVD
+    assert projection.points_share == pytest.approx(
+        np.sum(singular[:3] ** 2) / np.sum(singular**2), abs=1e-12
+    )
+
+
+def test_points_share_on_reference_axes_is_the_sentences_own() -> None:
+    """On axes fitted on a reference, the caption's share is the sentence's own: the spread of its points
+    along the reference's 3 orthonormal directions (numpy, by hand) over its total spread; not the
+    reference's ratio, which describes other points."""
+    token_table = build_token_table(50257, 16, 123)
+    position_table = build_position_table(token_table, 1024)
+    tok, pos = token_table.layer.weight, position_table.weight
+    reference = fit_reference(tok, pos)
+    ids = embed("the cat sat on the mat", dim=16, seed=123).token_ids
+    token_vectors, position_vectors = tok[torch.tensor(ids)], pos[: len(ids)]
+    projection = project(token_vectors, position_vectors, token_vectors + position_vectors, pca=reference)
+    points = _stacked(token_vectors, position_vectors, token_vectors + position_vectors)
+    centred = points - points.mean(axis=0)
+    by_hand = np.sum((centred @ reference.components_.T) ** 2) / np.sum(centred**2)
+    assert projection.points_share == pytest.approx(by_hand, abs=1e-12)
+    assert projection.points_share != pytest.approx(projection.explained_variance_ratio.sum(), abs=1e-6)
+
+
+def test_points_share_of_points_that_do_not_vary_is_zero() -> None:
+    zero = torch.zeros(3, 4)
+    assert project(zero, zero, zero).points_share == 0.0
+    ones = torch.ones(3, 4)  # these vary (ones and zeros) along one direction, which the first axis keeps
+    assert project(ones, zero, ones).points_share == 1.0

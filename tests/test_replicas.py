@@ -1,7 +1,7 @@
 """Three embedviz replicas behind nginx, for real, with the class load test going through the proxy.
 
 ``deploy/replicas.sh`` starts 3 replicas and nginx on this machine (``bench/replicas_proc.py``). A short
-class (``bench/classroom.py``: Locust students speaking Streamlit's websocket protocol, each loading the
+class (``bench.classroom``: Locust students speaking Streamlit's websocket protocol, each loading the
 page first like a browser, so nginx's routing cookie ``evroute`` names the student) runs through the
 proxy, and one replica is SIGKILLed as soon as every student has its first page. Checked:
 - every student got only its own tokens (the load test compares each page's chips with its sentence);
@@ -131,7 +131,7 @@ def test_a_class_through_the_proxy_survives_a_dead_replica(deployment: Replicas,
         assert warm.connect(load_page=False).status == 0
         warm.close()
     sessions_path, report_path = tmp_path / "sessions.jsonl", tmp_path / "class.json"
-    command = [sys.executable, str(ROOT / "bench" / "classroom.py"), "--url", deployment.url]
+    command = [sys.executable, "-m", "bench.classroom", "--url", deployment.url]
     command += ["--students", str(STUDENTS), "--ramp", "2", "--think", "3", "--max-messages", str(MESSAGES)]
     command += ["--run-time", str(CLASS_LIMIT_S), "--message-timeout", "30", "--seed", "3"]
     command += ["--visitors", "0", "--edits", "0", "--train-weight", "0"]

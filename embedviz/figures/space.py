@@ -74,13 +74,15 @@ def space_figure(
     camera: str = "default",
     marker_scale: float = 1.0,
     height: int | None = 640,
+    axis_titles: Sequence[str] | None = None,
 ) -> go.Figure:
     """The 3D view: token vectors, position vectors and input embeddings in one PCA space, with a line
     from each token point to its input point (that displacement is the position vector).
 
     ``first_values[kind]`` holds each point's first vector components for the hover; ``names`` the legend
-    names for "token", "position", "input", "arrow" and the hover word "position" ("pos"). Repeated
-    tokens share one token point (drawn once per occurrence, labelled once).
+    names for "token", "position", "input", "arrow" and the hover words "position" ("pos") and "id";
+    ``axis_titles`` the axes' titles in the page's language. Repeated tokens share one token point (drawn
+    once per occurrence, labelled once).
 
     Only the token points carry a text label: with "p4" and "cat·2" next to every word, the labels of a
     short sentence piled up in the middle of the view. The dashed line leads from a word to its input
@@ -110,7 +112,8 @@ def space_figure(
     # Per point: id, position and the first values as numbers; the template writes them out in the browser.
     ids_and_positions = np.stack([np.asarray(token_ids, dtype=np.float32), np.arange(n, dtype=np.float32)], 1)
     template = (
-        f"<b>%{{hovertext}}</b><br>id %{{customdata[0]}} · {plain(names['pos'])} %{{customdata[1]}}<br>"
+        f"<b>%{{hovertext}}</b><br>{plain(names.get('id', 'id'))} %{{customdata[0]}} · "
+        f"{plain(names['pos'])} %{{customdata[1]}}<br>"
         + ", ".join(f"%{{customdata[{2 + j}]:.4f}}" for j in range(first_values["token"].shape[1]))
         + ", …<extra>%{fullData.name}</extra>"
     )
@@ -156,7 +159,8 @@ def space_figure(
         ),
     ]
     traces.append(segments_trace(projection.token_points, projection.input_points, names["arrow"]))
-    return scene_figure(traces, projection.explained_variance_ratio, camera=camera, height=height)
+    ratio = projection.explained_variance_ratio
+    return scene_figure(traces, ratio, camera=camera, height=height, axis_titles=axis_titles)
 
 
 def segments_trace(
@@ -177,13 +181,49 @@ def segments_trace(
     )
 
 
+def to_scale(traces: list) -> dict[str, float]:
+    """``scene.aspectratio`` that draws the points to scale: each axis as long as the points' range on
+    it, the longest 1. PCA's third axis is usually the shortest; a cube would stretch it to the first's
+    length and distort every distance and angle. An axis with (almost) no spread, e.g. a padded one,
+    keeps a sliver (:data:`MIN_ASPECT`) so the scene stays a box."""
+    ranges = []
+    for axis in "xyz":
+        values = [np.asarray(getattr(trace, axis), dtype=np.float64) for trace in traces]
+        values = np.concatenate([v.ravel() for v in values]) if values else np.zeros(0)
+        values = values[np.isfinite(values)]
+        ranges.append(float(np.ptp(values)) if values.size else 0.0)
+    return aspect_of(ranges)
+
+
+def aspect_of(extents: Sequence[float]) -> dict[str, float]:
+    """``scene.aspectratio`` for axes of these lengths (x, y, z): the longest 1, the others in
+    proportion, none shorter than :data:`MIN_ASPECT`."""
+    ranges = [float(extent) for extent in extents]
+    longest = max(ranges)
+    if longest <= 0.0:
+        return {"x": 1.0, "y": 1.0, "z": 1.0}
+    return {axis: max(extent / longest, MIN_ASPECT) for axis, extent in zip("xyz", ranges, strict=True)}
+
+
+#: The shortest axis of a 3D scene, as a share of the longest (an axis with no spread at all).
+MIN_ASPECT = 0.05
+
+
 def scene_figure(
-    traces: list, ratio: np.ndarray, *, camera: str = "default", height: int | None = 640
+    traces: list,
+    ratio: np.ndarray,
+    *,
+    camera: str = "default",
+    height: int | None = 640,
+    axis_titles: Sequence[str] | None = None,
 ) -> go.Figure:
-    """A 3D figure of PCA points: axes titled with the variance each keeps, a preset camera, a legend
-    on top. ``height=None`` leaves the height to the chart's box (presenter mode sizes it to the screen)."""
+    """A 3D figure of PCA points drawn to scale (:func:`to_scale`): axes titled with the variance each
+    keeps (``axis_titles``: the page's own, e.g. „PC1 (18,5 %)“; default English), a preset camera, a
+    legend on top. ``height=None`` leaves the height to the chart's box (presenter mode sizes it to the
+    screen)."""
+    titles = list(axis_titles) if axis_titles else [f"PC{i + 1} ({ratio[i]:.1%})" for i in range(3)]
     axes = {
-        f"{axis}axis": {"title": {"text": f"PC{i + 1} ({ratio[i]:.1%})"}, "backgroundcolor": "#f8fafc"}
+        f"{axis}axis": {"title": {"text": titles[i]}, "backgroundcolor": "#f8fafc"}
         for i, axis in enumerate("xyz")
     }
     figure = go.Figure(traces)
@@ -192,7 +232,12 @@ def scene_figure(
         height=height,
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
         legend={"orientation": "h", "y": 1.02, "x": 0, "font": {"size": TEXT_SIZE}},
-        scene={**axes, "camera": CAMERAS.get(camera, CAMERAS["default"]), "aspectmode": "cube"},
+        scene={
+            **axes,
+            "camera": CAMERAS.get(camera, CAMERAS["default"]),
+            "aspectmode": "manual",
+            "aspectratio": to_scale(traces),
+        },
         # Keep the user's camera, zoom and legend toggles across reruns; a new preset resets the camera.
         uirevision=f"embedviz-{camera}",
     )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from embedviz.figures.space import scene_figure, space_figure
+from embedviz.figures.space import aspect_of, scene_figure, space_figure
 from embedviz.figures.style import FONT, GUESS_COLOUR, GUESS_TEXT_COLOUR, LOSS_COLOUR, compact, plain
 from embedviz.pretrained import PositionCurve
 from embedviz.projection import Projection
@@ -56,15 +56,26 @@ def animation_figure(
     *,
     camera: str = "default",
     height: int = 640,
+    axis_titles: Sequence[str] | None = None,
 ) -> go.Figure:
     """The sentence's vectors moving during training: one Plotly frame per snapshot, drawn like the
     page's 3D view (:func:`embedviz.figures.space.space_figure`), axes fixed for all frames, a play and a
     pause button and a step slider.
 
     ``names`` are the 3D view's legend names; ``texts`` holds "play", "pause" and "step" (the slider's
-    prefix) in the page's language."""
+    prefix) in the page's language; ``axis_titles`` the axes' titles as the page writes them. The scene is
+    drawn to scale over the ranges of all frames."""
     drawn = [
-        space_figure(frame, labels, token_ids, _first_values(snapshot), names, camera=camera, height=height)
+        space_figure(
+            frame,
+            labels,
+            token_ids,
+            _first_values(snapshot),
+            names,
+            camera=camera,
+            height=height,
+            axis_titles=axis_titles,
+        )
         for frame, snapshot in zip(frames, snapshots, strict=True)
     ]
     figure = drawn[0]
@@ -72,8 +83,10 @@ def animation_figure(
         go.Frame(data=[_moving_part(trace) for trace in each.data], name=str(snapshot.step))
         for each, snapshot in zip(drawn, snapshots, strict=True)
     ]
-    for axis, span in zip("xyz", fixed_ranges(frames), strict=True):
+    spans = fixed_ranges(frames)
+    for axis, span in zip("xyz", spans, strict=True):
         figure.layout.scene[f"{axis}axis"].update(range=span, autorange=False)
+    figure.layout.scene.aspectratio = aspect_of([high - low for low, high in spans])
     figure.update_layout(
         margin={"l": 0, "r": 0, "t": 10, "b": CONTROLS_HEIGHT},
         updatemenus=[_play_pause(texts)],
@@ -162,7 +175,12 @@ def loss_figure(
 
 
 def curve_figure(
-    curve: PositionCurve, texts: dict[str, str], *, camera: str = "default", height: int = 460
+    curve: PositionCurve,
+    texts: dict[str, str],
+    *,
+    camera: str = "default",
+    height: int = 460,
+    axis_titles: Sequence[str] | None = None,
 ) -> go.Figure:
     """The position vectors 0, 1, 2, ... joined in order by a line, coloured from the first position
     (dark) to the last (yellow): a cloud for random tables, a smooth path for trained ones.
@@ -185,6 +203,6 @@ def curve_figure(
             "colorbar": {"title": {"text": plain(texts["position"])}, "thickness": 12, "len": 0.7},
         },
     )
-    figure = scene_figure([trace], curve.ratio, camera=camera, height=height)
+    figure = scene_figure([trace], curve.ratio, camera=camera, height=height, axis_titles=axis_titles)
     figure.update_layout(showlegend=False)
     return figure

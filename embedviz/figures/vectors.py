@@ -33,6 +33,7 @@ def heatmap(
     column_labels: Sequence[str] | None = None,
     hover: str = "%{y}<br>dim %{x}: %{z:.4f}",
     limit: float | None = None,
+    marked_rows: Sequence[int] = (),
 ) -> go.Figure:
     """A diverging heatmap (blue negative, white 0, red positive) of the top-left part of ``values``:
     at most MAX_HEATMAP_ROWS rows and MAX_HEATMAP_COLS columns, values rounded to 4 decimals.
@@ -41,6 +42,7 @@ def heatmap(
     ``column_labels`` (default: the column numbers 0, 1, 2, ...) and ``hover``, a Plotly hover template
     (``%{y}`` the row, ``%{x}`` the column, ``%{z}`` the value). The colours run from ``-limit`` to
     ``limit`` (default: the largest absolute value shown). ``highlight_row`` frames one row (a lookup);
+    ``marked_rows`` get a dashed frame each (rows to compare, e.g. one token at two positions);
     ``show_values`` writes the numbers into small heatmaps."""
     # Rounded in float64 (float32 rounding would get ties wrong), then sent as float32: half the bytes.
     shown = np.round(values[:MAX_HEATMAP_ROWS, :MAX_HEATMAP_COLS].astype(np.float64), 4).astype(np.float32)
@@ -66,15 +68,18 @@ def heatmap(
             texttemplate="%{z:.4f}" if show_values else None,
         )
     )
-    if highlight_row is not None and 0 <= highlight_row < len(labels):
-        figure.add_shape(
-            type="rect",
-            x0=-0.5,
-            x1=shown.shape[1] - 0.5,
-            y0=highlight_row - 0.5,
-            y1=highlight_row + 0.5,
-            line={"color": FONT["color"], "width": 4},
-        )
+    framed = [(highlight_row, "solid", 4)] if highlight_row is not None else []
+    framed += [(row, "dash", 3) for row in marked_rows]
+    for row, dash, width in framed:
+        if 0 <= row < len(labels):
+            figure.add_shape(
+                type="rect",
+                x0=-0.5,
+                x1=shown.shape[1] - 0.5,
+                y0=row - 0.5,
+                y1=row + 0.5,
+                line={"color": FONT["color"], "width": width, "dash": dash},
+            )
     # automargin: the small left margin grows to fit the row labels ("3: ␣on"); plotly.js does not do it
     # by default (st.plotly_chart's theme did, the mounted chart host draws the figure as it is).
     figure.update_yaxes(autorange="reversed", title=y_title, type="category", automargin=True)

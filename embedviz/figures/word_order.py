@@ -6,6 +6,8 @@ dashed line joins them (the position step). A pure function: texts are passed in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import plotly.graph_objects as go
 
 from embedviz.embeddings import EmbeddingResult
@@ -64,13 +66,17 @@ def _sentence_traces(
 
 
 def compare_figure(
-    a: EmbeddingResult, b: EmbeddingResult, projections: tuple[Projection, Projection], texts: dict[str, str]
+    a: EmbeddingResult,
+    b: EmbeddingResult,
+    projections: tuple[Projection, Projection],
+    texts: dict[str, str],
+    axis_titles: Sequence[str] | None = None,
 ) -> go.Figure:
     """The two sentences in one 3D PCA space (``projections``, from
     :func:`embedviz.compare.shared_projections`), one colour per sentence.
 
     ``texts`` holds "pos" (hover) and the legend names "token.A", "input.A", "arrow.A" (and ".B") in the
-    page's language."""
+    page's language; ``axis_titles`` the axes' titles with their shares, as the page writes them."""
     labelled = a.n_tokens + b.n_tokens <= MAX_LABELLED_TOKENS
     labelled_ids: set[int] = set()
     traces = [
@@ -78,7 +84,8 @@ def compare_figure(
         for name, result, projection in zip(NAMES, (a, b), projections, strict=True)
         for trace in _sentence_traces(name, result, projection, labelled_ids, labelled, texts)
     ]
-    figure = scene_figure(traces, projections[0].explained_variance_ratio, height=620)
+    ratio = projections[0].explained_variance_ratio
+    figure = scene_figure(traces, ratio, height=620, axis_titles=axis_titles)
     # Six legend entries wrap into rows on a phone: below the plot they cannot hide the toolbar.
     figure.update_layout(legend={"y": -0.02, "yanchor": "top", "font": {"size": 14}})
     return figure

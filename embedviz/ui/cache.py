@@ -16,12 +16,16 @@ cached tables (:mod:`embedviz.ui.reservations`).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import TypeVar
 
 import plotly.graph_objects as go
 import streamlit as st
 import torch
 from sklearn.decomposition import PCA
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from embedviz import windows
 from embedviz.budget import MemoryBudget, resident_bytes
@@ -44,6 +48,8 @@ from embedviz.tokenizer import Token, tokenize
 from embedviz.train_queue import TrainQueue
 from embedviz.ui import memory_policy
 from embedviz.ui.budget_text import refused
+from embedviz.ui.error_text import error_text
+from embedviz.ui.i18n import t
 from embedviz.ui.registry import Registry
 from embedviz.ui.state import RULES, Settings
 from embedviz.ui.table_lru import TableKey, recent_tables
@@ -63,9 +69,15 @@ def memory_budget() -> MemoryBudget:
     the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
     budget = MemoryBudget.from_environment(floor=resident_bytes())
     caches = memory_policy.Caches(
-        figures=(lambda: animations().clear(), projection_of.clear, random_side.clear, random_curve.clear),
+        figures=(
+            lambda: animations().clear(),
+            projection_of.clear,
+            random_side.clear,
+            random_curve.clear,
+            positions_part.clear,
+        ),
         gpt2=(lambda: gpt2_tables().clear(), gpt2_neighbours.clear),
-        reference_pca=(reference_pca.clear,),
+        reference_pca=(_reference_pca.clear,),
         forget_tables=_forget,
     )
     return memory_policy.give_way(budget, caches, recent_tables)
@@ -82,18 +94,18 @@ def _drawn_token_table(n_vocab: int, dim: int, seed: int, context_length: int) -
 
 
 # ``_context_length`` starts with "_": Streamlit leaves it out of the key (it only sizes the reservation).
-@st.cache_resource(max_entries=3, show_spinner="Building the token embedding table…")
+@st.cache_resource(max_entries=3, show_spinner=False)
 def _small_token_table(n_vocab: int, dim: int, seed: int, _context_length: int = 0) -> TokenTable:
     return _drawn_token_table(n_vocab, dim, seed, _context_length)
 
 
-@st.cache_resource(max_entries=1, show_spinner="Building the token embedding table…")
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _large_token_table(n_vocab: int, dim: int, seed: int, _context_length: int = 0) -> TokenTable:
     _large_token_table.clear()  # let go of the previous large table before drawing the next one
     return _drawn_token_table(n_vocab, dim, seed, _context_length)
 
 
-@st.cache_resource(max_entries=1, show_spinner="Building the token embedding table…")
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _default_token_table(n_vocab: int, dim: int, seed: int, _context_length: int = 0) -> TokenTable:
     return _drawn_token_table(n_vocab, dim, seed, _context_length)
 
@@ -107,7 +119,15 @@ def token_table(n_vocab: int, dim: int, seed: int, context_length: int = 0) -> T
     (``context_length`` only sizes the budget's reservation on a miss). Which of three caches keeps it
     is :func:`embedviz.ui.memory_policy.token_table_kind`: the default setting's has its own."""
     cache = _TOKEN_TABLES[memory_policy.token_table_kind(n_vocab, dim, seed)]
-    return cache(n_vocab, dim, seed, context_length)
+    with spinner("spinner.token_table"):
+        return cache(n_vocab, dim, seed, context_length)
+
+
+def spinner(key: str) -> AbstractContextManager:
+    """A spinner with the UI text ``key`` in the visitor's language while a slow build runs; Streamlit
+    shows it only after half a second, so a cache hit shows nothing. Outside a page run (a worker thread
+    building a download) nothing is shown."""
+    return st.spinner(t(key)) if get_script_run_ctx() is not None else nullcontext()
 
 
 def position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:
@@ -182,13 +202,19 @@ def embedding_of(spec: EmbeddingSpec, text: str) -> EmbeddingResult:
     return embed_tokens(text, tokens_of(text, spec.encoding), spec, tables)
 
 
-@st.cache_resource(max_entries=2, show_spinner="Fitting the fixed reference axes…")
-def reference_pca(spec: EmbeddingSpec) -> PCA | None:
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _reference_pca(spec: EmbeddingSpec) -> PCA | None:
     """PCA fitted on a fixed sample of the token table plus the position table of the spec's mode:
     fitted once per spec."""
     tokens, positions = tables_of(spec)
     table = position_vectors(spec.positional, spec.context_length, positions)
     return fit_reference(tokens.layer.weight, table)
+
+
+def reference_pca(spec: EmbeddingSpec) -> PCA | None:
+    """:func:`_reference_pca`, with a spinner in the visitor's language while it is fitted."""
+    with spinner("spinner.reference"):
+        return _reference_pca(spec)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -214,11 +240,11 @@ def run(settings: Settings) -> Outcome:
     try:
         tokens = tokens_of(settings.text, settings.encoding)
     except EmbedvizError as error:
-        return Outcome(None, None, str(error))
+        return Outcome(None, None, error_text(error))
     try:
         return Outcome(tokens, embedding_of(settings.spec, settings.text), None)
     except EmbedvizError as error:
-        return Outcome(tokens, None, str(error))
+        return Outcome(tokens, None, error_text(error))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -294,6 +320,19 @@ def random_side(spec: EmbeddingSpec, text: str) -> tuple[EmbeddingResult, Projec
     does not touch the 768-dim table (the pipeline keeps one large table: with a large page dim too, the
     two would push each other out on every rerun)."""
     return embedding_of(spec, text), projection_of(spec, text, "sentence")
+
+
+Drawn = TypeVar("Drawn")
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def positions_part(part: str, key: tuple, _build: Callable[[], Drawn]) -> Drawn:
+    """What one part of the positions view draws (its figures, their texts and numbers), built by ``_build``
+    once per ``key`` and shared by every visitor. ``key`` must name all that the drawing shows: the
+    settings, the sentence and the page's language. Building the Plotly figures is most of that part's
+    run; a warm rerun only sends them. Nobody modifies a drawing (the Plotly host only reads a figure). A
+    few small figures per entry; they give way first when memory is short (the memory budget's figures)."""
+    return _build()
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda queue: queue.close())

@@ -21,25 +21,27 @@ from embedviz.ui.i18n import t
 SR_ONLY = "ev-sr-only"
 
 
-def heatmap_text(what: str, values: np.ndarray) -> str:
+def heatmap_text(what: str, values: np.ndarray, every_number: bool = True) -> str:
     """The description of :func:`embedviz.figures.vectors.heatmap`, drawn from ``values`` (the shown
-    part only)."""
+    part only); ``every_number``: whether the table "Exact numbers" below lists every dimension."""
     shown = values[:MAX_HEATMAP_ROWS, :MAX_HEATMAP_COLS]
     low, high = (float(shown.min()), float(shown.max())) if shown.size else (0.0, 0.0)
-    return t("a11y.heatmap", what=what, rows=shown.shape[0], cols=shown.shape[1], low=low, high=high)
+    key = "a11y.heatmap" if every_number else "a11y.heatmap.first"
+    return t(key, what=what, rows=shown.shape[0], cols=shown.shape[1], low=low, high=high)
 
 
-def space_text(projection: Projection, n_tokens: int, dim: int) -> str:
-    """The description of the 3D view: the points, the PCA and each axis' share of the variance."""
+def space_text(projection: Projection, n_tokens: int, dim: int, fit: str = "sentence") -> str:
+    """The description of the 3D view: the points, the PCA and each axis' share of the variance (on
+    reference axes: the reference's, and these points' own share in total)."""
     first, second, third = (float(r) for r in projection.explained_variance_ratio[:3])
     return t(
-        "a11y.space",
+        "a11y.space.reference" if fit == "reference" else "a11y.space",
         n=n_tokens,
         dim=dim,
         first=first,
         second=second,
         third=third,
-        total=first + second + third,
+        total=projection.points_share,
     )
 
 

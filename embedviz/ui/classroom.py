@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
@@ -85,8 +85,10 @@ def _notice(key: str, **values: object) -> None:
 
 
 def shared(settings: state.Settings) -> dict[str, str]:
-    """What the class sees of a page's settings: the link's query parameters without the language."""
-    query = state.to_query(settings)
+    """What the class sees of a page's settings: the link's query parameters without the language, all
+    measured against the English defaults (a German page's default sentence is not the English one, and
+    each student reads the state in their own language)."""
+    query = state.to_query(replace(settings, lang=state.DEFAULTS.lang))
     query.pop("lang", None)
     return query
 

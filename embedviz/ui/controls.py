@@ -8,12 +8,15 @@ import streamlit as st
 from embedviz.embeddings import MAX_CONTEXT_LENGTH, MAX_DIM, MAX_SEED, POSITIONAL_MODES
 from embedviz.tokenizer import ENCODINGS
 from embedviz.ui.i18n import t
-from embedviz.ui.state import DEFAULTS, FIELD_NAMES, LANGUAGES
+from embedviz.ui.state import FIELD_NAMES, LANGUAGES, defaults
 
 
 def _reset() -> None:
+    """Every setting back to its default, in the page's current language."""
+    base = defaults(st.session_state["lang"])
     for name in FIELD_NAMES:
-        st.session_state[name] = getattr(DEFAULTS, name)
+        if name != "lang":
+            st.session_state[name] = getattr(base, name)
 
 
 def _start_at_tokens() -> None:

@@ -19,6 +19,7 @@ import streamlit as st
 from embedviz.errors import EmbedvizError
 from embedviz.pretrained import Gpt2Source, LoadedGpt2, gpt2_source, load_with_ranges, loaded_gpt2
 from embedviz.ui import cache
+from embedviz.ui.error_text import error_text
 from embedviz.ui.i18n import md_literal, t
 from embedviz.ui.interruptible import Interruptible
 from embedviz.ui.memory_policy import GPT2_LOAD_BYTES
@@ -78,7 +79,7 @@ def load_with_progress(source: Gpt2Source) -> tuple[LoadedGpt2 | None, str | Non
                     )
                 registry.put(source, loaded)
         except EmbedvizError as error:  # PretrainedUnavailableError: no network, offline, a bad file
-            failure = str(error)
+            failure = error_text(error)
     guard.finish()
     if failure is not None:
         st.session_state[GPT2_ERROR] = (source, failure)

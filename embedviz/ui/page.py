@@ -13,7 +13,7 @@ from embedviz.ui.budget_text import shown
 from embedviz.ui.i18n import md_code, t
 from embedviz.ui.plotly_host import preload_plotly
 from embedviz.ui.startup import tune_process
-from embedviz.ui.views import batches, pipeline, seed, train, word_order
+from embedviz.ui.views import batches, pipeline, positions, seed, train, word_order
 
 # First, before anything else is drawn: the browser starts loading plotly.js (~1 s) while the server
 # works on the rest of the page (embedviz/ui/plotly_host.py).
@@ -45,6 +45,7 @@ try:
         "batches": batches.render,
         "order": word_order.render,
         "train": train.render,
+        "positions": positions.render,
     }[settings.view](settings)
 except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
     st.error(shown(error))

@@ -43,7 +43,7 @@ import streamlit as st
 from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import localized, t
 
 PROJECT = "embedviz"
 HOST = f"{PROJECT}.plotly_host"
@@ -129,6 +129,7 @@ def plotly_host(
     same (default: the figure's ``layout.uirevision``); a new value applies the figure's own camera.
     ``glide_ms=0`` turns the glide off (the browser's ``prefers-reduced-motion: reduce`` does too)."""
     revision = camera_revision if camera_revision is not None else str(figure.layout.uirevision)
+    localized(figure)  # hover values and ticks as the page's prose: 0,5 in German
     data = {
         "figure": figure.to_json(),  # plotly's encoder: numpy arrays as typed base64 ("bdata")
         "config": {"displaylogo": False, "responsive": True, **(config or {})},

@@ -12,6 +12,8 @@ and a link opens at any stage. The slides are the stages of :mod:`embedviz.ui.st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -43,8 +45,8 @@ html {{ font-size: 21px; }}
 MARKER_SCALE = 1.6
 
 
-def _move(delta: int) -> None:
-    st.session_state["step"] = min(max(st.session_state["step"] + delta, 0), len(slides()) - 1)
+def _move(delta: int, count: int) -> None:
+    st.session_state["step"] = min(max(st.session_state["step"] + delta, 0), count - 1)
 
 
 def apply_style() -> None:
@@ -52,14 +54,14 @@ def apply_style() -> None:
     st.html(STYLE)
 
 
-def _button(direction: int, step: int, shortcut: str, key: str | None = None) -> None:
+def _button(direction: int, step: int, shortcut: str, count: int, key: str | None = None) -> None:
     label = t("presenter.next") if direction > 0 else t("presenter.back")
-    disabled = step >= len(slides()) - 1 if direction > 0 else step == 0
+    disabled = step >= count - 1 if direction > 0 else step == 0
     st.button(
         label,
         key=key,
         on_click=_move,
-        args=(direction,),
+        args=(direction, count),
         disabled=disabled,
         width="stretch",
         type="primary" if direction > 0 else "secondary",
@@ -67,19 +69,19 @@ def _button(direction: int, step: int, shortcut: str, key: str | None = None) ->
     )
 
 
-def step_bar(step: int) -> DeltaGenerator:
-    """One row: Back | 'Step 3 of 6: Position embeddings' | the sentence | Next.
+def step_bar(step: int, titles: Sequence[str] | None = None) -> DeltaGenerator:
+    """One row: Back | 'Step 3 of 6: Position embeddings' | the sentence | Next. ``titles`` are another
+    view's slides (default: the pipeline's, :func:`embedviz.ui.stages.slides`).
 
     Returns the sentence's column."""
+    titles = titles or [t(f"presenter.stage.{stage.key}") for stage in slides()]
     back, where, sentence, forward = st.columns([1, 2.2, 5, 1], vertical_alignment="center")
     with back:
-        _button(-1, step, VISIBLE_KEYS[-1])
+        _button(-1, step, VISIBLE_KEYS[-1], len(titles))
     with forward:
-        _button(1, step, VISIBLE_KEYS[1])
+        _button(1, step, VISIBLE_KEYS[1], len(titles))
     with st.container(key="ev-presenter-keys"):
         for direction, key in HIDDEN_KEYS:
-            _button(direction, step, key, key=f"ev-presenter-{key.lower()}")
-    shown = slides()
-    title = t(f"presenter.stage.{shown[step].key}")
-    where.markdown(f"**{t('presenter.step', step=step + 1, total=len(shown))}** {title}")
+            _button(direction, step, key, len(titles), key=f"ev-presenter-{key.lower()}")
+    where.markdown(f"**{t('presenter.step', step=step + 1, total=len(titles))}** {titles[step]}")
     return sentence

@@ -18,7 +18,7 @@ one parse/save pair here keeps all three behaviours and their tests.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import quote
 
 import streamlit as st
@@ -27,15 +27,23 @@ from embedviz.embeddings import MAX_CONTEXT_LENGTH, MAX_DIM, MAX_SEED, POSITIONA
 from embedviz.figures.style import CAMERAS as CAMERA_VIEWS
 from embedviz.tokenizer import ENCODINGS, MAX_CHARS
 from embedviz.training_runs import TRAIN_SOURCES
+from embedviz.ui.i18n import LANGUAGES, browser_language
 from embedviz.ui.stages import step_rule
 
 DEFAULT_TEXT = "Today the cat sat on the mat"
-LANGUAGES = ("en", "de")
+#: The German page starts with the lesson's own example sentence, and the word-order view with the lesson's
+#: pair (the same six GPT-2 tokens in another order: each noun follows a space in both sentences).
+GERMAN_TEXTS = {
+    "text": "Die Katze saß auf der Matte",
+    "compare_a": "Die Katze saß auf der Matte",
+    "compare_b": "Die Matte saß auf der Katze",
+    "pos_repeat": "Die Katze sah die andere Katze",  # " Katze" twice: one token at two positions
+}
 FITS = ("sentence", "reference")
 CAMERAS = tuple(CAMERA_VIEWS)  # the 3D view's preset angles, defined once in figures.style
 BATCH_SOURCES = ("verdict", "own")
 TABLES = ("random", "gpt2")
-VIEWS = ("pipeline", "seed", "batches", "order", "train")
+VIEWS = ("pipeline", "seed", "batches", "order", "train", "positions")
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,12 @@ class Settings:
     tables: str = "random"
     train_steps: int = 100  # the lesson's calibrated run: about a CPU-second
     train_source: str = "lesson"  # the lesson corpus, the shipped story, or the story plus the sentence
+    # Positions view: the lesson's pair, a sentence with a repeated word, positions shown, query-key distance
+    pos_a: str = "Die Katze saß auf der Matte"
+    pos_b: str = "Die Matte saß auf der Katze"
+    pos_repeat: str = DEFAULT_TEXT
+    pos_n: int = 32
+    pos_offset: int = 2
 
     @property
     def spec(self) -> EmbeddingSpec:
@@ -109,8 +123,21 @@ RULES: dict[str, tuple] = {
     "train_source": TRAIN_SOURCES,
     "tables": TABLES,
     "train_steps": (10, 1000),
+    "pos_a": (1000,),
+    "pos_b": (1000,),
+    "pos_repeat": (1000,),
+    "pos_n": (2, 128),
+    "pos_offset": (1, 32),
 }
 DEFAULTS = Settings()
+
+
+def defaults(lang: str) -> Settings:
+    """The defaults of a page in ``lang``: the German page has the lesson's German sentences. ``lang``
+    itself keeps its one default ("en"), so a German link always says ``lang=de``."""
+    return replace(DEFAULTS, **GERMAN_TEXTS) if lang == "de" else DEFAULTS
+
+
 #: The longest URL-encoded value written into the link (about 2,600 characters of ASCII text).
 MAX_LINK_VALUE = 8_000
 FIELD_NAMES = tuple(f.name for f in fields(Settings))
@@ -151,12 +178,14 @@ def _parse_value(name: str, raw: str) -> tuple[object, Notice | None]:
 
 
 def parse(
-    query: Mapping[str, str | list[str]], ignore: Collection[str] = ()
+    query: Mapping[str, str | list[str]], browser_lang: str = DEFAULTS.lang, ignore: Collection[str] = ()
 ) -> tuple[Settings, list[Notice]]:
-    """Query parameters -> settings and a list of notices about values that were changed. Names in
-    ``ignore`` belong to another part of the page (a class's ``room``) and are neither settings nor
-    unknown."""
-    values, notices = {}, []
+    """Query parameters -> settings and a list of notices about values that were changed. A link without
+    ``lang`` opens in ``browser_lang`` (the visitor's browser), with that language's default sentences.
+    Names in ``ignore`` belong to another part of the page (a class's ``room``) and are neither settings
+    nor unknown."""
+    values: dict[str, object] = {}
+    notices: list[Notice] = []
     for name, raw in query.items():
         if name in ignore:
             continue
@@ -168,7 +197,8 @@ def parse(
         values[name], notice = _parse_value(name, str(raw))
         if notice:
             notices.append(notice)
-    return Settings(**values), notices
+    values.setdefault("lang", browser_lang if browser_lang in LANGUAGES else DEFAULTS.lang)
+    return replace(defaults(str(values["lang"])), **values), notices
 
 
 def fits_in_link(value: object) -> bool:
@@ -180,9 +210,9 @@ def fits_in_link(value: object) -> bool:
 def to_query(settings: Settings) -> dict[str, str]:
     """The settings that differ from the defaults, as query parameters (short, shareable URLs).
     A text too long for a link is left out (the page says so)."""
-    query = {}
+    query, base = {}, defaults(settings.lang)
     for name, value in asdict(settings).items():
-        if value != getattr(DEFAULTS, name) and fits_in_link(value):
+        if value != getattr(base, name) and fits_in_link(value):
             query[name] = str(value).lower() if isinstance(value, bool) else str(value)
     return query
 
@@ -192,7 +222,7 @@ def load(ignore: Collection[str] = ()) -> tuple[Settings, list[Notice]]:
     Query parameters named in ``ignore`` are left to other modules (see :func:`parse`)."""
     state = st.session_state
     if "_notices" not in state:
-        settings, notices = parse(st.query_params.to_dict(), ignore)
+        settings, notices = parse(st.query_params.to_dict(), browser_language(st.context.locale), ignore)
         for name, value in asdict(settings).items():
             state[name] = value
         state["_notices"] = notices

@@ -10,7 +10,7 @@ How the pieces fit together:
   :func:`wait_idle` can tell when a Streamlit rerun is over. Every JS dialog is recorded in ``dialogs``.
 
 The plain functions (``start_streamlit``, ``launch_chromium``, ``wait_idle``, ``type_sentence``, ...) are also
-imported by ``bench/run.py``, so the benchmark drives the page exactly like the tests do.
+loaded by ``bench/common.py``, so the benchmarks drive the page exactly like the tests do.
 
 Set ``EMBEDVIZ_APP=/path/to/page.py`` to point the fixtures at another Streamlit script (handy to check
 this infrastructure against a stand-in page while ``app.py`` is still being written).

@@ -14,7 +14,7 @@ What must hold while they all load together:
 * the cached tables do not change under load: a probe session's numbers, read before and after the
   crowd, are identical to each other and to a fresh build in this process.
 
-Run alone with ``-s`` to see the timing table. ``bench/many_visitors.py`` runs a longer version.
+Run alone with ``-s`` to see the timing table. ``python -m bench.many_visitors`` runs a longer version.
 """
 
 from __future__ import annotations

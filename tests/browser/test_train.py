@@ -141,7 +141,7 @@ def test_the_default_run_shows_the_lesson(new_page: Callable[..., Page], server:
         expect(page.locator(f".st-key-{key} .main-svg").first).to_be_visible(timeout=30_000)
     expect(page.locator(".st-key-train_lesson")).to_contain_text("words of different groups")
     expect(page.locator(ANIMATION + " .gl-container canvas")).to_have_count(1, timeout=30_000)
-    expect(button(page, "Use the lesson's sentence")).to_be_visible()
+    expect(button(page, "Use the exercise's sentence")).to_be_visible()
     screenshot(page, "train-lesson-desktop-1920x1080")
 
 

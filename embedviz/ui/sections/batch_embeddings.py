@@ -13,7 +13,8 @@ from embedviz.figures.batches import Stack
 from embedviz.figures.style import COLORS
 from embedviz.tokenizer import get_encoding
 from embedviz.ui import cache
-from embedviz.ui.i18n import t
+from embedviz.ui.error_text import error_text
+from embedviz.ui.i18n import localized, t
 from embedviz.ui.sections.batch_loader import Batch
 from embedviz.ui.state import Settings
 
@@ -34,7 +35,7 @@ def tables_ready(settings: Settings) -> bool:
     try:
         cache.tables_of(settings.spec)
     except EmbedvizError as error:
-        st.error(str(error))
+        st.error(error_text(error))
         return False
     return True
 
@@ -53,7 +54,7 @@ def picture_texts() -> dict[str, str]:
 def draw_stack(container: DeltaGenerator, stack: Stack, key: str) -> None:
     """One tensor picture (static: nothing to zoom or hover)."""
     container.plotly_chart(
-        batch_figures.stack_figure(stack, picture_texts()),
+        localized(batch_figures.stack_figure(stack, picture_texts())),
         key=key,
         config={"displaylogo": False, "staticPlot": True},
     )

@@ -19,6 +19,7 @@ from embedviz.dataloader import window_starts
 from embedviz.errors import EmbedvizError, TextTooShortForWindowError
 from embedviz.tokenizer import MAX_CHARS, Token
 from embedviz.ui import cache
+from embedviz.ui.error_text import error_text
 from embedviz.ui.i18n import t
 from embedviz.ui.state import BATCH_SOURCES, RULES, Settings
 
@@ -108,7 +109,7 @@ def make_batch(text: str, settings: Settings, batch_column: DeltaGenerator) -> B
     try:
         tokens = cache.tokens_of(text, settings.encoding)
     except EmbedvizError as error:
-        st.error(str(error))
+        st.error(error_text(error))
         return None
     try:
         starts = window_starts(len(tokens), settings.max_length, settings.stride)

@@ -15,8 +15,9 @@ from embedviz.ui import cache
 from embedviz.ui.i18n import t
 from embedviz.ui.sections.batch_embeddings import draw_stack
 from embedviz.ui.sections.batch_loader import Batch
-from embedviz.ui.sections.vectors import FIRST_DIMS, four_decimals, numbers_table
+from embedviz.ui.sections.vectors import FIRST_DIMS, numbers_table
 from embedviz.ui.state import Settings
+from embedviz.ui.tables import decimal_columns
 
 
 def render_numbers(batch: Batch, settings: Settings) -> None:
@@ -29,8 +30,8 @@ def render_numbers(batch: Batch, settings: Settings) -> None:
     labels = [f"{j}: {batch.tokens[batch.batch_starts[0] + j].display}" for j in range(settings.max_length)]
     with st.expander(t("batches.numbers")):
         st.caption(t("batches.numbers_caption", shown=min(FIRST_DIMS, settings.dim), dim=settings.dim))
-        frame = numbers_table(values.numpy(), labels, all_dims=False)
-        st.dataframe(frame, hide_index=True, key="batch-numbers", column_config=four_decimals(frame))
+        frame, config = decimal_columns(numbers_table(values.numpy(), labels, all_dims=False))
+        st.dataframe(frame, hide_index=True, key="batch-numbers", column_config=config)
 
 
 def render(batch: Batch, settings: Settings) -> None:

@@ -15,7 +15,7 @@ from embedviz import windows
 from embedviz.figures import batches as batch_figures
 from embedviz.figures.style import PALETTE
 from embedviz.ui.batch_html import ExcerptTexts, excerpt_html
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import localized, t, t_plural
 from embedviz.ui.sections.batch_loader import Batch
 from embedviz.ui.state import Settings
 
@@ -44,6 +44,7 @@ def render(batch: Batch, settings: Settings) -> None:
             stride=settings.stride,
             max_length=settings.max_length,
             amount=amount,
+            tokens=t_plural("count.token", amount),
             per_token=per_token,
         )
     )
@@ -64,4 +65,4 @@ def render(batch: Batch, settings: Settings) -> None:
     )
     names = {key: t(f"batches.ruler.{key}") for key in ("axis", "sample", "tokens")}
     figure = batch_figures.ruler_figure(batch.batch_starts, settings.max_length, PALETTE, labels, names)
-    st.plotly_chart(figure, key="batch-ruler", config={"displaylogo": False})
+    st.plotly_chart(localized(figure), key="batch-ruler", config={"displaylogo": False})

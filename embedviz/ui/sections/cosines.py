@@ -23,18 +23,8 @@ from embedviz.ui.chart_text import cosines_text, describe
 from embedviz.ui.i18n import language, md_literal, number, t
 from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import plotly_host
-from embedviz.ui.sections.vectors import row_labels
+from embedviz.ui.sections.vectors import first_repeat, row_labels
 from embedviz.ui.stages import heading
-
-
-def first_repeat(token_ids: list[int]) -> tuple[int, int] | None:
-    """The positions of the first token that appears a second time, ``(first, second)``, or None."""
-    seen: dict[int, int] = {}
-    for position, token_id in enumerate(token_ids):
-        if token_id in seen:
-            return seen[token_id], position
-        seen[token_id] = position
-    return None
 
 
 def render(run: PipelineRun) -> None:
@@ -59,7 +49,8 @@ def render(run: PipelineRun) -> None:
         first, second = repeat
         similarity = number(float(matrix[first, second]), 4)
         token = md_literal(result.tokens[first].display)
-        st.caption(t("cosines.repeated", token=token, first=first, second=second, cosine=similarity))
+        key = "cosines.repeated.none" if result.positional == "none" else "cosines.repeated"
+        st.caption(t(key, token=token, first=first, second=second, cosine=similarity))
 
 
 __all__ = ["first_repeat", "render"]

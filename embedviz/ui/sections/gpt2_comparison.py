@@ -18,6 +18,7 @@ from embedviz.figures.training import curve_figure
 from embedviz.pretrained import LoadedGpt2, PositionCurve, gpt2_source, pretrained_result
 from embedviz.projection import Projection, project
 from embedviz.ui import cache
+from embedviz.ui.error_text import error_text
 from embedviz.ui.gpt2_loading import load_gpt2
 from embedviz.ui.i18n import t
 from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
@@ -54,7 +55,7 @@ def compare(settings: Settings, sentence: EmbeddingResult, loaded: LoadedGpt2, i
     try:
         random, random_projection = cache.random_side(random_spec, settings.text)
     except EmbedvizError as error:
-        st.error(str(error))
+        st.error(error_text(error))
         return
     trained = pretrained_result(random, loaded.embeddings)
     trained_projection = project(trained.token_vectors, trained.position_vectors, trained.input_embeddings)
@@ -94,6 +95,11 @@ def draw_side(
     st.markdown(t("gpt2.nb", token=texts["token"]))
     neighbours_table(st, found[: settings.k], f"gpt2_nb_{name}")
     st.markdown(t("gpt2.curve_title", n=len(curve.points)))
-    figure = curve_figure(curve, {"name": title, "position": t("space.pos")}, camera=settings.camera)
+    figure = curve_figure(
+        curve,
+        {"name": title, "position": t("space.pos")},
+        camera=settings.camera,
+        axis_titles=space3d.axis_titles(curve.ratio),
+    )
     plotly_host(figure, key=f"gpt2_curve_{name}")  # the host fits its camera and text to a phone
     st.caption(t(f"gpt2.curve.{name}"))

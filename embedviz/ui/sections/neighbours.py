@@ -19,11 +19,12 @@ import streamlit as st
 from embedviz.embeddings import EmbeddingResult
 from embedviz.tokenizer import display_text, get_encoding
 from embedviz.ui import cache
-from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.i18n import md_literal, t, t_plural
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.stages import heading, number
 from embedviz.ui.state import RULES, Settings
+from embedviz.ui.tables import decimal_columns
 
 K_RANGE = RULES["k"]
 
@@ -48,6 +49,18 @@ def neighbours_frame(encoding: str, neighbours: list[tuple[int, float]]) -> pd.D
     )
 
 
+def neighbours_table(where, encoding: str, neighbours: list[tuple[int, float]], key: str) -> None:
+    """The neighbours as a table in ``where``: rank, token, id and cosine (4 places, in the page's
+    number format)."""
+    frame, config = decimal_columns(neighbours_frame(encoding, neighbours), columns=[t("nb.col.cosine")])
+    where.dataframe(
+        frame,
+        hide_index=True,
+        key=key,
+        column_config={t("nb.col.rank"): st.column_config.NumberColumn(width="small"), **config},
+    )
+
+
 def selected_index(settings: Settings, result: EmbeddingResult) -> int:
     """The token chosen under the input embeddings, as that section shows it (a stale index out of range
     is 0 there)."""
@@ -67,17 +80,21 @@ def render(run: PipelineRun) -> None:
     left, right = section.columns([3, 2], gap="large")
     k = left.slider(t("nb.k"), *K_RANGE, key="k")
     neighbours = cache.neighbours_of(settings.spec, token.id)[:k]
-    left.dataframe(
-        neighbours_frame(settings.encoding, neighbours),
-        hide_index=True,
-        key="neighbours",
-        column_config={
-            t("nb.col.rank"): st.column_config.NumberColumn(width="small"),
-            t("nb.col.cosine"): st.column_config.NumberColumn(format="%.4f"),
-        },
-    )
+    neighbours_table(left, settings.encoding, neighbours, "neighbours")
     others = get_encoding(settings.encoding).n_vocab - 1
-    right.info(
-        t("nb.random", dim=result.dim, spread=1 / math.sqrt(result.dim), others=others),
-        icon=":material/casino:",
-    )
+    right.info(random_text(result.dim, others), icon=":material/casino:")
+
+
+#: From this many dimensions on, random vectors are "almost at right angles": their cosines spread by
+#: 1/√dim <= 0.18 around 0 (an angle of 90° ± 10°). Below it the sentence says the opposite.
+MANY_DIMS = 32
+
+
+def random_text(dim: int, others: int) -> str:
+    """Why an untrained table's neighbours are random, true for ``dim``: at 1 dimension every cosine is
+    ±1; with few dimensions chance neighbours point almost the same way; with many they are almost at
+    right angles."""
+    if dim == 1:
+        return t("nb.random.dim1")
+    key = "nb.random" if dim >= MANY_DIMS else "nb.random.few"
+    return t(key, dim=dim, dims=t_plural("count.dimension", dim), spread=1 / math.sqrt(dim), others=others)

@@ -17,10 +17,12 @@ from embedviz.compare import mean_cosine, pair_positions, same_bag, shared_proje
 from embedviz.cosine import cosine
 from embedviz.embeddings import EmbeddingResult
 from embedviz.figures.word_order import NAMES, compare_figure
-from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.i18n import md_literal, number, t
 from embedviz.ui.plotly_host import plotly_host
+from embedviz.ui.sections import space3d
 from embedviz.ui.sections.order_sentences import Pair
 from embedviz.ui.state import Settings
+from embedviz.ui.tables import decimal_columns
 
 
 def cosine_frame(a: EmbeddingResult, b: EmbeddingResult) -> pd.DataFrame:
@@ -40,15 +42,13 @@ def cosine_frame(a: EmbeddingResult, b: EmbeddingResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _column_config() -> dict[str, st.column_config.NumberColumn]:
-    """Cosines with 4 decimals, positions and ids narrow."""
-    config = {
-        t(f"order.col.{name}"): st.column_config.NumberColumn(format="%.4f")
-        for name in ("token_cos", "input_cos")
-    }
+def _shown(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Cosines with 4 decimals in the page's number format, positions and ids narrow."""
+    cosines = [t(f"order.col.{name}") for name in ("token_cos", "input_cos")]
+    frame, config = decimal_columns(frame, columns=cosines)
     for name in ("pos_a", "pos_b", "id"):
         config[t(f"order.col.{name}")] = st.column_config.NumberColumn(width="small")
-    return config
+    return frame, config
 
 
 def render(pair: Pair, settings: Settings) -> None:
@@ -64,8 +64,9 @@ def render(pair: Pair, settings: Settings) -> None:
     if frame.empty:
         st.info(t("order.no_pairs"))
     else:
-        st.dataframe(frame, hide_index=True, key="order-cosines", column_config=_column_config())
-    st.metric(t("order.mean"), f"{mean_cosine(pair.a, pair.b):.4f}")
+        frame, config = _shown(frame)
+        st.dataframe(frame, hide_index=True, key="order-cosines", column_config=config)
+    st.metric(t("order.mean"), number(mean_cosine(pair.a, pair.b), 4, grouped=False))
     if same_bag(pair.a, pair.b) and pair.a.token_ids != pair.b.token_ids and settings.positional != "none":
         st.caption(t("order.mean_same"))
 
@@ -76,4 +77,6 @@ def figure_of(pair: Pair) -> go.Figure:
     for name in NAMES:
         for kind in ("token", "input", "arrow"):
             texts[f"{kind}.{name}"] = t(f"order.legend.{kind}", name=name)
-    return compare_figure(pair.a, pair.b, shared_projections(pair.a, pair.b), texts)
+    projections = shared_projections(pair.a, pair.b)
+    titles = space3d.axis_titles(projections[0].explained_variance_ratio)
+    return compare_figure(pair.a, pair.b, projections, texts, axis_titles=titles)

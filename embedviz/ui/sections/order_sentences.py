@@ -17,13 +17,19 @@ from embedviz.embeddings import EmbeddingResult
 from embedviz.errors import EmbedvizError
 from embedviz.figures.word_order import NAMES
 from embedviz.ui import cache
-from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.error_text import error_text
+from embedviz.ui.i18n import language, md_literal, t
 from embedviz.ui.sections.tokens import chips_html, colour_of
-from embedviz.ui.state import RULES, Settings
+from embedviz.ui.state import RULES, Settings, defaults
 
 MAX_SENTENCE_CHARS = RULES["compare_a"][0]
-#: Sentences that do share all their tokens in GPT-2 (each word has a space before it).
-EXAMPLE = ("the dog bites the man", "the man bites the dog")
+
+
+def example() -> tuple[str, str]:
+    """Two sentences that do share all their tokens in GPT-2 (each noun has a space before it): the
+    page's default pair in its language, the lesson's „Die Katze saß auf der Matte“ pair in German."""
+    base = defaults(language())
+    return base.compare_a, base.compare_b
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class Pair:
 
 
 def _use_example() -> None:
-    st.session_state["compare_a"], st.session_state["compare_b"] = EXAMPLE
+    st.session_state["compare_a"], st.session_state["compare_b"] = example()
 
 
 def _results(settings: Settings) -> Pair | None:
@@ -48,7 +54,7 @@ def _results(settings: Settings) -> Pair | None:
         try:
             results.append(cache.embedding_of(settings.spec, text))
         except EmbedvizError as error:
-            st.error(t("order.error", name=name, error=error))
+            st.error(t("order.error", name=name, error=error_text(error)))
     if len(results) < 2:
         return None
     if not results[0].n_tokens or not results[1].n_tokens:
@@ -78,7 +84,8 @@ def render_tokens(pair: Pair) -> None:
                 only_b=", ".join(md_literal(shown[i]) for i in only_b),
             )
         )
-        st.button(t("order.try", a=EXAMPLE[0], b=EXAMPLE[1]), on_click=_use_example)
+        first, second = example()
+        st.button(t("order.try", a=first, b=second), on_click=_use_example)
 
 
 def render(settings: Settings) -> Pair | None:

@@ -19,7 +19,7 @@ from embedviz import export
 from embedviz.codegen import python_source
 from embedviz.embeddings import EmbeddingResult
 from embedviz.projection import Projection
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import t, t_plural
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.reservations import budgeted, refusal_for
@@ -37,7 +37,7 @@ def render(run: PipelineRun) -> None:
     with st.container(key="reproduce"):
         st.header(heading("reproduce"), anchor="reproduce")
         shown = result.dim if settings.all_dims else min(FIRST_DIMS, result.dim)
-        st.markdown(t("repro.intro", shown=shown, dim=result.dim))
+        st.markdown(t_plural("repro.intro", result.dim, shown=shown))
         section = on_demand(t("repro.show"), key="open-reproduce", icon=":material/code:")
         if section is None:  # closed: no code generated, no download prepared on this rerun
             return

@@ -16,7 +16,7 @@ import torch
 from embedviz.embeddings import TokenTable
 from embedviz.figures.vectors import heatmap
 from embedviz.ui import cache
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import localized, separators, t
 from embedviz.ui.state import Settings
 
 TOY_VOCAB, TOY_DIM, TOY_SEED = 6, 3, 123
@@ -69,7 +69,7 @@ def table_frame(weights: np.ndarray) -> pd.DataFrame:
 
 def _highlight(frame: pd.DataFrame, row: int) -> pd.io.formats.style.Styler:
     """The table with the looked-up row highlighted, numbers with 4 decimals."""
-    return frame.style.format("{:.4f}").apply(
+    return frame.style.format(precision=4, decimal=separators()[0]).apply(
         lambda r: [HIGHLIGHT if r.name == row else "" for _ in r], axis=1
     )
 
@@ -95,15 +95,17 @@ def render_table(table: TokenTable, index: int) -> None:
     left.dataframe(_highlight(frame, index), key="toy-table")
     left.caption(t("toy.table.caption"))
     right.caption(t("toy.heatmap.title"))  # above the chart: a title inside it hides under the toolbar
+    figure = heatmap(
+        weights,
+        [str(i) for i in range(TOY_VOCAB)],
+        height=300,
+        highlight_row=index,
+        show_values=True,
+        x_title=t("vectors.dimension"),
+        hover=f"%{{y}}<br>{t('vectors.dim')} %{{x}}: %{{z:.4f}}",
+    )
     right.plotly_chart(
-        heatmap(
-            weights,
-            [str(i) for i in range(TOY_VOCAB)],
-            height=300,
-            highlight_row=index,
-            show_values=True,
-            x_title=t("vectors.dimension"),
-        ),
+        localized(figure),
         key="toy-heatmap",
         config={"displayModeBar": False},  # six rows: nothing to zoom, and the bar would cover row 0
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -11,7 +12,7 @@ from embedviz.figures.space import MAX_LABELLED_TOKENS, space_figure
 from embedviz.figures.style import CAMERAS
 from embedviz.projection import N_COMPONENTS, Projection
 from embedviz.ui.chart_text import describe, space_text
-from embedviz.ui.i18n import md_literal, t
+from embedviz.ui.i18n import md_literal, percent, t, t_plural
 from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import plotly_host, space_point_ids, with_point_ids
 from embedviz.ui.presenter import MARKER_SCALE
@@ -25,7 +26,14 @@ def legend_names() -> dict[str, str]:
     """Legend and hover words of the 3D view, in the current language."""
     names = {kind: t(f"space.legend.{kind}") for kind in ("token", "position", "input", "arrow")}
     names["pos"] = t("space.pos")
+    names["id"] = t("tokens.id")
     return names
+
+
+def axis_titles(ratio: Sequence[float]) -> list[str]:
+    """The 3D axes' titles with the share of the variance each keeps (``ratio``), as the page writes
+    percentages: "PC1 (18.5%)", „PC1 (18,5 %)“."""
+    return [f"PC{i + 1} ({percent(float(r))})" for i, r in enumerate(ratio)]
 
 
 def figure_for(
@@ -52,6 +60,7 @@ def figure_for(
         camera=camera,
         marker_scale=marker_scale,
         height=height,
+        axis_titles=axis_titles(projection.explained_variance_ratio),
     )
 
 
@@ -72,24 +81,42 @@ def render(run: PipelineRun) -> None:
         format_func=lambda c: t(f"space.camera.{c}"),
         wrap=True,  # in a column Streamlit keeps one row that scrolls: on a phone "from the side" was cut
     )
-    describe(space_text(projection, result.n_tokens, result.dim))
+    fit = st.session_state.get("fit", "sentence")
+    describe(space_text(projection, result.n_tokens, result.dim, fit))
     figure = figure_for(result, projection, camera, marker_scale, height=height)
     plotly_host(
         with_point_ids(figure, space_point_ids(result.token_ids)), key="space3d", camera_revision=camera
     )
-    ratio = projection.explained_variance_ratio
-    st.caption(t("space.variance", total=float(ratio.sum()), points=3 * result.n_tokens, dim=result.dim))
+    st.caption(variance_text(projection, result, fit))
+    exact = projection.points_share > 1 - 1e-9  # 3 or fewer directions: nothing is lost
+    st.caption(t("space.reading.exact" if exact else "space.reading", dim=result.dim))
     if projection.n_real_components < N_COMPONENTS:
         st.info(
             t(
                 "space.padded",
-                real=projection.n_real_components,
+                directions=t_plural("count.direction", projection.n_real_components),
                 padded=N_COMPONENTS - projection.n_real_components,
             )
         )
     counts = Counter(token.display for token in result.tokens)
     repeated = [f"{text} ×{count}" for text, count in counts.items() if count > 1]
     if repeated:
-        st.caption(t("space.repeated", repeated=md_literal(", ".join(repeated[:5]))))
+        key = "space.repeated.none" if result.positional == "none" else "space.repeated"
+        st.caption(t(key, repeated=md_literal(", ".join(repeated[:5]))))
     if result.n_tokens > MAX_LABELLED_TOKENS:
         st.caption(t("space.unlabelled", max=MAX_LABELLED_TOKENS))
+
+
+def variance_text(projection: Projection, result: EmbeddingResult, fit: str) -> str:
+    """How much of these points' variance the 3 axes keep; on reference axes also the reference's own
+    share, which the axis titles show."""
+    values = {
+        "total": projection.points_share,
+        "points": t_plural("count.point", 3 * result.n_tokens),
+        "dims": t_plural("count.dimension", result.dim),
+    }
+    if fit == "reference":
+        return t(
+            "space.variance.reference", reference=float(projection.explained_variance_ratio.sum()), **values
+        )
+    return t("space.variance", **values)

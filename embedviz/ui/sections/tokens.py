@@ -10,9 +10,10 @@ import html
 
 import streamlit as st
 
+from embedviz.errors import EmbedvizError
 from embedviz.figures.style import PALETTE
-from embedviz.tokenizer import Token, get_encoding
-from embedviz.ui.i18n import t
+from embedviz.tokenizer import ENCODINGS, Token, get_encoding
+from embedviz.ui.i18n import t, t_plural
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.stages import heading
@@ -37,7 +38,7 @@ def colour_of(tokens: list[Token]) -> dict[int, str]:
 
 def chip(token: Token, position: int, colour: str) -> str:
     """One token as an HTML chip: its visible text, its id below, its bytes as a tooltip."""
-    title = f"#{position} · id {token.id} · {t('tokens.bytes')}: {token.bytes.hex(' ').upper()}"
+    title = f"#{position} · {t('tokens.id')} {token.id} · {t('tokens.bytes')}: {token.bytes.hex(' ').upper()}"
     style = CHIP_STYLE + f"background:{colour};"
     if token.is_special:
         style += "background:#0f172a;outline:2px dashed #f59e0b;outline-offset:-4px;"
@@ -57,6 +58,14 @@ def chips_html(tokens: list[Token], limit: int = MAX_CHIPS, colours: dict[int, s
     return f'<div class="ev-chips" style="line-height:2.2;">{spans}</div>'
 
 
+def encoding_name(encoding: str) -> str:
+    """The encoding as the intro names it: "GPT-2", or the tiktoken name with its model, e.g.
+    "cl100k_base (GPT-3.5/GPT-4)"."""
+    name, _, described = ENCODINGS[encoding].partition(" (")
+    model = described.split(",")[0].split(";")[0]
+    return "GPT-2" if encoding == "gpt2" else f"{name} ({model})"
+
+
 def render(run: PipelineRun) -> None:
     """Draw the tokens stage, then the error that stops the pipeline after it (too many tokens for the
     context, a table too big), if any. It is drawn on every slide when there is nothing else to show."""
@@ -71,11 +80,21 @@ def render(run: PipelineRun) -> None:
 def chips_section(text: str, tokens: list[Token] | None, encoding: str, error: str | None) -> None:
     """The heading, the counts and the chips; ``error`` (why the text has no tokens) instead of them."""
     st.header(heading("tokens"), anchor="tokens")
-    st.markdown(t("tokens.intro", n_vocab=get_encoding(encoding).n_vocab if tokens is not None else 50257))
+    try:
+        n_vocab = get_encoding(encoding).n_vocab
+    except EmbedvizError:  # the encoding could not be loaded: the error below says why
+        n_vocab = None
+    if n_vocab is not None:
+        st.markdown(t("tokens.intro", encoding=encoding_name(encoding), n_vocab=n_vocab))
     if tokens is None:
         st.error(error)
         return
-    st.markdown(f"**{t('tokens.counts', chars=len(text), tokens=len(tokens))}**")
+    counts = t(
+        "tokens.counts",
+        chars=t_plural("count.character", len(text)),
+        tokens=t_plural("count.token", len(tokens)),
+    )
+    st.markdown(f"**{counts}**")
     if not tokens:
         st.info(t("app.empty"))
         return

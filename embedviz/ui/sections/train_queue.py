@@ -27,10 +27,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from embedviz.errors import MemoryBudgetExceeded
+from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
 from embedviz.train_queue import Ticket
 from embedviz.training_runs import PageRun, TrainKey, run_bytes, run_job
 from embedviz.ui import cache
+from embedviz.ui.error_text import error_text
 from embedviz.ui.i18n import md_literal, number, t
 
 #: Session state: this visitor's :class:`Held` ticket.
@@ -98,7 +99,8 @@ def failure_message(error: BaseException) -> str:
             available=number(error.available / 1e6),
             limit=number(error.limit / 1e6),
         )
-    return t("train.failed", message=md_literal(str(error)))
+    message = error_text(error) if isinstance(error, EmbedvizError) else str(error)
+    return t("train.failed", message=md_literal(message))
 
 
 def outcome(key: TrainKey) -> tuple[PageRun | None, str]:

@@ -31,13 +31,14 @@ from embedviz.training_runs import (
     untrained_positions,
 )
 from embedviz.ui import cache
-from embedviz.ui.i18n import language, md_literal, t
+from embedviz.ui.i18n import language, localized, md_literal, t, t_plural
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.sections import lesson as lesson_ui
 from embedviz.ui.sections import neighbours as neighbours_ui
-from embedviz.ui.sections import space3d, train_queue, vectors
+from embedviz.ui.sections import space3d, train_queue
 from embedviz.ui.sections.train_sentence import train_spec
 from embedviz.ui.state import RULES, Settings
+from embedviz.ui.tables import decimal_columns
 
 TRAIN_BUTTON = "train_start"  # the Train button's key: True in the run its click starts
 STEPS_RANGE = RULES["train_steps"]
@@ -140,7 +141,7 @@ def show_result(
     with left:
         st.markdown(f"**{t('train.loss_title')}**")
         st.plotly_chart(
-            loss_figure(result.losses, loss_texts(), len(result.trained_ids)),
+            localized(loss_figure(result.losses, loss_texts(), len(result.trained_ids))),
             key="train_loss",
             config=LOSS_CONFIG,
         )
@@ -172,7 +173,7 @@ def show_untrained(settings: Settings, sentence: EmbeddingResult, result: traini
     names = ", ".join(quoted(sentence.tokens[i].display) for i in missing[:8])
     names += " …" if len(missing) > 8 else ""
     hint = t("train.try_sentence") if settings.train_source == "verdict" else ""
-    message = t("train.untrained", n=len(missing), total=len(result.sentence_ids), names=names)
+    message = t_plural("train.untrained", len(missing), total=len(result.sentence_ids), names=names)
     st.warning(message + hint, icon=":material/block:")
 
 
@@ -185,10 +186,11 @@ def show_numbers(sentence: EmbeddingResult, result: training.TrainResult, index:
     frame = pd.DataFrame(
         np.round(values.double().numpy(), 4),
         index=[t("train.at_step", step=first.step), t("train.at_step", step=last.step)],
-        columns=[f"dim {j}" for j in range(width)],
+        columns=[f"{t('vectors.dim')} {j}" for j in range(width)],
     )
     st.markdown(t("train.numbers", token=md_literal(token.display), index=index))
-    st.dataframe(frame, key="train_numbers", column_config=vectors.four_decimals(frame))
+    frame, config = decimal_columns(frame)
+    st.dataframe(frame, key="train_numbers", column_config=config)
     missing = untrained_positions(result.sentence_ids, result.trained_ids)
     caption = t("train.numbers_caption", seed=sentence.seed)
     if index not in missing:
@@ -219,6 +221,7 @@ def show_animation(
             space3d.legend_names(),
             {"play": t("train.play"), "pause": t("train.pause"), "step": t("train.step")},
             camera=settings.camera,
+            axis_titles=space3d.axis_titles(frames[0].explained_variance_ratio),
         )
         cache.animations().put(cache_key, figure)
     # Mounted once: a rerun with the same figure leaves a paused frame alone; Play and the
@@ -241,12 +244,4 @@ def show_neighbours(result: training.TrainResult, seeded: torch.Tensor, token_id
 
 def neighbours_table(where, found: list[tuple[int, float]], key: str) -> None:
     """A neighbours table as the pipeline's neighbours section shows it."""
-    where.dataframe(
-        neighbours_ui.neighbours_frame("gpt2", found),
-        hide_index=True,
-        key=key,
-        column_config={
-            t("nb.col.rank"): st.column_config.NumberColumn(width="small"),
-            t("nb.col.cosine"): st.column_config.NumberColumn(format="%.4f"),
-        },
-    )
+    neighbours_ui.neighbours_table(where, "gpt2", found, key)

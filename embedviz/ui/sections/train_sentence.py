@@ -17,6 +17,7 @@ from embedviz.figures.style import CAMERAS
 from embedviz.tokenizer import MAX_CHARS
 from embedviz.training_runs import MAX_TRACKED_TOKENS
 from embedviz.ui import cache
+from embedviz.ui.error_text import error_text
 from embedviz.ui.i18n import t
 from embedviz.ui.sections import neighbours as neighbours_ui
 from embedviz.ui.sections import vectors
@@ -34,7 +35,7 @@ def render(settings: Settings) -> tuple[EmbeddingSpec, EmbeddingResult, int] | N
     try:
         sentence = cache.embedding_of(spec, settings.text)
     except EmbedvizError as error:
-        st.error(str(error))
+        st.error(error_text(error))
         return None
     if not sentence.n_tokens:
         st.info(t("train.empty"))

@@ -1,23 +1,31 @@
 """The stages token embeddings, position embeddings and their sum, as heatmaps and exact numbers, plus one
-token's three vectors side by side with the worked sum."""
+token's three vectors side by side with the worked sum.
+
+When a token repeats, the three stages pose the lesson's point as a question and answer it: the token
+stage shows that its two rows are the same vector and asks how the model can tell the positions apart,
+the position stage answers (each position has its own vector, or, without position embeddings, nothing
+does), and the sum shows the two input rows with their true cosine in all dimensions."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+import torch
 
+from embedviz.cosine import cosine
 from embedviz.embeddings import EmbeddingResult
 from embedviz.explain import worked_sum
 from embedviz.figures.vectors import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
 from embedviz.tokenizer import get_encoding
 from embedviz.ui.chart_text import describe, heatmap_text
-from embedviz.ui.i18n import t
+from embedviz.ui.i18n import md_literal, t, t_plural
 from embedviz.ui.lazy import on_demand
 from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.stages import heading
 from embedviz.ui.style import monospace
+from embedviz.ui.tables import decimal_columns
 
 FIRST_DIMS = 8
 WORKED_DIMS = 3
@@ -38,16 +46,37 @@ def numbers_table(values: np.ndarray, labels: list[str], all_dims: bool) -> pd.D
     return frame
 
 
-def four_decimals(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColumn]:
-    """Show every number column with exactly 4 decimals, as the seed document prints tensors."""
-    return {
-        str(c): st.column_config.NumberColumn(format="%.4f") for c in frame.select_dtypes("number").columns
-    }
+def first_repeat(token_ids: list[int]) -> tuple[int, int] | None:
+    """The positions of the first token that appears a second time, ``(first, second)``, or None."""
+    seen: dict[int, int] = {}
+    for position, token_id in enumerate(token_ids):
+        if token_id in seen:
+            return seen[token_id], position
+        seen[token_id] = position
+    return None
 
 
-def vector_block(intro: str, values: np.ndarray, labels: list[str], key: str, all_dims: bool) -> None:
-    """The stage ``key`` (token, position or input): heading, what it is, shape, heatmap and the exact
-    numbers."""
+def marked_rows(result: EmbeddingResult) -> tuple[int, ...]:
+    """The rows the three heatmaps frame: the first repeated token's two positions, if a token repeats."""
+    return first_repeat(result.token_ids) or ()
+
+
+def pair_values(result: EmbeddingResult, pair: tuple[int, int]) -> dict[str, object]:
+    """The placeholders of the repeated-token sentences: both positions and the token (Markdown-safe)."""
+    first, second = pair
+    return {"first": first, "second": second, "token": md_literal(result.tokens[first].display)}
+
+
+def vector_block(
+    intro: str,
+    values: np.ndarray,
+    labels: list[str],
+    key: str,
+    all_dims: bool,
+    marked: tuple[int, ...] = (),
+) -> None:
+    """The stage ``key`` (token, position or input): heading, what it is, shape, heatmap (the rows
+    ``marked`` framed: a repeated token's two positions) and the exact numbers."""
     st.header(heading(key), anchor=key)
     st.markdown(intro)
     n, dim = values.shape
@@ -55,25 +84,33 @@ def vector_block(intro: str, values: np.ndarray, labels: list[str], key: str, al
     if n > MAX_HEATMAP_ROWS or dim > MAX_HEATMAP_COLS:
         st.caption(
             t(
-                "vectors.cut",
+                "vectors.cut" if all_dims or dim <= FIRST_DIMS else "vectors.cut.first",
                 rows=min(n, MAX_HEATMAP_ROWS) - 1,
                 cols=min(dim, MAX_HEATMAP_COLS) - 1,
                 n=n,
                 dim=dim,
+                shown=FIRST_DIMS,
             )
         )
-    describe(heatmap_text(t(f"space.legend.{key}"), values))
+    describe(heatmap_text(t(f"space.legend.{key}"), values, all_dims or dim <= FIRST_DIMS))
     # Mounted once and updated in place (issue 13): a new sentence does not remount the three heatmaps.
-    plotly_host(heatmap(values, labels, x_title=t("vectors.dimension")), key=f"heatmap-{key}")
+    figure = heatmap(
+        values,
+        labels,
+        x_title=t("vectors.dimension"),
+        hover=f"%{{y}}<br>{t('vectors.dim')} %{{x}}: %{{z:.4f}}",
+        marked_rows=marked,
+    )
+    plotly_host(figure, key=f"heatmap-{key}")
     # With all dimensions shown, these tables are the largest part of the page (1,024 x 768 numbers).
     numbers = on_demand(t("vectors.numbers"), key=f"open-numbers-{key}")
     if numbers is None:
         return
     with numbers:
         if not all_dims:
-            st.caption(t("vectors.first_dims", shown=min(FIRST_DIMS, dim), dim=dim))
-        frame = numbers_table(values, labels, all_dims)
-        st.dataframe(frame, hide_index=True, key=f"numbers-{key}", column_config=four_decimals(frame))
+            st.caption(t_plural("vectors.first_dims", dim, shown=min(FIRST_DIMS, dim)))
+        frame, config = decimal_columns(numbers_table(values, labels, all_dims))
+        st.dataframe(frame, hide_index=True, key=f"numbers-{key}", column_config=config)
 
 
 def render_token(run: PipelineRun) -> None:
@@ -89,7 +126,11 @@ def render_token(run: PipelineRun) -> None:
         row_labels(result),
         "token",
         all_dims,
+        marked=marked_rows(result),
     )
+    pair = first_repeat(result.token_ids)
+    if pair is not None:
+        st.info(t("vectors.token.same", **pair_values(result, pair)), icon=":material/help:")
 
 
 def render_position(run: PipelineRun) -> None:
@@ -105,19 +146,42 @@ def render_position(run: PipelineRun) -> None:
         row_labels(result),
         "position",
         all_dims,
+        marked=marked_rows(result),
     )
+    pair = first_repeat(result.token_ids)
+    if pair is not None:
+        key = "vectors.position.answer.none" if result.positional == "none" else "vectors.position.answer"
+        st.info(t(key, **pair_values(result, pair)), icon=":material/lightbulb:")
 
 
 def render_sum(run: PipelineRun) -> None:
     """The input embeddings, then one token's three vectors and the worked sum."""
     result, all_dims = run.result, run.settings.all_dims
+    intro = "vectors.input.intro.none" if result.positional == "none" else "vectors.input.intro"
     vector_block(
-        t("vectors.input.intro", dim=result.dim),
+        t(intro, dim=result.dim),
         result.input_embeddings.numpy(),
         row_labels(result),
         "input",
         all_dims,
+        marked=marked_rows(result),
     )
+    pair = first_repeat(result.token_ids)
+    if pair is not None:
+        first, second = pair
+        inputs = cosine(result.input_embeddings[first], result.input_embeddings[second])
+        tokens = cosine(result.token_vectors[first], result.token_vectors[second])
+        same = bool(torch.equal(result.input_embeddings[first], result.input_embeddings[second]))
+        st.info(
+            t(
+                "vectors.input.same" if same else "vectors.input.differ",
+                cosine=inputs,
+                token_cosine=tokens,
+                dims=t_plural("count.dimension", result.dim),
+                **pair_values(result, pair),
+            ),
+            icon=":material/check_circle:",
+        )
     labels = row_labels(result)
     if st.session_state.get("token", 0) >= len(labels):
         st.session_state["token"] = 0
@@ -131,14 +195,15 @@ def render_sum(run: PipelineRun) -> None:
     frame = pd.DataFrame(
         {t(f"sum.{kind}"): np.round(v[:k].astype(np.float64), 4) for kind, v in vectors.items()}
     )
-    frame.index.name = "dim"
+    frame.index.name = t("vectors.dim")
     left, right = st.columns([2, 3])
-    left.dataframe(frame, column_config=four_decimals(frame))
+    frame, config = decimal_columns(frame)
+    left.dataframe(frame, column_config=config)
     w = min(WORKED_DIMS, result.dim)
     text, rounded_apart = worked_sum(
         vectors["token"][:w].tolist(), vectors["position"][:w].tolist(), total=vectors["input"][:w].tolist()
     )
-    right.markdown(t("sum.worked", k=w))
+    right.markdown(t_plural("sum.worked", w))
     right.html(monospace(f"{labels[index]}\n{text}"))
     if rounded_apart:
         right.caption(t("sum.rounding"))

@@ -3,23 +3,24 @@
 STRINGS: dict[str, tuple[str, str]] = {
     "batches.title": ("Batches: many windows of text at once", "Batches: viele Textfenster auf einmal"),
     "batches.intro": (
-        "A model is trained on many short pieces of text at the same time. The seed's scenario: a **batch** "
-        "of 8 samples, each a window of `max_length` = 4 tokens, each token a vector of 256 numbers — a 3D "
-        "tensor of shape (8, 4, 256). Here the seed's own data loader cuts a real text into windows, live.",
-        "Ein Modell wird mit vielen kurzen Textstücken gleichzeitig trainiert. Das Szenario aus dem Text: "
-        "ein **Batch** aus 8 Proben, jede ein Fenster von `max_length` = 4 Tokens, jedes Token ein Vektor "
-        "aus 256 Zahlen — ein 3D-Tensor der Form (8, 4, 256). Hier zerlegt der Dataloader aus dem Text "
-        "einen echten Text live in Fenster.",
+        "A model is trained on many short pieces of text at the same time. The lesson's scenario: a "
+        "**batch** of 8 samples, each a window of `max_length` = 4 tokens, each token a vector of 256 "
+        "numbers — a 3D tensor of shape (8, 4, 256). Here the lesson's own data loader cuts a real text into "
+        "windows, live.",
+        "Ein Modell wird mit vielen kurzen Textstücken gleichzeitig trainiert. Das Szenario aus dem "
+        "Lehrtext: ein **Batch** aus 8 Proben, jede ein Fenster von `max_length` = 4 Tokens, jedes Token ein "
+        "Vektor aus 256 Zahlen — ein 3D-Tensor der Form (8, 4, 256). Hier zerlegt der Dataloader aus dem "
+        "Lehrtext einen echten Text live in Fenster.",
     ),
     # Source text
     "batches.source": ("Text to batch", "Text für die Batches"),
     "batches.source.verdict": ("The story (The Verdict)", "Die Geschichte (The Verdict)"),
     "batches.source.own": ("My own text", "Eigener Text"),
     "batches.verdict": (
-        "Edith Wharton, *The Verdict* (1908), public domain — the short story the seed's code example "
+        "Edith Wharton, *The Verdict* (1908), public domain — the short story the lesson's code example "
         "(Raschka, *Build a Large Language Model (From Scratch)*, ch. 2) loads as `raw_text`.",
         "Edith Wharton, *The Verdict* (1908), gemeinfrei — die Kurzgeschichte, die das Codebeispiel des "
-        "Textes (Raschka, *Build a Large Language Model (From Scratch)*, Kap. 2) als `raw_text` lädt.",
+        "Lehrtexts (Raschka, *Build a Large Language Model (From Scratch)*, Kap. 2) als `raw_text` lädt.",
     ),
     "batches.own": ("Your text", "Ihr Text"),
     "batches.own_help": (
@@ -29,13 +30,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "batches.own_empty": (
         "Paste a text above: a few sentences are enough for small windows.",
-        "Fügen Sie oben einen Text ein: für kleine Fenster reichen ein paar Sätze.",
+        "Fügen Sie oben einen Text ein: Für kleine Fenster reichen ein paar Sätze.",
     ),
     "batches.too_long": (
         "The text has {chars:,} characters; at most {max_chars:,} are allowed. Nothing was cut: shorten it "
         "and try again.",
         "Der Text hat {chars:,} Zeichen; erlaubt sind höchstens {max_chars:,}. Es wurde nichts gekürzt: "
-        "bitte kürzen und erneut versuchen.",
+        "Kürzen Sie ihn und versuchen Sie es noch einmal.",
     ),
     "batches.too_short": (
         "The text has {tokens:,} tokens, but one window needs max_length + 1 = {needed:,} tokens (the "
@@ -63,13 +64,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Controls
     "batches.batch_size": ("Batch size", "Batch-Größe"),
     "batches.batch_size_help": (
-        "Samples per batch: the first dimension of the tensor (the seed: 8).",
-        "Proben pro Batch: die erste Dimension des Tensors (im Text: 8).",
+        "Samples per batch: the first dimension of the tensor (the lesson: 8).",
+        "Proben pro Batch: die erste Dimension des Tensors (im Lehrtext: 8).",
     ),
     "batches.max_length": ("Max length (tokens per window)", "Max. Länge (Tokens pro Fenster)"),
     "batches.max_length_help": (
-        "Tokens per sample: the second dimension (the seed: 4).",
-        "Tokens pro Probe: die zweite Dimension (im Text: 4).",
+        "Tokens per sample: the second dimension (the lesson: 4).",
+        "Tokens pro Probe: die zweite Dimension (im Lehrtext: 4).",
     ),
     "batches.stride": ("Stride", "Schrittweite (stride)"),
     "batches.stride_help": (
@@ -110,31 +111,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     # 1 Windows in the text
     "batches.text.title": ("1 · The windows in the text", "1 · Die Fenster im Text"),
     "batches.case.overlap": (
-        "**Overlap:** stride {stride} < max_length {max_length}, so neighbouring windows share {amount} "
-        "token(s); a token can be in up to {per_token} windows (striped).",
+        "**Overlap:** stride {stride} < max_length {max_length}, so neighbouring windows share {tokens}; "
+        "a token can be in up to {per_token} windows (striped).",
         "**Überlappung:** stride {stride} < max_length {max_length}, also teilen sich benachbarte Fenster "
-        "{amount} Token(s); ein Token kann in bis zu {per_token} Fenstern stehen (gestreift).",
+        "{tokens}; ein Token kann in bis zu {per_token} Fenstern stehen (gestreift).",
     ),
     "batches.case.touch": (
         "**No overlap, no gap:** stride {stride} = max_length {max_length}, so the windows touch: no token "
-        "is used twice and none is skipped (the seed's setting).",
+        "is used twice and none is skipped (the lesson's setting).",
         "**Keine Überlappung, keine Lücke:** stride {stride} = max_length {max_length}, also stoßen die "
         "Fenster aneinander: Kein Token kommt doppelt vor, keines wird übersprungen (die Einstellung im "
-        "Text).",
+        "Lehrtext).",
     ),
     "batches.case.gap": (
-        "**Gap:** stride {stride} > max_length {max_length}, so {amount} token(s) between neighbouring "
-        "windows are skipped (grey, struck through) and never become an input.",
-        "**Lücke:** stride {stride} > max_length {max_length}, also werden {amount} Token(s) zwischen "
-        "benachbarten Fenstern übersprungen (grau, durchgestrichen) und nie zur Eingabe.",
+        "**Gap:** stride {stride} > max_length {max_length}, so neighbouring windows skip {tokens} (grey, "
+        "struck through): what lies between them never becomes an input.",
+        "**Lücke:** stride {stride} > max_length {max_length}, also überspringen benachbarte Fenster "
+        "jeweils {tokens} (grau, durchgestrichen): Was dazwischen liegt, wird nie zur Eingabe.",
     ),
     "batches.legend": (
         "Each colour is one sample (row) of this batch: its window is underlined in that colour, and the "
         "number marks where it starts. Overlapping windows get parallel underlines and stripes. Grey and "
         "struck through: in no window. No colour: in windows of other batches.",
-        "Jede Farbe ist eine Probe (Zeile) dieses Batches: Ihr Fenster ist in dieser Farbe unterstrichen, "
-        "die Nummer markiert seinen Anfang. Überlappende Fenster haben parallele Unterstreichungen und "
-        "Streifen. Grau und durchgestrichen: in keinem Fenster. Ohne Farbe: in Fenstern anderer Batches.",
+        "Jede Farbe ist eine Probe (Zeile) dieses Batches: Das Fenster der Probe ist in dieser Farbe "
+        "unterstrichen, die Nummer markiert seinen Anfang. Überlappende Fenster haben parallele "
+        "Unterstreichungen und Streifen. Grau und durchgestrichen: in keinem Fenster. Ohne Farbe: in "
+        "Fenstern anderer Batches.",
     ),
     "batches.skipped": ("… {n:,} tokens …", "… {n:,} Tokens …"),
     "batches.excerpt_cut": (
@@ -216,10 +218,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # 5 Code
     "batches.code.title": ("5 · The code", "5 · Der Code"),
     "batches.code.intro": (
-        "The seed's code with the current values. Run it from the repository's folder: it prints the shapes "
-        "above and gives the same `inputs`.",
-        "Der Code aus dem Text mit den aktuellen Werten. Im Ordner des Repositorys ausgeführt, gibt er die "
-        "Formen oben aus und liefert dieselben `inputs`.",
+        "The lesson's code with the current values. Run it from the repository's folder: it prints the "
+        "shapes above and gives the same `inputs`.",
+        "Der Code aus dem Lehrtext mit den aktuellen Werten. Im Ordner des Repositorys ausgeführt, gibt er "
+        "die Formen oben aus und liefert dieselben `inputs`.",
     ),
     "batches.code.own_file": ("your text, saved as my_text.txt", "Ihr Text, gespeichert als my_text.txt"),
     "batches.code.pos_order": (

@@ -15,9 +15,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "nach.",
     ),
     "cosines.shadow": (
-        "The 3D view squeezes these {dim:,}-dimensional vectors onto 3 directions: two points close "
+        "The 3D view projects these {dim:,}-dimensional vectors onto 3 directions: two points close "
         "together there can still point different ways here. The cosines are the full picture.",
-        "Die 3D-Ansicht drückt diese {dim:,}-dimensionalen Vektoren auf 3 Richtungen: Zwei Punkte, die "
+        "Die 3D-Ansicht projiziert diese {dim:,}-dimensionalen Vektoren auf 3 Richtungen: Zwei Punkte, die "
         "dort nah beieinander liegen, können hier trotzdem in verschiedene Richtungen zeigen. Die "
         "Kosinuswerte zeigen das ganze Bild.",
     ),
@@ -40,5 +40,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "position vectors. Their cosine is {cosine}; it would be 1 if the positions added nothing.",
         "„{token}“ steht an den Positionen {first} und {second}: derselbe Token-Vektor plus zwei "
         "verschiedene Positionsvektoren. Ihr Kosinus ist {cosine}; ohne Beitrag der Positionen wäre er 1.",
+    ),
+    "cosines.repeated.none": (
+        "“{token}” stands at positions {first} and {second}: without position embeddings both get the same "
+        "input vector. Their cosine is {cosine}.",
+        "„{token}“ steht an den Positionen {first} und {second}: Ohne Positions-Embeddings bekommen beide "
+        "denselben Eingabevektor. Ihr Kosinus ist {cosine}.",
     ),
 }

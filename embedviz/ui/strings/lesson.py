@@ -3,16 +3,16 @@ the training text), shown by the train view after a run on the lesson corpus (ui
 
 STRINGS: dict[str, tuple[str, str]] = {
     "train.source.lesson": (
-        "Words used alike (built-in lesson)",
-        "Gleich verwendete Wörter (eingebaute Lektion)",
+        "Words used alike (built-in exercise)",
+        "Gleich verwendete Wörter (eingebaute Übung)",
     ),
     "lesson.title": ("Tokens used alike end up alike", "Gleich verwendete Tokens werden einander ähnlich"),
     "lesson.intro": (
-        "The lesson text is made of short sentences in which animals, colours, numbers and days fill the "
+        "The exercise text is made of short sentences in which animals, colours, numbers and days fill the "
         "same places: “The cat ate its food”, “The dog ate its food”. Words of a group are followed by the "
         "same tokens, so training pushes their embeddings the same way. At step 0 the embeddings are "
         "random and a group's words are no more alike than any two words (cosine about 0).",
-        "Der Lektionstext besteht aus kurzen Sätzen, in denen Tiere, Farben, Zahlen und Wochentage an "
+        "Der Übungstext besteht aus kurzen Sätzen, in denen Tiere, Farben, Zahlen und Wochentage an "
         "denselben Stellen stehen: „The cat ate its food“, „The dog ate its food“. Auf die Wörter einer "
         "Gruppe folgen dieselben Tokens, also schiebt das Training ihre Embeddings in dieselbe Richtung. "
         "In Schritt 0 sind die Embeddings zufällig, und die Wörter einer Gruppe sind einander nicht "
@@ -26,11 +26,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lesson.group.colours": ("colours", "Farben"),
     "lesson.group.numbers": ("numbers", "Zahlen"),
     "lesson.group.days": ("days", "Wochentage"),
-    "lesson.map_caption": (
+    "lesson.map_caption.clustered": (
         "Each map shows the {n_words} group words on their own two main directions (PCA). At step 0 the "
-        "colours are mixed; after training each group is a cluster.",
+        "colours are mixed; after {steps} steps the words of each group have moved together (mean cosine "
+        "{within} within a group, {across} across groups), so the groups form clusters.",
         "Jede Karte zeigt die {n_words} Gruppenwörter auf ihren eigenen zwei Hauptrichtungen (PCA). In "
-        "Schritt 0 sind die Farben gemischt; nach dem Training bildet jede Gruppe einen Haufen.",
+        "Schritt 0 sind die Farben gemischt; nach {steps} Schritten sind die Wörter jeder Gruppe "
+        "zusammengerückt (mittlerer Kosinus {within} innerhalb einer Gruppe, {across} zwischen Gruppen), "
+        "die Gruppen bilden also Haufen.",
+    ),
+    "lesson.map_caption.drawing": (
+        "Each map shows the {n_words} group words on their own two main directions (PCA). At step 0 the "
+        "colours are mixed; after {steps} steps the words of each group have begun to move together (mean "
+        "cosine {within} within a group, {across} across groups): train for more steps to see clear "
+        "clusters.",
+        "Jede Karte zeigt die {n_words} Gruppenwörter auf ihren eigenen zwei Hauptrichtungen (PCA). In "
+        "Schritt 0 sind die Farben gemischt; nach {steps} Schritten haben die Wörter jeder Gruppe begonnen "
+        "zusammenzurücken (mittlerer Kosinus {within} innerhalb einer Gruppe, {across} zwischen Gruppen): "
+        "Trainieren Sie mehr Schritte, damit deutliche Haufen entstehen.",
+    ),
+    "lesson.map_caption.mixed": (
+        "Each map shows the {n_words} group words on their own two main directions (PCA). At step 0 the "
+        "colours are mixed, and after {steps} steps the groups have not separated yet (mean cosine {within} "
+        "within a group, {across} across groups): train for more steps to see them form clusters.",
+        "Jede Karte zeigt die {n_words} Gruppenwörter auf ihren eigenen zwei Hauptrichtungen (PCA). In "
+        "Schritt 0 sind die Farben gemischt, und nach {steps} Schritten haben sich die Gruppen noch nicht "
+        "getrennt (mittlerer Kosinus {within} innerhalb einer Gruppe, {across} zwischen Gruppen): Trainieren "
+        "Sie mehr Schritte, damit sie Haufen bilden.",
     ),
     "lesson.caption": (
         "Mean cosine of two words of the same group: {start} at step 0, {within} after training; of two "

@@ -2,13 +2,21 @@
 
 STRINGS: dict[str, tuple[str, str]] = {
     "repro.title": ("Reproduce and export", "Nachrechnen und exportieren"),
-    "repro.intro": (
-        "Every number on this page comes from a few lines of PyTorch, the same as in the seed document. "
+    "repro.intro.one": (
+        "The token ids and the tables above come from a few lines of PyTorch, the same as in the lesson. "
         "Paste this code into a notebook with `torch` and `tiktoken` installed: it prints the same token "
-        "ids and the same numbers as the tables above (first {shown} of {dim} dimensions, 4 decimals).",
-        "Jede Zahl auf dieser Seite stammt aus wenigen Zeilen PyTorch, genau wie im Ausgangstext. Fügen Sie "
-        "diesen Code in ein Notebook mit `torch` und `tiktoken` ein: Er gibt dieselben Token-IDs und "
-        "dieselben Zahlen aus wie die Tabellen oben (die ersten {shown} von {dim} Dimensionen, 4 "
+        "ids and the same numbers as the tables above (the one dimension, 4 decimals).",
+        "Die Token-IDs und die Tabellen oben stammen aus wenigen Zeilen PyTorch, genau wie im Lehrtext. "
+        "Fügen Sie diesen Code in ein Notebook mit `torch` und `tiktoken` ein: Er gibt dieselben Token-IDs "
+        "und dieselben Zahlen aus wie die Tabellen oben (die eine Dimension, 4 Nachkommastellen).",
+    ),
+    "repro.intro.other": (
+        "The token ids and the tables above come from a few lines of PyTorch, the same as in the lesson. "
+        "Paste this code into a notebook with `torch` and `tiktoken` installed: it prints the same token "
+        "ids and the same numbers as the tables above (first {shown} of {count} dimensions, 4 decimals).",
+        "Die Token-IDs und die Tabellen oben stammen aus wenigen Zeilen PyTorch, genau wie im Lehrtext. "
+        "Fügen Sie diesen Code in ein Notebook mit `torch` und `tiktoken` ein: Er gibt dieselben Token-IDs "
+        "und dieselben Zahlen aus wie die Tabellen oben (die ersten {shown} von {count} Dimensionen, 4 "
         "Nachkommastellen).",
     ),
     "repro.offline": (

@@ -8,8 +8,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Geben Sie oben einen Satz ein: Das Training verfolgt seine Tokens.",
     ),
     "train.gpt2_only": (
-        "This view always uses GPT-2's encoding and learned positions, whatever the sidebar says.",
-        "Diese Ansicht verwendet immer die Kodierung von GPT-2 und gelernte Positionen, unabhängig von der "
+        "This view always uses GPT-2's encoding and learnable positions, whatever the sidebar says.",
+        "Diese Ansicht verwendet immer die Kodierung von GPT-2 und lernbare Positionen, unabhängig von der "
         "Seitenleiste.",
     ),
     "train.token": ("Token to follow", "Verfolgtes Token"),
@@ -20,17 +20,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "learns to predict the next token of a training text, and its embedding layer is exactly this "
         "page's token table and position table (seed {seed}, {dim} dimensions): **step 0 is exactly the "
         "random numbers the other views show**, and training continues from them. The model reads GPT-2 "
-        "tokens in windows of {window} with learned positions, through one transformer block {width} "
+        "tokens in windows of {window} with learnable positions, through one transformer block {width} "
         "numbers wide (a wider table is first projected down); only the rows of tokens that occur in the "
         "training text and the positions 0–{window_last} can change.",
         "Token-Embeddings werden zufällig initialisiert, und sie sind trainierbare Parameter. Hier lernt ein "
         "winziges Modell im Stil von GPT, das nächste Token eines Trainingstexts vorherzusagen, und seine "
         "Embedding-Schicht ist genau die Token-Tabelle und die Positionstabelle dieser Seite (Seed {seed}, "
-        "{dim} Dimensionen): **Schritt 0 sind genau die Zufallszahlen, die die anderen Ansichten zeigen**, "
-        "und das Training macht von dort aus weiter. Das Modell liest GPT-2-Tokens in Fenstern von {window} "
-        "mit gelernten Positionen, durch einen Transformer-Block mit {width} Zahlen Breite (eine breitere "
-        "Tabelle wird vorher heruntergerechnet); nur die Zeilen der Tokens, die im Trainingstext vorkommen, "
-        "und die Positionen 0–{window_last} können sich ändern.",
+        "{dim} Dimensionen): **In Schritt 0 stehen dort genau die Zufallszahlen, die die anderen Ansichten "
+        "zeigen**, und das Training macht von dort aus weiter. Das Modell liest GPT-2-Tokens in Fenstern von "
+        "{window} mit lernbaren Positionen, durch einen Transformer-Block der Breite {width} (eine breitere "
+        "Tabelle wird vorher auf diese Breite projiziert); nur die Zeilen der Tokens, die im Trainingstext "
+        "vorkommen, und die Positionen 0–{window_last} können sich ändern.",
     ),
     "train.steps": ("Training steps", "Trainingsschritte"),
     "train.steps_help": (
@@ -54,8 +54,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Drücken Sie **Trainieren**, um zu beginnen. Das Modell startet mit genau den zufälligen Vektoren "
         "der anderen Ansichten und verändert sie mit jedem Schritt ein wenig.",
     ),
-    "train.stopping": ("Stopping the training…", "Das Training wird angehalten…"),
-    "train.starting": ("Preparing the model…", "Das Modell wird vorbereitet…"),
+    "train.stopping": ("Stopping the training…", "Das Training wird angehalten …"),
+    "train.starting": ("Preparing the model…", "Das Modell wird vorbereitet …"),
     "train.status": (
         "Step {step} of {steps} · loss {loss:.3f} · {seconds:.1f} s",
         "Schritt {step} von {steps} · Verlust {loss:.3f} · {seconds:.1f} s",
@@ -83,20 +83,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "train.loss_caption": (
         "The loss says how surprised the model is by the real next token. The dashed line, "
         "ln({n:,}) = {uniform:.2f}, is the loss of guessing uniformly among the {n:,} different tokens of "
-        "the text: training starts near it and goes down as the model learns.",
+        "the text: the loss starts near it and goes down as the model learns.",
         "Der Verlust misst, wie überrascht das Modell vom tatsächlichen nächsten Token ist. Die gestrichelte "
-        "Linie, ln({n}) = {uniform:.2f}, ist der Verlust beim gleichmäßigen Raten unter den {n} "
-        "verschiedenen Tokens des Textes: Das Training beginnt in ihrer Nähe und sinkt, während das Modell "
+        "Linie, ln({n:,}) = {uniform:.2f}, ist der Verlust beim gleichmäßigen Raten unter den {n:,} "
+        "verschiedenen Tokens des Textes: Der Verlust beginnt in ihrer Nähe und sinkt, während das Modell "
         "lernt.",
     ),
     "train.all_trained": (
         "All {n} tokens of the sentence occur in the training text, so training moves every one of them.",
         "Alle {n} Tokens des Satzes kommen im Trainingstext vor, also bewegt das Training jedes von ihnen.",
     ),
-    "train.untrained": (
-        "{n} of the sentence's {total} tokens never appear in the training text, so nothing trains them: "
+    "train.untrained.one": (
+        "{count} of the sentence's {total} tokens never appears in the training text, so nothing trains it: "
+        "{names} keeps its random vector.",
+        "{count} der {total} Tokens des Satzes kommt im Trainingstext nie vor, also trainiert es nichts: "
+        "{names} behält seinen zufälligen Vektor.",
+    ),
+    "train.untrained.other": (
+        "{count} of the sentence's {total} tokens never appear in the training text, so nothing trains them: "
         "{names} keep their random vectors.",
-        "{n} der {total} Tokens des Satzes kommen im Trainingstext nie vor, also trainiert sie nichts: "
+        "{count} der {total} Tokens des Satzes kommen im Trainingstext nie vor, also trainiert sie nichts: "
         "{names} behalten ihre zufälligen Vektoren.",
     ),
     "train.quoted": ("“{token}”", "„{token}“"),
@@ -106,7 +112,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "train.numbers": (
         "**Token {index}, {token}:** the first numbers of its token embedding, at step 0 and at the end",
-        "**Token {index}, {token}:** die ersten Zahlen seines Token-Embeddings, bei Schritt 0 und am Ende",
+        "**Token {index}, {token}:** die ersten Zahlen seines Token-Embeddings, in Schritt 0 und am Ende",
     ),
     "train.at_step": ("step {step}", "Schritt {step}"),
     "train.numbers_caption": (
@@ -245,7 +251,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{available} MB (Grenze {limit} MB). Drücken Sie gleich noch einmal **Trainieren**, wenn andere "
         "Läufe fertig sind, oder wählen Sie weniger Dimensionen.",
     ),
-    "train.use_lesson_sentence": ("Use the lesson's sentence", "Den Satz der Lektion verwenden"),
+    "train.use_lesson_sentence": ("Use the exercise's sentence", "Den Satz der Übung verwenden"),
     "train.use_lesson_sentence_help": (
         "Puts a sentence with two words of every group (animals, colours, numbers, days) into the text box.",
         "Setzt einen Satz mit zwei Wörtern jeder Gruppe (Tiere, Farben, Zahlen, Wochentage) ins Textfeld.",

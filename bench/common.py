@@ -1,4 +1,10 @@
-"""The app's server as the README starts it, and what it costs, read from ``/proc``.
+"""What the benchmarks share: the repository's paths, the browser tests' helpers, and the app's server as
+the README starts it, with what it costs read from ``/proc``.
+
+:func:`browser_helpers` returns ``tests/browser/conftest.py`` (the server launcher, the Chromium flags and
+the waits), so a benchmark drives the page exactly like the browser tests do. It is loaded by path on
+first use, as that file is a pytest conftest and not a package module; scripts without a browser (the
+Locust class, which must import gevent first) never load it.
 
 :class:`Server` runs ``.venv/bin/streamlit run app.py`` inside a checkout folder (its own virtualenv, its
 own ``.streamlit/config.toml``), on a free port (the only flag added: ``--server.port``), optionally pinned
@@ -11,14 +17,37 @@ user + system CPU time of all its threads (``/proc/PID/stat``) and its resident-
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Server logs and raw numbers of the benchmarks (gitignored).
+LOGS = REPO_ROOT / "test-artifacts" / "bench"
+_BROWSER_HELPERS = "embedviz_browser_helpers"
+
+
+def browser_helpers() -> ModuleType:
+    """``tests/browser/conftest.py`` as a module, imported by path once per process."""
+    if _BROWSER_HELPERS in sys.modules:
+        return sys.modules[_BROWSER_HELPERS]
+    spec = importlib.util.spec_from_file_location(
+        _BROWSER_HELPERS, REPO_ROOT / "tests" / "browser" / "conftest.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_BROWSER_HELPERS] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -44,6 +73,20 @@ def rss_mb(pid: int) -> float:
 def peak_rss_mb(pid: int) -> float:
     """The highest resident memory the process ever had (MiB, the kernel's VmHWM)."""
     return _status_kb(pid, "VmHWM") / 1024
+
+
+def memory_bytes(pid: int) -> dict[str, int]:
+    """``VmRSS`` (resident now) and ``VmHWM`` (the peak) of a process in bytes; empty once it has ended."""
+    try:
+        return {name: _status_kb(pid, name) * 1024 for name in ("VmRSS", "VmHWM")}
+    except OSError:
+        return {}
+
+
+def process_numbers(pid: int) -> tuple[float, int, int]:
+    """(CPU seconds, VmRSS bytes, VmHWM bytes) of a process."""
+    memory = memory_bytes(pid)
+    return cpu_seconds(pid), memory["VmRSS"], memory["VmHWM"]
 
 
 def thread_schedstats(pid: int) -> dict[int, tuple[float, float]]:

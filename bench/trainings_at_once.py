@@ -2,11 +2,11 @@
 
 Run from the repository root::
 
-    /work/main/.venv/bin/python bench/train_queue.py                    # 30 runs, one seed each
-    /work/main/.venv/bin/python bench/train_queue.py --runs 1           # one run alone
-    /work/main/.venv/bin/python bench/train_queue.py --vary sentence    # same tables, 30 sentences
-    /work/main/.venv/bin/python bench/train_queue.py --source verdict --steps 150
-    /work/main/.venv/bin/python bench/train_queue.py --threads 0 --workers 1
+    python -m bench.trainings_at_once                    # 30 runs, one seed each
+    python -m bench.trainings_at_once --runs 1           # one run alone
+    python -m bench.trainings_at_once --vary sentence    # same tables, 30 sentences
+    python -m bench.trainings_at_once --source verdict --steps 150
+    python -m bench.trainings_at_once --threads 0 --workers 1
 
 Each run is what the page's Train button asks for with the app's defaults (``TrainKey`` of dim 256,
 context 1,024, 100 steps, the lesson corpus; the view's own job, :func:`embedviz.training_runs.run_job`,
@@ -28,12 +28,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import threading
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch
 
