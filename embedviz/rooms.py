@@ -55,27 +55,39 @@ DEFAULT_MAX_ROOMS = 20
 
 
 class RoomError(EmbedvizError):
-    """A room request that cannot be granted; the message says why, for a person."""
+    """A room request that cannot be granted; the message says why, for a person. Each kind carries the
+    key of its sentence among the page's strings (``class.*``, ``board.*``) and the numbers it needs."""
 
 
 class RoomNotFoundError(RoomError):
     """No room with this code: never made, ended by the teacher, idle too long, or the server restarted."""
 
+    key = "class.unknown"
+
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(f"There is no class with the code {code!r} on this server (it may have ended).")
+        super().__init__(
+            f"There is no class with the code {code} on this server: it may have ended. The page works on "
+            "its own.",
+            code=code,
+        )
 
 
 class TooManyRoomsError(RoomError):
     """The server already holds as many rooms as it may."""
 
+    key = "class.too_many"
+
     def __init__(self, max_rooms: int) -> None:
         self.max_rooms = max_rooms
-        super().__init__(f"This server already holds {max_rooms} classes; try again when one has ended.")
+        message = f"This server already holds {max_rooms} classes. Try again when one has ended."
+        super().__init__(message, max_rooms=max_rooms)
 
 
 class BoardLockedError(RoomError):
     """The teacher has closed the board for now."""
+
+    key = "board.locked"
 
     def __init__(self) -> None:
         super().__init__("The teacher has closed the board for now.")
@@ -84,9 +96,13 @@ class BoardLockedError(RoomError):
 class BoardFullError(RoomError):
     """The board holds :data:`MAX_ENTRIES` entries."""
 
+    key = "board.full"
+
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        super().__init__(f"The board is full ({max_entries} entries); the teacher can clear it.")
+        super().__init__(
+            f"The board is full ({max_entries} entries). The teacher can clear it.", max_entries=max_entries
+        )
 
 
 class EntryError(RoomError):
@@ -96,17 +112,25 @@ class EntryError(RoomError):
         self.n_chars = n_chars
         self.max_chars = max_chars
         if n_chars == 0:
-            super().__init__("Type a word or a short sentence first.")
+            super().__init__("Type a word or a short sentence first.", key="board.empty_entry")
         else:
-            super().__init__(f"An entry has at most {max_chars} characters; this one has {n_chars}.")
+            super().__init__(
+                f"An entry has at most {max_chars} characters; this one has {n_chars}.",
+                key="board.too_long",
+                max_chars=max_chars,
+                n_chars=n_chars,
+            )
 
 
 class SendingTooFastError(RoomError):
     """The same student sent again within :data:`SEND_INTERVAL_SECONDS`."""
 
+    key = "board.too_fast"
+
     def __init__(self, wait_seconds: float) -> None:
         self.wait_seconds = wait_seconds
-        super().__init__(f"One entry every few seconds: send again in {wait_seconds:.0f} s.")
+        seconds = max(1, round(wait_seconds))
+        super().__init__(f"One entry every few seconds: send again in {seconds} s.", seconds=seconds)
 
 
 def new_code(taken: set[str] | frozenset[str] = frozenset()) -> str:

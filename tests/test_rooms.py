@@ -17,6 +17,7 @@ from embedviz.rooms import (
     BoardFullError,
     BoardLockedError,
     EntryError,
+    RoomError,
     RoomNotFoundError,
     Rooms,
     SendingTooFastError,
@@ -224,3 +225,26 @@ def test_an_ended_room_wakes_its_waiters() -> None:
     room = rooms.create(now=0.0)
     rooms.end(room.code, room.key)
     assert told == [room.code]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RoomNotFoundError("ABCDEF"),
+        TooManyRoomsError(20),
+        BoardLockedError(),
+        BoardFullError(MAX_ENTRIES),
+        EntryError(0, MAX_ENTRY_CHARS),
+        EntryError(95, MAX_ENTRY_CHARS),
+        SendingTooFastError(2.4),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_each_room_error_is_one_ui_sentence_in_both_languages(error: RoomError) -> None:
+    """The page words a room error from its key and values (embedviz.ui.error_text): the English string is
+    the core's own message, and the German one takes the same values."""
+    from embedviz.ui.i18n import STRINGS
+
+    english, german = STRINGS[error.key]
+    assert english.format(**error.values) == str(error)
+    assert german.format(**error.values) != english.format(**error.values)

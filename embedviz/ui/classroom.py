@@ -121,7 +121,7 @@ def start() -> None:
     try:
         room = ROOMS.create(time.time(), held=held.close, route=proxy_route())
     except TooManyRoomsError as error:
-        _notice("class.too_many", max_rooms=error.max_rooms)
+        _notice(error.key, **error.values)
         return
     st.session_state[SEAT] = Seat(room.code, room.key)
 

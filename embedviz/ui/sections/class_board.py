@@ -16,17 +16,9 @@ from embedviz.board import board_space, most_tokens, with_and_without_space
 from embedviz.embeddings import EmbeddingSpec, embed_tokens
 from embedviz.errors import EmbedvizError
 from embedviz.figures.board import board_figure
-from embedviz.rooms import (
-    MAX_ENTRY_CHARS,
-    MAX_NICKNAME_CHARS,
-    BoardFullError,
-    BoardLockedError,
-    EntryError,
-    Room,
-    RoomError,
-    SendingTooFastError,
-)
+from embedviz.rooms import MAX_ENTRY_CHARS, MAX_NICKNAME_CHARS, Room, RoomError
 from embedviz.ui import cache
+from embedviz.ui.error_text import error_text
 from embedviz.ui.i18n import md_code, t
 from embedviz.ui.plotly_host import plotly_host
 
@@ -35,19 +27,6 @@ def counted(key: str, n: int) -> str:
     """``n`` things in the visitor's language: the string ``key.one`` for 1, ``key.other`` otherwise
     (English and German form their plurals alike here)."""
     return t(f"{key}.{'one' if n == 1 else 'other'}", n=n)
-
-
-def room_error_text(error: RoomError) -> str:
-    """A refused entry, in the visitor's language."""
-    if isinstance(error, BoardLockedError):
-        return t("board.locked")
-    if isinstance(error, BoardFullError):
-        return t("board.full", max_entries=error.max_entries)
-    if isinstance(error, SendingTooFastError):
-        return t("board.too_fast", seconds=max(1, round(error.wait_seconds)))
-    if isinstance(error, EntryError) and error.n_chars:
-        return t("board.too_long", max_chars=error.max_chars, n_chars=error.n_chars)
-    return t("board.empty_entry")
 
 
 def send_form(room: Room, sender: str) -> None:
@@ -64,7 +43,7 @@ def send_form(room: Room, sender: str) -> None:
         try:
             entry = room.send(sender, text, time.time(), nickname)
         except RoomError as error:
-            st.warning(room_error_text(error))
+            st.warning(error_text(error))
         else:
             st.success(t("board.sent", text=md_code(entry.text)))
 
