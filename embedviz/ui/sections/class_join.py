@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
@@ -78,8 +79,10 @@ def room_query(room: Room) -> str:
 
 def students_link(room: Room) -> str:
     """The link students open: this page's address with :func:`room_query` (``/?...`` without one)."""
-    base = st.context.url or ""
-    return f"{base or '/'}?{room_query(room)}"
+    base = st.context.url or "/"
+    if not urlsplit(base).path:  # http://host:port -> http://host:port/
+        base += "/"
+    return f"{base}?{room_query(room)}"
 
 
 def qr_svg(link: str) -> str:
