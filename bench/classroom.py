@@ -41,12 +41,14 @@ from locust.exception import StopUser
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import random
 import re
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -54,6 +56,7 @@ from urllib.parse import parse_qsl
 import websocket
 
 from bench.common import Server, cpu_seconds, peak_rss_mb, thread_schedstats
+from bench.memory_cgroup import child_group
 from bench.st_client import ProtocolError, Run, Visitor, local_base
 from bench.visitor_cost import measure
 from embedviz.tokenizer import tokenize
@@ -371,6 +374,12 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=10, help="warm edits in a row before the class")
     parser.add_argument("--cpus", help="pin the server to these cores (taskset -c), e.g. 0 for a 1-core plan")
     parser.add_argument("--memory-limit-mb", type=float, help="fail if the server's peak RSS goes above this")
+    parser.add_argument(
+        "--cgroup-mb",
+        type=int,
+        help="start the server in a child memory cgroup of this many MiB (v1; bench/memory_cgroup.py) and "
+        "report the kernel's peak, limit hits and OOM kills; fail on an OOM kill",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the task choices (and students' words)")
     parser.add_argument("--train-weight", type=int, default=1, help="Train presses per 6 typed sentences")
     parser.add_argument("--train-label", default="Train", help="the Train button's label (English page)")
@@ -382,10 +391,19 @@ def main() -> int:
     random.seed(args.seed)  # Locust picks each student's next task with the random module
 
     server = None
+    limited = contextlib.ExitStack()
+    group = None
     if args.url:
         base, pid = local_base(args.url), None
     else:
-        server = Server(args.checkout.resolve(), cpus=args.cpus, streamlit=args.streamlit, log_path=args.log)
+        streamlit = args.streamlit
+        if args.cgroup_mb:
+            group = limited.enter_context(child_group(args.cgroup_mb * 2**20))
+            folder = Path(limited.enter_context(tempfile.TemporaryDirectory()))
+            streamlit = group.launcher(
+                streamlit or args.checkout.resolve() / ".venv" / "bin" / "streamlit", folder
+            )
+        server = Server(args.checkout.resolve(), cpus=args.cpus, streamlit=streamlit, log_path=args.log)
 
     def hard_kill(*_: object) -> None:
         print("classroom: hard time limit reached, killing the server", file=sys.stderr)
@@ -400,15 +418,21 @@ def main() -> int:
             server.start()
             base, pid = server.url, server.pid
         report = run_class(args, base, pid)
+        if group is not None:
+            kernel = group.report()
+            report["cgroup"] = {"limit_mb": args.cgroup_mb, "peak_mb": round(kernel.max_usage / 2**20, 1)}
+            report["cgroup"] |= {"failcnt": kernel.failcnt, "oom_kills": kernel.oom_kills}
     finally:
         if server is not None:
             server.stop()
+        limited.close()
         signal.alarm(0)
     print(json.dumps(report, indent=1))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     over = args.memory_limit_mb is not None and report.get("peak_rss_mb", 0) > args.memory_limit_mb
-    return 1 if report["error_count"] or over else 0
+    killed = report.get("cgroup", {}).get("oom_kills", 0) > 0
+    return 1 if report["error_count"] or over or killed else 0
 
 
 if __name__ == "__main__":

@@ -47,6 +47,9 @@ fi
 
 WORKDIR="${WORKDIR:-$(mktemp -d -t embedviz-replicas.XXXXXX)}"
 mkdir -p "$WORKDIR"
+# Started by root, nginx's workers run as `nobody` and must reach their file cache inside WORKDIR
+# (mktemp makes it 0700).
+chmod 0755 "$WORKDIR"
 : >"$WORKDIR/replicas.tsv"
 PIDS=()
 

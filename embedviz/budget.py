@@ -13,9 +13,14 @@ How a request is judged
 * **limit**: ``EMBEDVIZ_MEMORY_LIMIT_MB`` when set (a bad value is ignored with a warning), else the
   container's limit (cgroup v2 ``memory.max``, cgroup v1 ``memory.limit_in_bytes``; "max" or a huge
   number means none), else the machine's ``MemTotal`` (the smallest of these when several apply).
-* **used**: the process's resident memory now (``/proc/self/statm``) plus what others have reserved
-  and not yet released (their allocation may not have happened yet).
-* **margin**: kept free for the short-lived allocations nobody reserves (a figure's JSON, a PCA).
+* **used**: what the kernel charges the process that it cannot take back (:func:`charged_bytes`: its
+  anonymous memory, ``RssAnon + RssShmem`` of ``/proc/self/status``, plus an allowance for the pages of
+  mapped files the app keeps hot), plus what others have reserved and not yet released (their
+  allocation may not have happened yet). The rest of the resident set, library code the app does not
+  run, is file-backed: under a container's limit the kernel drops those pages before it kills anything,
+  so counting them (total RSS) would refuse requests that fit.
+* **margin**: kept free for the short-lived allocations nobody reserves; larger ones reserve their
+  bytes for as long as they live (:meth:`MemoryBudget.transient`).
 * **floor** (optional): resident memory no evictor can free (the process with its modules loaded). A
   request larger than ``limit - margin - floor - reserved`` cannot fit whatever gives way: it is
   refused at once and every cache stays.
@@ -60,6 +65,11 @@ UNLIMITED_V1 = 2**60
 #: optimizer and kernels load lazily): measured 118-123 MiB, see :func:`training_bytes`.
 FIRST_RUN_EXTRA_BYTES = 128 * 2**20
 
+#: File-backed pages (the code of torch, Python, Streamlit, NumPy; the shipped token ranks) a server keeps
+#: using while it serves a class: under a cgroup limit the kernel can reclaim every other file page
+#: without the server slowing down. Measured in docs/capacity.md.
+HOT_FILE_BYTES = 64 * 2**20
+
 log = logging.getLogger(__name__)
 
 
@@ -71,6 +81,9 @@ class Sources:
     cgroup_v1: Path = Path("/sys/fs/cgroup/memory/memory.limit_in_bytes")
     meminfo: Path = Path("/proc/meminfo")
     statm: Path = Path("/proc/self/statm")
+    status: Path = Path("/proc/self/status")
+    own_groups: Path = Path("/proc/self/cgroup")
+    cgroup_v1_root: Path = Path("/sys/fs/cgroup/memory")
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,16 @@ def _number(text: str | None) -> int | None:
     return int(text) if text is not None and text.isdigit() else None
 
 
+def _own_v1_limit_file(sources: Sources) -> Path | None:
+    """``memory.limit_in_bytes`` of the process's own v1 memory group (``N:memory:/path`` in
+    ``/proc/self/cgroup``), when the mount shows more than the process's group (a child group)."""
+    for line in (_read(sources.own_groups) or "").splitlines():
+        parts = line.split(":", 2)
+        if len(parts) == 3 and "memory" in parts[1].split(",") and parts[2].strip("/"):
+            return sources.cgroup_v1_root / parts[2].strip("/") / "memory.limit_in_bytes"
+    return None
+
+
 def read_limit(environ: Mapping[str, str] | None = None, sources: Sources = Sources()) -> Limit:
     """The process's memory limit: the variable, else the smallest of the container's and the machine's."""
     environ = os.environ if environ is None else environ
@@ -130,9 +153,10 @@ def read_limit(environ: Mapping[str, str] | None = None, sources: Sources = Sour
     v2 = _number(_read(sources.cgroup_v2))  # "max": no limit
     if v2:
         found.append(Limit(v2, f"cgroup v2 {sources.cgroup_v2}"))
-    v1 = _number(_read(sources.cgroup_v1))
-    if v1 and v1 < UNLIMITED_V1:
-        found.append(Limit(v1, f"cgroup v1 {sources.cgroup_v1}"))
+    for path in (sources.cgroup_v1, _own_v1_limit_file(sources)):
+        v1 = _number(_read(path)) if path else None
+        if v1 and v1 < UNLIMITED_V1:
+            found.append(Limit(v1, f"cgroup v1 {path}"))
     total = _meminfo_total(sources.meminfo)
     if total:
         found.append(Limit(total, f"MemTotal of {sources.meminfo}"))
@@ -147,6 +171,28 @@ def resident_bytes(statm: Path = Sources.statm) -> int:
     if text is None:
         return 0  # no /proc (not Linux): the budget then counts reservations only
     return int(text.split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _status_kib(text: str, *names: str) -> int | None:
+    """The sum of ``names`` in a ``/proc/PID/status`` text (kB, i.e. KiB), None if one is missing."""
+    values = {}
+    for line in text.splitlines():
+        name, _, rest = line.partition(":")
+        if name in names and rest.split() and rest.split()[0].isdigit():
+            values[name] = int(rest.split()[0])
+    return sum(values.values()) if len(values) == len(names) else None
+
+
+def charged_bytes(
+    status: Path = Sources.status, statm: Path = Sources.statm, file_allowance: int | None = None
+) -> int:
+    """What the kernel charges the process and cannot reclaim: anonymous memory (``RssAnon`` +
+    ``RssShmem``, ``/proc/self/status``) plus ``file_allowance`` (default :data:`HOT_FILE_BYTES`) for the
+    pages of mapped files the app keeps using. Without those fields (an old kernel): the whole RSS."""
+    kib = _status_kib(_read(status) or "", "RssAnon", "RssShmem")
+    if kib is None:
+        return resident_bytes(statm)
+    return kib * 1024 + (HOT_FILE_BYTES if file_allowance is None else file_allowance)
 
 
 def release_freed_memory() -> None:
@@ -215,7 +261,7 @@ class MemoryBudget:
         limit: int,
         *,
         margin: int = DEFAULT_MARGIN_BYTES,
-        rss: Callable[[], int] = resident_bytes,
+        rss: Callable[[], int] = charged_bytes,
         release: Callable[[], None] = release_freed_memory,
         source: str = "given",
         floor: int = 0,
@@ -237,9 +283,10 @@ class MemoryBudget:
     def from_environment(
         cls, environ: Mapping[str, str] | None = None, sources: Sources = Sources(), **options: object
     ) -> MemoryBudget:
-        """A budget with the limit of :func:`read_limit` and RSS read from ``sources.statm``."""
+        """A budget with the limit of :func:`read_limit` and the charge of :func:`charged_bytes` read
+        from ``sources.status``."""
         limit = read_limit(environ, sources)
-        rss = lambda: resident_bytes(sources.statm)  # noqa: E731
+        rss = lambda: charged_bytes(sources.status, sources.statm)  # noqa: E731
         return cls(limit.bytes, rss=rss, source=limit.source, **options)  # type: ignore[arg-type]
 
     @property
@@ -273,8 +320,35 @@ class MemoryBudget:
             available = self.available()
         return available
 
+    def _room_for(self, nbytes: int) -> int:
+        """Bytes available for ``nbytes`` once caches gave way; they are asked only when emptying all of
+        them could make room (above ``floor``), so that a hopeless request empties nothing."""
+        if nbytes > self.limit - self.margin - self.floor - self._reserved:
+            return self.available()
+        return self._make_room(nbytes)
+
     @contextmanager
-    def reserve(self, nbytes: int, what: str, *, table: tuple[int, int] | None = None) -> Iterator[int]:
+    def _held(self, nbytes: int) -> Iterator[int]:
+        """Count ``nbytes`` (already granted under the lock) as reserved until the block ends."""
+        try:
+            yield nbytes
+        finally:
+            with self._lock:
+                self._reserved -= nbytes
+
+    def transient(self, nbytes: int) -> contextlib.AbstractContextManager[int]:
+        """Count ``nbytes`` as reserved for the ``with`` block without ever refusing: a short-lived
+        allocation the page cannot do without (a PCA, a figure's JSON, messages queued for browsers).
+        Caches give way first if it does not fit, and other requests meanwhile see it."""
+        nbytes = max(0, nbytes)
+        with self._lock:
+            self._room_for(nbytes)
+            self._reserved += nbytes
+        return self._held(nbytes)
+
+    def reserve(
+        self, nbytes: int, what: str, *, table: tuple[int, int] | None = None
+    ) -> contextlib.AbstractContextManager[int]:
         """Reserve ``nbytes`` for the ``with`` block, after caches gave way if needed.
 
         Raises :class:`MemoryBudgetExceeded` when it still does not fit; with ``table=(n_vocab,
@@ -282,28 +356,23 @@ class MemoryBudget:
         if nbytes < 0:
             raise ValueError(f"cannot reserve {nbytes} bytes")
         with self._lock:
-            if nbytes > self.limit - self.margin - self.floor - self._reserved:
-                available = self.available()  # no cache can make room: leave them all in place
-            else:
-                available = self._make_room(nbytes)
+            available = self._room_for(nbytes)
             if nbytes > available:
                 largest = largest_dim(*table, available) if table else None
                 raise MemoryBudgetExceeded(what, nbytes, available, self.limit, largest)
             self._reserved += nbytes
-        try:
-            yield nbytes
-        finally:
-            with self._lock:
-                self._reserved -= nbytes
+        return self._held(nbytes)
 
 
 __all__ = [
     "DEFAULT_MARGIN_BYTES",
     "FIRST_RUN_EXTRA_BYTES",
+    "HOT_FILE_BYTES",
     "LIMIT_VARIABLE",
     "Limit",
     "MemoryBudget",
     "Sources",
+    "charged_bytes",
     "largest_dim",
     "read_limit",
     "release_freed_memory",

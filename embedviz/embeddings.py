@@ -20,12 +20,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 
 from embedviz.errors import MemoryBudgetError, SettingError, TooManyTokensError
 from embedviz.positions import sinusoidal_positions
+from embedviz.rows import SeededRows, seeded_generator
 from embedviz.tokenizer import ENCODINGS, Token, get_encoding, tokenize
 
 POSITIONAL_MODES: dict[str, str] = {
@@ -39,8 +41,9 @@ MAX_SEED = 2**32 - 1
 #: The largest pair of tables (token + position, float32) embedviz builds: 512 MiB.
 MAX_TABLE_BYTES = 512 * 2**20
 
-# torch.manual_seed sets a process-wide generator; two visitors building tables at the same moment
-# must not interleave their draws, or both would get numbers nobody can reproduce.
+# torch.manual_seed sets a process-wide generator; code that draws from it (a training run's blocks) holds
+# this lock, so that two visitors never interleave their draws. The tables themselves are drawn from a
+# private generator in the same state (embedviz.rows.seeded_generator) and need no lock.
 RNG_LOCK = threading.Lock()
 
 
@@ -116,24 +119,27 @@ class TokenTable:
     rng_state_after: torch.Tensor
 
 
-def build_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
-    """``torch.manual_seed(seed)`` then ``torch.nn.Embedding(n_vocab, dim)``, frozen."""
-    with RNG_LOCK, torch.random.fork_rng(devices=[]), torch.no_grad():
-        torch.manual_seed(seed)
-        layer = torch.nn.Embedding(n_vocab, dim)
-        state = torch.get_rng_state()
+def _drawn_layer(generator: torch.Generator, n_rows: int, dim: int) -> torch.nn.Embedding:
+    """``torch.nn.Embedding(n_rows, dim)`` with its normal draws taken from ``generator``, frozen."""
+    layer = torch.nn.Embedding(n_rows, dim, _weight=torch.empty(n_rows, dim).normal_(generator=generator))
     layer.requires_grad_(False)
-    return TokenTable(layer, state)
+    return layer
+
+
+def build_token_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
+    """``torch.manual_seed(seed)`` then ``torch.nn.Embedding(n_vocab, dim)``, frozen (drawn from a private
+    generator in the state ``torch.manual_seed(seed)`` gives: the same numbers, the global one untouched)."""
+    generator = seeded_generator(seed)
+    layer = _drawn_layer(generator, n_vocab, dim)
+    return TokenTable(layer, generator.get_state())
 
 
 def build_position_table(token_table: TokenTable, context_length: int) -> torch.nn.Embedding:
     """The learned position layer ``torch.nn.Embedding(context_length, dim)``, drawn right after the
     token table with the same seed, exactly as the seed document's code does."""
-    with RNG_LOCK, torch.random.fork_rng(devices=[]), torch.no_grad():
-        torch.set_rng_state(token_table.rng_state_after)
-        layer = torch.nn.Embedding(context_length, token_table.layer.embedding_dim)
-    layer.requires_grad_(False)
-    return layer
+    generator = torch.Generator()
+    generator.set_state(token_table.rng_state_after)
+    return _drawn_layer(generator, context_length, token_table.layer.embedding_dim)
 
 
 def build_tables(spec: EmbeddingSpec, n_vocab: int) -> tuple[TokenTable, torch.nn.Embedding]:
@@ -153,10 +159,14 @@ def _notebook_tables(spec: EmbeddingSpec, n_vocab: int) -> tuple[TokenTable, tor
 
 def position_vectors(positional: str, n_tokens: int, position_table: torch.nn.Embedding) -> torch.Tensor:
     """Position vectors for positions ``0..n_tokens-1`` in the given mode, shape ``(n_tokens, dim)``."""
-    dim = position_table.embedding_dim
     if positional == "learned":
         with torch.no_grad():
             return position_table(torch.arange(n_tokens))
+    return fixed_position_vectors(positional, n_tokens, position_table.embedding_dim)
+
+
+def fixed_position_vectors(positional: str, n_tokens: int, dim: int) -> torch.Tensor:
+    """The modes that need no table: ``"sinusoidal"`` (:func:`sinusoidal_positions`), ``"none"`` (zeros)."""
     if positional == "sinusoidal":
         return sinusoidal_positions(n_tokens, dim)
     return torch.zeros(n_tokens, dim)
@@ -215,19 +225,47 @@ def check_length(tokens: list[Token], spec: EmbeddingSpec) -> None:
         raise TooManyTokensError(len(tokens), spec.context_length)
 
 
+#: Where a result's rows come from: the two whole tables, or their rows drawn from bookmarks.
+Tables = tuple[TokenTable, torch.nn.Embedding]
+
+
+def token_rows_of(tables: Tables | SeededRows, ids: Sequence[int] | torch.Tensor) -> torch.Tensor:
+    """``tok(torch.tensor(ids))`` of the seed's code: rows of the whole token table or drawn from its
+    bookmarks (the same numbers), a new tensor of shape ``(len(ids), dim)``."""
+    if isinstance(tables, SeededRows):
+        return tables.token_rows(ids)
+    with torch.no_grad():
+        return tables[0].layer(torch.as_tensor(ids, dtype=torch.long))
+
+
+def position_rows_of(tables: Tables | SeededRows, n_positions: int) -> torch.Tensor:
+    """``pos(torch.arange(n_positions))`` of the seed's code: the learned position rows ``0..n-1``."""
+    if isinstance(tables, SeededRows):
+        return tables.position_rows(n_positions)
+    return position_vectors("learned", n_positions, tables[1])
+
+
+def rng_state_after_tokens(tables: Tables | SeededRows) -> torch.Tensor:
+    """The generator's state right after the token table: where the position table's draws start."""
+    return tables.rng_state_after_tokens if isinstance(tables, SeededRows) else tables[0].rng_state_after
+
+
 def embed_tokens(
-    text: str, tokens: list[Token], spec: EmbeddingSpec, tables: tuple[TokenTable, torch.nn.Embedding]
+    text: str, tokens: list[Token], spec: EmbeddingSpec, tables: Tables | SeededRows
 ) -> EmbeddingResult:
-    """The lookup and the sum for tokens of ``text``, with the tables of a checked ``spec``.
+    """The lookup and the sum for tokens of ``text``, with the tables of a checked ``spec``, whole or as
+    :class:`~embedviz.rows.SeededRows` (the same numbers: only the rows are drawn).
 
     The layer under :func:`embed` for a caller that keeps its own tables and token records (the app's
     cache layer): it checks only the number of tokens, not the spec again.
     """
     check_length(tokens, spec)
-    token_table, position_table = tables
-    with torch.no_grad():
-        token_vectors = token_table.layer(torch.tensor([t.id for t in tokens], dtype=torch.long))
-    positions = position_vectors(spec.positional, len(tokens), position_table)
+    n_tokens = len(tokens)
+    token_vectors = token_rows_of(tables, [t.id for t in tokens])
+    if spec.positional == "learned":
+        positions = position_rows_of(tables, n_tokens)
+    else:
+        positions = fixed_position_vectors(spec.positional, n_tokens, spec.dim)
     return EmbeddingResult(
         text=text,
         spec=spec,
@@ -273,6 +311,7 @@ __all__ = [
     "POSITIONAL_MODES",
     "EmbeddingResult",
     "EmbeddingSpec",
+    "Tables",
     "TokenTable",
     "build_position_table",
     "build_tables",
@@ -281,7 +320,11 @@ __all__ = [
     "check_settings",
     "embed",
     "embed_tokens",
+    "fixed_position_vectors",
+    "position_rows_of",
     "position_vectors",
+    "rng_state_after_tokens",
     "sinusoidal_positions",
     "table_fingerprint",
+    "token_rows_of",
 ]

@@ -70,12 +70,15 @@ def fit_pca(points: np.ndarray) -> PCA | None:
     return PCA(n_components=n_components, svd_solver="full").fit(points)
 
 
+def reference_sample(n_rows: int) -> torch.Tensor:
+    """The token rows the reference axes are fitted on: a fixed sample (a fixed generator), sorted."""
+    rows = np.random.default_rng(0).choice(n_rows, size=min(REFERENCE_SAMPLE, n_rows), replace=False)
+    return torch.from_numpy(np.sort(rows))
+
+
 def fit_reference(token_table: torch.Tensor, position_table: torch.Tensor) -> PCA | None:
-    """Fit on a fixed sample of token vectors (rows chosen by a fixed generator) plus all positions."""
-    rows = np.random.default_rng(0).choice(
-        token_table.shape[0], size=min(REFERENCE_SAMPLE, token_table.shape[0]), replace=False
-    )
-    sample = token_table[torch.from_numpy(np.sort(rows))]
+    """Fit on a fixed sample of token vectors (:func:`reference_sample`) plus all positions."""
+    sample = token_table[reference_sample(token_table.shape[0])]
     return fit_pca(torch.cat([sample, position_table]).numpy())
 
 

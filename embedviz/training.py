@@ -52,9 +52,12 @@ from embedviz.embeddings import (
     RNG_LOCK,
     EmbeddingSpec,
     HasSpec,
-    TokenTable,
+    Tables,
     build_position_table,
     build_token_table,
+    position_rows_of,
+    rng_state_after_tokens,
+    token_rows_of,
 )
 from embedviz.errors import (
     EmbedvizError,
@@ -63,6 +66,7 @@ from embedviz.errors import (
     TooManyTokensError,
 )
 from embedviz.projection import Projection, fit_pca, project
+from embedviz.rows import SeededRows
 from embedviz.tokenizer import encode, get_encoding
 
 #: The widest transformer block the tiny model uses; wider tables are projected down to this width.
@@ -226,16 +230,15 @@ class TinyGPT(nn.Module):
 
 
 def _build_model(
-    config: TrainConfig, tables: tuple[TokenTable, nn.Embedding], vocab: torch.Tensor, n_positions: int
+    config: TrainConfig, tables: Tables | SeededRows, vocab: torch.Tensor, n_positions: int
 ) -> TinyGPT:
-    token_table, position_table = tables
-    token_rows = token_table.layer.weight.detach()[vocab].clone()
-    position_rows = position_table.weight.detach()[:n_positions].clone()
+    token_rows = token_rows_of(tables, vocab)
+    position_rows = position_rows_of(tables, n_positions).clone()
     # The block and head are drawn from the seed's stream right after the two tables, as in
     # `torch.manual_seed(seed); tok = nn.Embedding(...); pos = nn.Embedding(...); blocks...`. The lock and
     # fork_rng keep the process-wide generator untouched for everybody else.
     with RNG_LOCK, torch.random.fork_rng(devices=[]):
-        torch.set_rng_state(token_table.rng_state_after)
+        torch.set_rng_state(rng_state_after_tokens(tables))
         torch.empty(config.context_length, config.dim).normal_()  # the position table's draws
         return TinyGPT(token_rows, position_rows, config)
 
@@ -243,18 +246,19 @@ def _build_model(
 def _snapshot(
     step: int,
     model: TinyGPT,
-    tables: tuple[TokenTable, nn.Embedding],
+    seeded: tuple[torch.Tensor, torch.Tensor],
     sentence: torch.Tensor,
     compact_of: torch.Tensor,
 ) -> Snapshot:
-    """The sentence's current vectors: trained rows from the model, all others from the seeded tables."""
+    """The sentence's current vectors: trained rows from the model, all others from ``seeded`` (the
+    sentence's token rows and position rows of the seeded tables)."""
     with torch.no_grad():
-        token_vectors = tables[0].layer.weight[sentence].clone()
+        token_vectors = seeded[0].clone()
         compact = compact_of[sentence]
         trained = compact >= 0
         token_vectors[trained] = model.token_embeddings.weight[compact[trained]]
         n_trained_positions = min(len(sentence), model.position_embeddings.num_embeddings)
-        position_vectors = tables[1].weight[: len(sentence)].clone()
+        position_vectors = seeded[1].clone()
         position_vectors[:n_trained_positions] = model.position_embeddings.weight[:n_trained_positions]
     return Snapshot(step, token_vectors, position_vectors, token_vectors + position_vectors)
 
@@ -264,14 +268,15 @@ def train(
     sentence_ids: list[int],
     text: str | None = None,
     *,
-    tables: tuple[TokenTable, nn.Embedding] | None = None,
+    tables: Tables | SeededRows | None = None,
     on_step: Callable[[StepInfo], bool | None] | None = None,
 ) -> TrainResult:
     """Train a :class:`TinyGPT` on ``text`` (default: "The Verdict") and record how the vectors of
     ``sentence_ids`` (GPT-2 token ids) move.
 
     ``tables`` are the page's cached ``(build_token_table(...), build_position_table(...))`` for these
-    settings; they are read, never changed (built here when omitted). ``on_step`` is called after every
+    settings, or their :class:`~embedviz.rows.SeededRows` (the same numbers, no whole table); they are
+    read, never changed (built here when omitted). ``on_step`` is called after every
     step (and once for step 0); returning ``False`` stops training early (the page's Stop button).
     Deterministic for a given config. Raises only :class:`EmbedvizError` subclasses for bad input.
     """
@@ -317,7 +322,8 @@ def train(
         generator=generator,
     )
 
-    snapshots = [_snapshot(0, model, tables, sentence, compact_of)]
+    seeded = (token_rows_of(tables, sentence), position_rows_of(tables, len(sentence)))
+    snapshots = [_snapshot(0, model, seeded, sentence, compact_of)]
     losses: list[float] = []
     stopped = on_step is not None and on_step(StepInfo(0, config.steps, None, snapshots[0])) is False
     with torch.enable_grad():
@@ -332,7 +338,7 @@ def train(
                 step = len(losses)
                 snapshot = None
                 if step % config.snapshot_every == 0 or step == config.steps:
-                    snapshot = _snapshot(step, model, tables, sentence, compact_of)
+                    snapshot = _snapshot(step, model, seeded, sentence, compact_of)
                     snapshots.append(snapshot)
                 if (
                     on_step is not None
@@ -342,7 +348,7 @@ def train(
                 if stopped or step == config.steps:
                     break
     if snapshots[-1].step != len(losses):  # stopped between two snapshots: keep the last state
-        snapshots.append(_snapshot(len(losses), model, tables, sentence, compact_of))
+        snapshots.append(_snapshot(len(losses), model, seeded, sentence, compact_of))
     return TrainResult(
         config=config,
         losses=losses,
@@ -352,7 +358,7 @@ def train(
         stopped_early=stopped,
         seconds=time.perf_counter() - started,
         trained_rows=model.token_embeddings.weight.detach().clone(),
-        _base_token_weight=tables[0].layer.weight,
+        _base_token_weight=torch.empty(0) if isinstance(tables, SeededRows) else tables[0].layer.weight,
     )
 
 

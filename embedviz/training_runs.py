@@ -21,12 +21,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
-from torch import nn
 
 from embedviz import lesson, training
 from embedviz.budget import release_freed_memory, training_bytes
 from embedviz.dataloader import load_verdict
-from embedviz.embeddings import EmbeddingSpec, TokenTable
+from embedviz.embeddings import EmbeddingSpec, Tables, token_rows_of
+from embedviz.rows import SeededRows
 from embedviz.tokenizer import get_encoding
 from embedviz.train_queue import Control
 from embedviz.training import TrainConfig, TrainResult
@@ -142,21 +142,20 @@ class PageRun:
     lesson: LessonOutcome | None = None
 
 
-def lesson_outcome(seeded: torch.Tensor, result: TrainResult) -> LessonOutcome:
-    """The lesson's gaps and maps of ``result``; ``seeded`` is the page's seeded token table (step 0)."""
+def lesson_outcome(seeded: Tables | SeededRows, result: TrainResult) -> LessonOutcome:
+    """The lesson's gaps and maps of ``result``; ``seeded`` are the page's seeded tables, whole or as
+    rows (step 0)."""
     groups = lesson.group_token_ids(get_encoding("gpt2"))
-    before, after = lesson.lesson_gaps(seeded, result, groups)
-    start, labels = lesson.group_vectors(seeded.detach(), groups)
+    group_ids = [token for ids in groups.values() for token in ids]
+    start, labels = lesson.group_vectors(token_rows_of(seeded, group_ids), groups, group_ids)
     end, _ = lesson.group_vectors(result.trained_rows, groups, result.trained_ids)
     words = [word for group in lesson.GROUPS.values() for word in group]
+    before, after = lesson.group_gap(start, labels), lesson.group_gap(end, labels)
     return LessonOutcome(before, after, lesson.map_points(start), lesson.map_points(end), labels, words)
 
 
-Tables = tuple[TokenTable, nn.Embedding]
-
-
 def run_job(
-    key: TrainKey, sentence_ids: list[int], tables: Callable[[EmbeddingSpec], Tables]
+    key: TrainKey, sentence_ids: list[int], tables: Callable[[EmbeddingSpec], Tables | SeededRows]
 ) -> Callable[[Control], PageRun]:
     """The queue's job for ``key``: fetch the seeded tables (``tables(spec)``, the page's cache) when the
     run starts, train with the queue's ``on_step`` (progress, Stop), keep a :class:`PageRun`. At the end
@@ -170,7 +169,7 @@ def run_job(
             result = training.train(
                 config_for(key), sentence_ids, training_text(key), tables=seeded, on_step=control.on_step
             )
-            outcome = lesson_outcome(seeded[0].layer.weight, result) if key.source == "lesson" else None
+            outcome = lesson_outcome(seeded, result) if key.source == "lesson" else None
             return PageRun(without_shared_table(result), outcome)
         finally:
             seeded = result = None

@@ -19,7 +19,14 @@ from sklearn.decomposition import PCA
 
 from embedviz.figures.style import COLORS, PALETTE
 from embedviz.ui.sections.tokens import ID_OPACITY
-from embedviz.ui.style import CODE_BACKGROUND, CODE_COLOURS, FOCUS_COLOUR, css
+from embedviz.ui.style import (
+    CAPTION_CODE_BACKGROUNDS,
+    CAPTION_CODE_COLOUR,
+    CODE_BACKGROUND,
+    CODE_COLOURS,
+    FOCUS_COLOUR,
+    css,
+)
 
 
 def luminance(colour: str) -> float:
@@ -43,6 +50,13 @@ def test_wcag_formula_on_known_pairs() -> None:
 def test_code_colours_reach_aa(group: str) -> None:
     assert ratio(CODE_COLOURS[group], CODE_BACKGROUND) >= 4.5
     assert f"color: {CODE_COLOURS[group]}" in css()
+
+
+@pytest.mark.parametrize("background", CAPTION_CODE_BACKGROUNDS)
+def test_inline_code_in_captions_reaches_aa(background: str) -> None:
+    assert ratio("#6d9c8f", "#fafbfd") < 4.5  # Streamlit's own, as axe measured it
+    assert ratio(CAPTION_CODE_COLOUR, background) >= 4.5
+    assert f'[data-testid="stCaptionContainer"] code {{ color: {CAPTION_CODE_COLOUR};' in css()
 
 
 @pytest.mark.parametrize("colour", PALETTE)

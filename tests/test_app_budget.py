@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import pytest
 import tiktoken
+import torch
 from apptest_utils import APP, ON_DEMAND, chart_ids
 from streamlit.testing.v1 import AppTest
 
@@ -25,13 +26,14 @@ from embedviz.budget import (
     DEFAULT_MARGIN_BYTES,
     LIMIT_VARIABLE,
     MemoryBudget,
+    charged_bytes,
     release_freed_memory,
-    resident_bytes,
 )
 from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table, embed_tokens
 from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
 from embedviz.pretrained import ENDPOINT_VARIABLE
 from embedviz.projection import project
+from embedviz.rows import SeededRows
 from embedviz.tokenizer import tokenize
 from embedviz.ui import cache, memory_policy
 from embedviz.ui.budget_text import Refused, refusal_text
@@ -63,7 +65,7 @@ def limited(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[int], MemoryB
         cache.clear_tables()
         cache.memory_budget.clear()
         release_freed_memory()
-        megabytes = (resident_bytes() + DEFAULT_MARGIN_BYTES + headroom) / MiB
+        megabytes = (charged_bytes() + DEFAULT_MARGIN_BYTES + headroom) / MiB
         monkeypatch.setenv(LIMIT_VARIABLE, f"{megabytes:.3f}")
         return cache.memory_budget()
 
@@ -113,19 +115,43 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_a_table_too_large_is_refused_in_the_visitors_language(
-    lang: str, limited: Callable[[int], MemoryBudget], plain_gpt2: tiktoken.Encoding
+def test_a_large_dim_on_a_full_server_streams_its_rows_instead_of_a_refusal(
+    lang: str,
+    limited: Callable[[int], MemoryBudget],
+    plain_gpt2: tiktoken.Encoding,
+    token_builds: list[tuple[int, int]],
 ) -> None:
+    """Tables at dim 2,048 (420 MB) do not fit in 250 MB, but the page needs only the sentence's rows:
+    it shows everything, draws no whole table, and the numbers are the seed's code's."""
     budget = limited(HEADROOM)
     at = open_page(dim=2048, lang=lang, text=DEFAULTS.text)
+    assert not errors(at), errors(at)
+    assert chip_ids(at) == plain_gpt2.encode(DEFAULTS.text)
+    assert chart_ids(at), "no charts at dim 2,048"
+    assert at.session_state["dim"] == 2048
+    assert (2048, DEFAULTS.seed) not in token_builds  # no whole table drawn
+    assert budget.reserved == 0
+    result = cache.embedding_of(replace(DEFAULTS.spec, dim=2048), DEFAULTS.text)
+    torch.manual_seed(DEFAULTS.seed)  # the seed's code, written out
+    tok, pos = torch.nn.Embedding(50_257, 2048), torch.nn.Embedding(DEFAULTS.context_length, 2048)
+    ids = plain_gpt2.encode(DEFAULTS.text)
+    assert torch.equal(result.token_vectors, tok.weight.detach()[ids])
+    assert torch.equal(result.position_vectors, pos.weight.detach()[: len(ids)])
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_whole_table_too_large_is_refused_in_the_visitors_language(
+    lang: str, limited: Callable[[int], MemoryBudget]
+) -> None:
+    """The batches view looks its ids up in whole tables: at dim 2,048 they do not fit in 250 MB."""
+    budget = limited(HEADROOM)
+    at = open_page(view="batches", dim=2048, lang=lang)
     assert 420 * MB < (2048 * per_dim()) < 421 * MB  # "420 MB" in the message
     refusal = [m for e in errors(at) if (m := re.search(REFUSALS[lang], e))]
     assert len(refusal) == 1, errors(at)
     largest = parse_number(refusal[0].group(1), lang)
     assert abs(largest - HEADROOM // per_dim()) <= NOISE // per_dim(), largest  # about 1,218
     assert largest > 1000  # so the German number shows its thousands separator
-    # The rest of the page works: the sentence's own tokens are shown, nothing raised.
-    assert chip_ids(at) == plain_gpt2.encode(DEFAULTS.text)
     assert at.session_state["dim"] == 2048  # the link's value is kept: the visitor sees what was asked
     assert budget.reserved == 0
 
@@ -134,7 +160,7 @@ def test_a_table_too_large_is_refused_in_the_visitors_language(
     if lang == "en":
         at.number_input(key="dim").set_value(512).run()
     else:
-        at = open_page(dim=512, lang=lang)
+        at = open_page(view="batches", dim=512, lang=lang)
     assert not at.exception and not errors(at), errors(at)
     assert chart_ids(at), "no charts after a dim that fits"
 
@@ -145,7 +171,7 @@ def test_other_visitors_notice_nothing(
     """A link that cannot fit empties no cache: the visitors at the default dim keep their tables."""
     limited(HEADROOM)
     before = open_page()  # a visitor at the default dim
-    refused = open_page(dim=2048)
+    refused = open_page(view="batches", dim=2048)
     assert any("needs 420 MB" in e for e in errors(refused))
     after = open_page()
     assert not errors(before) and not errors(after)
@@ -269,10 +295,11 @@ def test_evictors_are_asked_cheapest_first() -> None:
         names = [name for name, _ in cache.memory_budget()._evictors]
     finally:
         cache.memory_budget.clear()
-    assert names[: 4 + memory_policy.LRU_EVICTIONS] == [
+    assert names[: 5 + memory_policy.LRU_EVICTIONS] == [
         "built figures and projections",
         "GPT-2's tables",
         "reference PCA",
+        "streamed settings' bookmarks",
         *["the least recently used tables"] * memory_policy.LRU_EVICTIONS,
         "token and position tables",
     ]
@@ -407,3 +434,22 @@ def test_download_estimates_cover_the_measured_peak(kind: str, n_words: int, dim
         tracemalloc.stop()
     estimate = export.peak_bytes(kind, result.n_tokens, dim)
     assert peak <= estimate <= 2 * peak + 2 * MiB, (peak, estimate)
+
+
+def test_which_tables_a_page_reads(
+    limited: Callable[[int], MemoryBudget], token_builds: list[tuple[int, int]]
+) -> None:
+    """The default setting reads its resident tables; another setting its whole tables when there is
+    room for them and KEEP_FREE_BYTES besides (or when they are cached anyway), else its rows."""
+    room = 300 * MB
+    limited(room)
+    default = cache.page_tables(EmbeddingSpec())
+    assert isinstance(default, tuple) and default[0] is cache.tables_of(EmbeddingSpec())[0]
+    roomy = cache.page_tables(EmbeddingSpec(dim=256, seed=1))  # 54 MB + 128 MiB fit in 300 MB
+    assert isinstance(roomy, tuple) and (256, 1) in token_builds
+    assert cache.page_tables(EmbeddingSpec(dim=256, seed=1))[0] is roomy[0]  # kept
+    crowded = cache.page_tables(EmbeddingSpec(dim=768, seed=2))  # 158 MB do not fit next to them
+    assert isinstance(crowded, SeededRows) and (768, 2) not in token_builds
+    assert cache.page_tables(EmbeddingSpec(dim=768, seed=2)) is crowded  # bookmarks kept
+    trained = cache.tables_of(EmbeddingSpec(dim=64, seed=3))  # whole: a training run asked for them
+    assert cache.page_tables(EmbeddingSpec(dim=64, seed=3))[0] is trained[0]

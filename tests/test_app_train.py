@@ -213,7 +213,7 @@ def test_neighbours_before_after_match_brute_force(verdict_text: str, plain_gpt2
     assert kept._base_token_weight.numel() == 0  # nothing of the shared table is pinned
     after_table = replace(kept, _base_token_weight=seeded).token_table().numpy()
     for token_id in (ids[0], ids[-1]):  # " the" is in the text, "bra" of " zebra" is not
-        before, after = neighbours_before_after(kept, seeded, token_id, 7)
+        before, after = neighbours_before_after(kept, lambda rows: seeded[rows], token_id, 7)
         want_before = brute_force(seeded.numpy(), token_id, 7, result.trained_ids)
         want_after = brute_force(after_table, token_id, 7, result.trained_ids)
         assert [i for i, _ in before] == [i for i, _ in want_before]
@@ -421,7 +421,9 @@ def test_a_run_refused_by_the_memory_budget_says_what_fits(
         )
         assert ticket.wait(60)
         at = AppTest.from_file(APP, default_timeout=120)
-        for name, value in {"view": "train", "dim": DIM, "train_steps": STEPS, "lang": lang}.items():
+        # The sentence of the key, not the German page's own default sentence.
+        params = {"view": "train", "dim": DIM, "train_steps": STEPS, "lang": lang, "text": Settings().text}
+        for name, value in params.items():
             at.query_params[name] = str(value)
         at.session_state[queue_ui.TICKET] = queue_ui.Held(ticket, False)
         at.run()

@@ -11,9 +11,11 @@ import pytest
 import torch
 
 from embedviz.budget import (
+    HOT_FILE_BYTES,
     LIMIT_VARIABLE,
     MemoryBudget,
     Sources,
+    charged_bytes,
     largest_dim,
     read_limit,
     resident_bytes,
@@ -36,6 +38,9 @@ def sources(
         cgroup_v1=tmp_path / "memory.limit_in_bytes",
         meminfo=tmp_path / "meminfo",
         statm=tmp_path / "statm",
+        status=tmp_path / "status",
+        own_groups=tmp_path / "cgroup",
+        cgroup_v1_root=tmp_path / "memory",
     )
     for path, text in (
         (paths.cgroup_v2, v2),
@@ -91,12 +96,67 @@ def test_nothing_readable_is_a_clear_error(tmp_path: Path) -> None:
         read_limit({}, sources(tmp_path))
 
 
-def test_from_environment_reads_limit_and_rss_from_the_given_files(tmp_path: Path) -> None:
+def test_from_environment_without_status_fields_counts_the_whole_rss(tmp_path: Path) -> None:
     paths = sources(tmp_path, v2=str(690 * MiB))
     paths.statm.write_text("9999 25600 300 1 0 500 0\n")  # 25,600 resident pages
+    paths.status.write_text("Name:\tpython\nVmRSS:\t  102400 kB\n")  # an old kernel: no RssAnon
     budget = MemoryBudget.from_environment({}, paths, margin=0)
     assert budget.limit == 690 * MiB
     assert budget.used() == 25_600 * os.sysconf("SC_PAGE_SIZE")
+
+
+# /proc/self/status of a server under a class, as the kernel writes it (kB are KiB)
+SERVER_STATUS = """Name:\tstreamlit
+VmPeak:\t 2961212 kB
+VmHWM:\t  650012 kB
+VmRSS:\t  631380 kB
+RssAnon:\t  470116 kB
+RssFile:\t  159216 kB
+RssShmem:\t    2048 kB
+VmSwap:\t       0 kB
+Threads:\t27
+"""
+
+
+def test_the_charge_is_anonymous_memory_plus_the_hot_file_pages(tmp_path: Path) -> None:
+    """RssFile (library code the kernel can drop under a limit) is not counted; RssAnon and RssShmem
+    (memory the kernel can only take back by killing) are, plus the allowance for hot file pages."""
+    paths = sources(tmp_path, v1=str(690 * MiB))
+    paths.status.write_text(SERVER_STATUS)
+    paths.statm.write_text("740303 157845 39804 1 0 500 0\n")
+    anonymous = (470_116 + 2_048) * 1024
+    assert charged_bytes(paths.status, paths.statm, file_allowance=0) == anonymous
+    assert charged_bytes(paths.status, paths.statm) == anonymous + HOT_FILE_BYTES
+    budget = MemoryBudget.from_environment({}, paths, margin=0)
+    assert budget.used() == anonymous + HOT_FILE_BYTES
+    assert budget.used() < 631_380 * 1024  # less than the whole RSS
+
+
+def test_charged_bytes_of_this_process_is_below_its_rss_and_sees_an_allocation() -> None:
+    before = charged_bytes(file_allowance=0)
+    assert before < resident_bytes()
+    block = torch.ones(64 * MiB // 4)  # anonymous memory, written
+    grown = charged_bytes(file_allowance=0) - before
+    assert 60 * MiB <= grown <= 80 * MiB
+    del block
+
+
+def test_the_own_v1_group_limit_is_found_through_proc_self_cgroup(tmp_path: Path) -> None:
+    """A server started in a child memory group sees the mount's root (no limit) at the usual path; its
+    own group's limit is under the path that /proc/self/cgroup names."""
+    paths = sources(tmp_path, v1=str(2**63 - 4096), total_kb=8_000_000)
+    paths.own_groups.write_text("4:memory:/process_api/abc/embedviz-1\n3:cpuset:/\n0::/\n")
+    group = paths.cgroup_v1_root / "process_api" / "abc" / "embedviz-1"
+    group.mkdir(parents=True)
+    (group / "memory.limit_in_bytes").write_text(f"{690 * MiB}\n")
+    limit = read_limit({}, paths)
+    assert limit.bytes == 690 * MiB and str(group) in limit.source
+
+
+def test_a_process_in_the_root_group_reads_the_usual_file(tmp_path: Path) -> None:
+    paths = sources(tmp_path, v1=str(690 * MiB), total_kb=8_000_000)
+    paths.own_groups.write_text("4:memory:/\n")
+    assert read_limit({}, paths).bytes == 690 * MiB
 
 
 def test_resident_bytes_sees_a_real_allocation() -> None:
@@ -199,6 +259,18 @@ def test_refused_after_every_evictor_gave_way() -> None:
     error = refusal(budget, 500, "too big")
     assert memory.evicted == ["figures"]
     assert error.available == 200  # what was free after the cache gave way
+    assert budget.reserved == 0
+
+
+def test_a_transient_cost_is_counted_never_refused_and_caches_give_way_first() -> None:
+    memory = FakeMemory(rss=800)
+    budget = budget_of(memory)  # 100 available
+    budget.add_evictor("figures", memory.evictor("figures", frees=300))
+    with budget.transient(250) as held:
+        assert held == 250 and memory.evicted == ["figures"]  # 400 available after it gave way
+        assert budget.available() == 150  # what a table asked for meanwhile could have
+    with budget.transient(10_000):  # larger than the limit: counted, never refused
+        assert budget.reserved == 10_000
     assert budget.reserved == 0
 
 

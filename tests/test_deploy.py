@@ -4,22 +4,30 @@
   refer to each other correctly (selector = template labels, Service -> pod port, Ingress -> Service);
 - the Dockerfile runs as a non-root user, has a HEALTHCHECK on Streamlit's health endpoint, and copies
   only files that exist;
-- nginx accepts the configuration that ``deploy/replicas.sh`` writes (``nginx -t`` in a temp prefix);
+- nginx accepts the configuration that ``deploy/replicas.sh`` writes (``nginx -t`` in a temp prefix), and
+  with it asks a replica (a stand-in) for a versioned page file once, for an unversioned one every time;
 - the shell scripts parse (``bash -n``).
 """
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
+import shutil
 import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
 
-from bench.replicas_proc import find_nginx
+from bench.replicas_proc import find_nginx, free_port_block
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -128,3 +136,69 @@ def test_nginx_accepts_the_generated_config(nginx: str, tmp_path: Path) -> None:
 def test_shell_scripts_parse(script: Path) -> None:
     result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+class _Upstream(BaseHTTPRequestHandler):
+    """A stand-in replica: a versioned file (cacheable, gzip) and an unversioned one (no-cache)."""
+
+    body = b"console.log('a page file');\n" * 200
+    requests: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        type(self).requests.append(self.path)
+        packed = gzip.compress(self.body)
+        versioned = self.path.startswith("/static/")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/javascript")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache")
+        self.send_header("Content-Length", str(len(packed)))
+        self.end_headers()
+        self.wfile.write(packed)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_nginx_asks_a_replica_for_a_versioned_file_once(nginx: str) -> None:
+    # Not pytest's tmp_path: under root nginx's workers run as `nobody`, who cannot enter that 0700 tree.
+    tmp_path = Path(tempfile.mkdtemp(prefix="embedviz-nginx-"))
+    tmp_path.chmod(0o755)
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    listen = free_port_block(1)
+    env = {
+        **os.environ,
+        "REPLICAS": "1",
+        "PORT_BASE": str(upstream.server_address[1]),
+        "LISTEN": f"127.0.0.1:{listen}",
+    }
+    subprocess.run(["bash", str(DEPLOY / "replicas.sh"), "--config-only", str(tmp_path)], env=env, check=True)
+    proxy = subprocess.Popen(
+        [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "e.log")]
+    )
+    try:
+        url = f"http://127.0.0.1:{listen}"
+        for _ in range(100):  # nginx starts in a few ms; polled, bounded
+            try:
+                urllib.request.urlopen(url + "/static/js/a.1234.js", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.05)
+        for encoding in ("gzip, deflate, br, zstd", "gzip", "identity"):
+            for path in ("/static/js/a.1234.js", "/_stcore/bidi-components/x/host.js"):
+                request = urllib.request.Request(url + path, headers={"Accept-Encoding": encoding})
+                with urllib.request.urlopen(request, timeout=5) as answer:
+                    raw = answer.read()
+                    packed = answer.headers.get("Content-Encoding") == "gzip"
+                assert (gzip.decompress(raw) if packed else raw) == _Upstream.body
+                assert packed == (encoding != "identity")  # gunzip for a client without gzip
+        # the versioned file: once (the first request above); the unversioned one: every time
+        assert _Upstream.requests.count("/static/js/a.1234.js") == 1
+        assert _Upstream.requests.count("/_stcore/bidi-components/x/host.js") == 3
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+        upstream.shutdown()
+        shutil.rmtree(tmp_path, ignore_errors=True)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import plotly
 import pytest
 from apptest_utils import run_app
 
@@ -65,4 +66,4 @@ def test_the_pages_first_element_is_the_preload() -> None:
         first = next(iter(at.main.children.values()))
         assert first.type == "bidi_component", view
         assert PRELOAD_KEY in first.proto.id
-        assert json.loads(first.proto.json) == {"preload": True}
+        assert json.loads(first.proto.json) == {"preload": True, "plotlyVersion": plotly.__version__}

@@ -15,6 +15,7 @@ import torch
 from embedviz import EmbedvizError, SettingError, TooManyTokensError
 from embedviz.embeddings import EmbeddingSpec, build_position_table, build_token_table, table_fingerprint
 from embedviz.neighbours import nearest_neighbours
+from embedviz.rows import seeded_rows
 from embedviz.training import (
     MAX_WIDTH,
     StepInfo,
@@ -248,3 +249,18 @@ def test_nearest_neighbours_after_training_use_the_trained_table(result) -> None
     got = nearest_neighbours(table, token_id, 3, candidates=result.trained_ids)
     want = _brute_force_neighbours(table, token_id, 3, result.trained_ids)
     assert [i for i, _ in got] == [i for i, _ in want]
+
+
+def test_training_from_streamed_rows_is_the_same_run(
+    config: TrainConfig, result, sentence_ids: list[int], text: str
+) -> None:
+    """A run given the setting's rows (bookmarks, no whole table) instead of whole tables: the same
+    losses, the same snapshots and the same trained rows, bit for bit."""
+    streamed = train(config, sentence_ids, text, tables=seeded_rows(N_VOCAB, DIM, SEED, CONTEXT))
+    assert streamed.losses == result.losses
+    assert streamed.trained_ids == result.trained_ids
+    assert torch.equal(streamed.trained_rows, result.trained_rows)
+    for mine, theirs in zip(streamed.snapshots, result.snapshots, strict=True):
+        assert mine.step == theirs.step
+        assert torch.equal(mine.token_vectors, theirs.token_vectors)
+        assert torch.equal(mine.position_vectors, theirs.position_vectors)

@@ -16,6 +16,7 @@ cached tables (:mod:`embedviz.ui.reservations`).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -28,22 +29,25 @@ from sklearn.decomposition import PCA
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from embedviz import windows
-from embedviz.budget import MemoryBudget, resident_bytes
+from embedviz.budget import MemoryBudget, charged_bytes
 from embedviz.dataloader import load_verdict
 from embedviz.embeddings import (
     EmbeddingResult,
     EmbeddingSpec,
+    Tables,
     TokenTable,
     build_position_table,
     build_token_table,
     embed_tokens,
-    position_vectors,
+    fixed_position_vectors,
+    position_rows_of,
     table_bytes,
 )
 from embedviz.errors import EmbedvizError, MemoryBudgetExceeded
-from embedviz.neighbours import nearest_neighbours
+from embedviz.neighbours import nearest_neighbours, streamed_neighbours
 from embedviz.pretrained import LoadedGpt2, PositionCurve, curve_of
-from embedviz.projection import Projection, fit_reference, project
+from embedviz.projection import Projection, fit_pca, fit_reference, project, reference_sample
+from embedviz.rows import SeededRows, seeded_rows
 from embedviz.tokenizer import Token, tokenize
 from embedviz.train_queue import TrainQueue
 from embedviz.ui import memory_policy
@@ -56,6 +60,11 @@ from embedviz.ui.table_lru import TableKey, recent_tables
 
 #: Nearest neighbours are kept for the most the k slider offers, so moving it only shows more or fewer.
 NEIGHBOURS_KEPT = RULES["k"][1]
+#: Settings whose rows are kept as bookmarks (under 2 MB each: embedviz.rows).
+ROWS_KEPT = 32
+#: Free memory a page's whole tables must leave to the rest of the class (a training run, a PCA, the
+#: figures of a rerun) to be drawn whole and kept; otherwise the page streams its rows.
+KEEP_FREE_BYTES = 128 * 2**20
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,7 +76,7 @@ def memory_budget() -> MemoryBudget:
     Made on the first large request, so the resident memory then (the process with its modules, no
     table yet) is its ``floor``: a request that would not fit even above it is refused at once, and
     the caches of everyone else stay in place (a ``?dim=2048`` link on a small server empties nothing)."""
-    budget = MemoryBudget.from_environment(floor=resident_bytes())
+    budget = MemoryBudget.from_environment(floor=charged_bytes())
     caches = memory_policy.Caches(
         figures=(
             lambda: animations().clear(),
@@ -76,11 +85,24 @@ def memory_budget() -> MemoryBudget:
             random_curve.clear,
             positions_part.clear,
         ),
+        rows=(lambda: kept_rows().clear(),),
         gpt2=(lambda: gpt2_tables().clear(), gpt2_neighbours.clear),
         reference_pca=(_reference_pca.clear,),
         forget_tables=_forget,
     )
     return memory_policy.give_way(budget, caches, recent_tables)
+
+
+#: Every whole table drawn and still alive, by key: a weak record, so a table a cache let go leaves it too.
+_whole_token_tables: weakref.WeakValueDictionary[tuple[int, int, int], TokenTable] = (
+    weakref.WeakValueDictionary()
+)
+_whole_position_tables: weakref.WeakValueDictionary[TableKey, torch.nn.Embedding] = (
+    weakref.WeakValueDictionary()
+)
+#: Settings whose whole tables were drawn for their page once: when they are let go, the page streams.
+_drawn_for_page: set[TableKey] = set()
+DRAWN_FOR_PAGE_KEPT = 1024
 
 
 def _drawn_token_table(n_vocab: int, dim: int, seed: int, context_length: int) -> TokenTable:
@@ -90,7 +112,9 @@ def _drawn_token_table(n_vocab: int, dim: int, seed: int, context_length: int) -
     gets here; a refusal raises MemoryBudgetExceeded, which Streamlit does not cache."""
     needed = table_bytes(n_vocab, dim, context_length)
     with memory_budget().reserve(needed, f"dim {dim:,}", table=(n_vocab, context_length)):
-        return build_token_table(n_vocab, dim, seed)
+        table = build_token_table(n_vocab, dim, seed)
+    _whole_token_tables[(n_vocab, dim, seed)] = table
+    return table
 
 
 # ``_context_length`` starts with "_": Streamlit leaves it out of the key (it only sizes the reservation).
@@ -151,7 +175,9 @@ def _drawn_position_table(n_vocab: int, dim: int, seed: int, context_length: int
     tokens = token_table(n_vocab, dim, seed, context_length)
     needed = table_bytes(0, dim, context_length)
     with memory_budget().reserve(needed, f"dim {dim:,}", table=(n_vocab, context_length)):
-        return build_position_table(tokens, context_length)
+        table = build_position_table(tokens, context_length)
+    _whole_position_tables[(n_vocab, dim, seed, context_length)] = table
+    return table
 
 
 def _forget(key: TableKey, shared: bool) -> None:
@@ -170,6 +196,8 @@ def clear_tables() -> None:
     _position_table.clear()
     _default_position_table.clear()
     recent_tables.clear()
+    kept_rows().clear()
+    _drawn_for_page.clear()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -196,19 +224,77 @@ def tables_of(spec: EmbeddingSpec) -> tuple[TokenTable, torch.nn.Embedding]:
     return tables
 
 
+@st.cache_resource(show_spinner=False)
+def kept_rows() -> Registry[TableKey, SeededRows]:
+    """Settings whose page streams its rows: their bookmarks (:mod:`embedviz.rows`), the newest kept."""
+    return Registry(max_entries=ROWS_KEPT)
+
+
+def page_tables(spec: EmbeddingSpec) -> Tables | SeededRows:
+    """What the page of ``spec`` reads its rows from; the numbers are the same either way.
+
+    * the default setting's whole tables, always resident (the whole class opens them);
+    * another setting's whole tables while they are cached anyway (a training run or a view needed
+      them); and drawn whole for its page once, when the budget has room for them and
+      :data:`KEEP_FREE_BYTES` besides (they are the first tables to give way);
+    * otherwise the setting's bookmarks: only the rows the page shows are drawn (a few hundred
+      kilobytes instead of 53 MB at dim 256), so no visitor's page is refused for want of memory.
+    Raises EmbedvizError for settings embedviz refuses (``spec.check()``)."""
+    n_vocab = spec.check()
+    key = (n_vocab, spec.dim, spec.seed, spec.context_length)
+    if key == memory_policy.default_key():
+        return tables_of(spec)
+    tokens, positions = _whole_token_tables.get(key[:3]), _whole_position_tables.get(key)
+    if tokens is not None and positions is not None:
+        recent_tables.note_use(key)
+        return tokens, positions
+    rows = kept_rows().get(key)
+    if rows is not None:
+        return rows
+    budget = memory_budget()
+    if key not in _drawn_for_page and budget.available() >= table_bytes(*key[:2], key[3]) + KEEP_FREE_BYTES:
+        if len(_drawn_for_page) >= DRAWN_FOR_PAGE_KEPT:  # links with ever new seeds: a bounded record
+            _drawn_for_page.clear()
+        _drawn_for_page.add(key)
+        try:
+            return tables_of(spec)
+        except MemoryBudgetExceeded:  # another visitor took the room meanwhile
+            pass
+    with budget.transient(2 * 2**20):  # a chunk being drawn and the bookmarks
+        rows = seeded_rows(*key)
+    kept_rows().put(key, rows)
+    return rows
+
+
+def position_rows(spec: EmbeddingSpec, n: int) -> torch.Tensor:
+    """The first ``n`` learned position rows of ``spec`` (all of them when ``n`` is larger), a new
+    tensor, from the page's whole tables or its rows."""
+    return position_rows_of(page_tables(spec), min(n, spec.context_length))
+
+
 def embedding_of(spec: EmbeddingSpec, text: str) -> EmbeddingResult:
-    """The pipeline's result for ``text`` with the cached tables and token records."""
-    tables = tables_of(spec)
-    return embed_tokens(text, tokens_of(text, spec.encoding), spec, tables)
+    """The pipeline's result for ``text`` with the page's tables or rows and cached token records."""
+    return embed_tokens(text, tokens_of(text, spec.encoding), spec, page_tables(spec))
+
+
+def learned_or_fixed_positions(spec: EmbeddingSpec, tables: Tables | SeededRows) -> torch.Tensor:
+    """All ``spec.context_length`` position vectors of the spec's mode."""
+    if spec.positional != "learned":
+        return fixed_position_vectors(spec.positional, spec.context_length, spec.dim)
+    return position_rows_of(tables, spec.context_length)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _reference_pca(spec: EmbeddingSpec) -> PCA | None:
     """PCA fitted on a fixed sample of the token table plus the position table of the spec's mode:
-    fitted once per spec."""
-    tokens, positions = tables_of(spec)
-    table = position_vectors(spec.positional, spec.context_length, positions)
-    return fit_reference(tokens.layer.weight, table)
+    fitted once per spec (from the page's whole tables or its rows: the same numbers)."""
+    tables = page_tables(spec)
+    positions = learned_or_fixed_positions(spec, tables)
+    if not isinstance(tables, SeededRows):
+        return fit_reference(tables[0].layer.weight, positions)
+    sample = reference_sample(tables.tokens.n_rows)
+    with memory_budget().transient(2 * (len(sample) + len(positions)) * spec.dim * 4):
+        return fit_pca(torch.cat([tables.token_rows(sample), positions]).numpy())
 
 
 def reference_pca(spec: EmbeddingSpec) -> PCA | None:
@@ -255,11 +341,15 @@ def run(settings: Settings) -> Outcome:
 @st.cache_data(max_entries=64, show_spinner=False)
 def neighbours_of(spec: EmbeddingSpec, token_id: int) -> list[tuple[int, float]]:
     """The NEIGHBOURS_KEPT (50) nearest neighbours of ``token_id`` in the (cached) token table of
-    ``spec``. Always the most, so that moving the k slider only shows more or fewer rows. No normalised
+    ``spec`` (held whole or streamed). Always the most, so that moving the k slider only shows more or
+    fewer rows. No normalised
     copy of the table is kept: it would save little per new token (docs/performance.md), and at 768
     dimensions it would cost another 154 MB per cached table."""
-    table = tables_of(spec)[0].layer.weight
-    return nearest_neighbours(table, token_id, NEIGHBOURS_KEPT)
+    tables = page_tables(spec)
+    if isinstance(tables, SeededRows):  # the table streamed once, chunk by chunk: the same neighbours
+        query = tables.token_rows([token_id])[0]
+        return streamed_neighbours(tables.tokens.chunks(), query, token_id, NEIGHBOURS_KEPT)
+    return nearest_neighbours(tables[0].layer.weight, token_id, NEIGHBOURS_KEPT)
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -311,7 +401,7 @@ def gpt2_neighbours(
 @st.cache_data(max_entries=2, show_spinner=False)
 def random_curve(spec: EmbeddingSpec) -> PositionCurve:
     """The random position table of ``spec`` as a 3D curve."""
-    return curve_of(tables_of(spec)[1].weight)
+    return curve_of(position_rows(spec, spec.context_length))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

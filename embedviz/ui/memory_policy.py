@@ -12,6 +12,7 @@ Which cache keeps a token table
 
 What gives way when a request does not fit
     Cheapest to rebuild first: built figures and projections, GPT-2's loaded tables, the reference PCA,
+    the bookmarks of settings whose pages stream their rows (:mod:`embedviz.rows`),
     then the tables of one setting after another, least recently used first
     (:mod:`embedviz.ui.table_lru`), then every setting's tables (a setting in use is drawn again on its
     next rerun) but the default setting's. Those never give way: the whole class opens them, and a
@@ -62,6 +63,7 @@ class Caches:
     ``shared`` (another context length still uses it)."""
 
     figures: tuple[Clear, ...]
+    rows: tuple[Clear, ...]
     gpt2: tuple[Clear, ...]
     reference_pca: tuple[Clear, ...]
     forget_tables: Callable[[TableKey, bool], None]
@@ -88,6 +90,7 @@ def give_way(budget: MemoryBudget, caches: Caches, recent: TableLru) -> MemoryBu
     budget.add_evictor("built figures and projections", clearing(caches.figures))
     budget.add_evictor("GPT-2's tables", clearing(caches.gpt2))
     budget.add_evictor("reference PCA", clearing(caches.reference_pca))
+    budget.add_evictor("streamed settings' bookmarks", clearing(caches.rows))
     for _ in range(LRU_EVICTIONS):
         budget.add_evictor("the least recently used tables", least_recently_used)
     budget.add_evictor("token and position tables", all_but_default)

@@ -89,7 +89,9 @@ def preload_plotly() -> None:
     visitor, who waited for the imports of torch and scikit-learn; since ``app.py`` runs the page once
     before the first visitor, it is measurably useful only where the page runs without that warm-up
     (docs/performance.md, session 6)."""
-    _register_assets()(key=PRELOAD_KEY, data={"preload": True}, height="content")
+    _register_assets()(
+        key=PRELOAD_KEY, data={"preload": True, "plotlyVersion": plotly.__version__}, height="content"
+    )
 
 
 def with_point_ids(figure: go.Figure, ids: Mapping[int, Sequence[str]]) -> go.Figure:
@@ -136,5 +138,6 @@ def plotly_host(
         "cameraRevision": revision,
         "glideMs": int(glide_ms),
         "errorMessage": t("chart.error"),
+        "plotlyVersion": plotly.__version__,  # in plotly.js's URL: the browser may keep that file for good
     }
     _register_assets()(key=key, data=data, height="content")

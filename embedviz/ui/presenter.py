@@ -24,8 +24,9 @@ from embedviz.ui.stages import slides
 HIDDEN_KEYS = ((1, "PageDown"), (1, "Down"), (-1, "PageUp"), (-1, "Up"))
 VISIBLE_KEYS = {1: "Right", -1: "Left"}
 #: The 3D chart's height on a slide: the screen below the step bar, the heading and the chart's controls,
-#: but never less than 60% of the screen.
-CHART_HEIGHT = "max(60vh, calc(100vh - 19rem))"
+#: but never less than 63% of the screen (at 1280x720 that is 454 px, and the slide still fits the screen
+#: with the smaller type and top padding of a short screen below).
+CHART_HEIGHT = "max(63vh, calc(100vh - 16.5rem))"
 #: Big type (every size in Streamlit is relative to the root font), less padding (the thin, see-through
 #: header lets clicks through to the step bar under it except on its own buttons), the hidden key buttons,
 #: the chart filling the slide, and the 3D view's introduction left to the teacher. On a short projector
@@ -39,7 +40,8 @@ html {{ font-size: 21px; }}
 .st-key-ev-presenter-keys {{ display: none; }}
 .st-key-space3d .embedviz-plotly-host {{ height: {CHART_HEIGHT}; }}
 .stElementContainer:has(#space) + .stElementContainer {{ display: none; }}
-@media (max-height: 900px) {{ html {{ font-size: 17px; }} }}
+@media (max-height: 900px) {{ html {{ font-size: 17px; }}
+  [data-testid="stMainBlockContainer"] {{ padding-top: 0.5rem; }} }}
 @media (max-width: 640px) {{ [data-testid="stMainBlockContainer"] {{ padding-top: 3rem; }} }}
 </style>"""
 MARKER_SCALE = 1.6

@@ -11,7 +11,7 @@ as tall, which lost far more than that. The two PNGs go to ``test-artifacts/scre
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -67,19 +67,27 @@ def token_pixels(page: Page, name: str) -> int:
     return int((np.abs(pixels - target).sum(axis=2) < 60).sum())
 
 
+def type_word_by_word(page: Page) -> Iterator[str]:
+    """Type ``WORDS`` after ``START`` one word at a time (live typing commits after the pause, no Enter);
+    yield the sentence each time the 3D view has drawn it."""
+    wait_drawn(page, len(embedviz.tokenize(START)))
+    box = sentence_box(page)
+    box.click()
+    box.press("End")
+    text = START
+    for word in WORDS:
+        box.press_sequentially(" " + word, delay=30)
+        text += " " + word
+        wait_drawn(page, len(embedviz.tokenize(text)))
+        yield text
+
+
 def test_labels_typed_live_match_labels_drawn_at_once(new_page: Callable[..., Page], app_url: str) -> None:
     assert len(embedviz.tokenize(START)) == 3 and len(embedviz.tokenize(FINAL)) == 12
     typed = new_page(viewport=VIEWPORT)
     open_app(typed, f"{app_url}/?text={quote(START)}")
-    wait_drawn(typed, 3)
-    box = sentence_box(typed)
-    box.click()
-    box.press("End")
-    text = START
-    for word in WORDS:  # one word at a time; live typing commits after the pause (no Enter)
-        box.press_sequentially(" " + word, delay=30)
-        text += " " + word
-        wait_drawn(typed, len(embedviz.tokenize(text)))
+    for _ in type_word_by_word(typed):
+        pass
     no_exception(typed)
     grown = token_pixels(typed, "typed")
 
@@ -89,3 +97,44 @@ def test_labels_typed_live_match_labels_drawn_at_once(new_page: Callable[..., Pa
     at_once = token_pixels(fresh, "at-once")
     assert at_once > 0
     assert grown == pytest.approx(at_once, rel=0.05), (grown, at_once)
+
+
+#: Every token label of the 3D view: its text and its drawn font size and height (SVG text, CSS px).
+LABELS_JS = """
+(selector) => [...document.querySelectorAll(`${selector} .annotation-text`)].map((node) => ({
+  text: node.textContent,
+  size: parseFloat(getComputedStyle(node).fontSize),
+  height: node.getBoundingClientRect().height,
+}))
+"""
+
+
+def test_every_label_keeps_its_size_while_typing_in_presenter_mode(
+    new_page: Callable[..., Page], app_url: str
+) -> None:
+    from embedviz.figures.space import LABEL_SIZE
+    from embedviz.ui.stages import slides
+
+    step = [stage.key for stage in slides()].index("space")
+    page = new_page(viewport={"width": 1920, "height": 1080})
+    open_app(page, f"{app_url}/?presenter=true&step={step}&text={quote(START)}")
+    for text in type_word_by_word(page):
+        tokens = embedviz.tokenize(text)
+        # The labels are those of the figure: one per distinct token, in the space-stripped display.
+        first = {token.id: token for token in reversed(tokens)}  # each id's first occurrence
+        expected = sorted(plain_word(token.display) for token in first.values())
+        page.wait_for_function(
+            "([selector, n]) => document.querySelectorAll(`${selector} .annotation-text`).length === n",
+            arg=[SPACE, len(expected)],
+        )
+        labels = page.evaluate(LABELS_JS, SPACE)
+        assert sorted(label["text"] for label in labels) == expected
+        for label in labels:
+            assert label["size"] == LABEL_SIZE, (text, label)
+            assert label["height"] >= LABEL_SIZE, (text, label)  # drawn, at least one line of 18 px
+    no_exception(page)
+
+
+def plain_word(display: str) -> str:
+    """A token's label as the 3D view writes it: the display without its space marks (or the display)."""
+    return display.replace("␣", " ").strip() or display

@@ -59,10 +59,14 @@ def server() -> Iterator[StreamlitServer]:
     started.stop()
 
 
-def open_page(browser: Browser, url: str, **context_kwargs) -> tuple[Page, list[str]]:
+def open_page(
+    browser: Browser, url: str, lane: str | None = None, **context_kwargs
+) -> tuple[Page, list[str]]:
     """A page on ``url`` counting WebGL contexts, with every requested URL logged (and served only if it
-    stays on 127.0.0.1)."""
+    stays on 127.0.0.1). ``lane`` ("glide" or "jump") overrides the host's choice (``webglIsSmooth``)."""
     context = new_instrumented_context(browser, **context_kwargs)
+    if lane is not None:
+        context.add_init_script(f"window.__embedvizGlideLane = {lane!r};")
     requests = count_webgl_and_stay_local(context)
     page = context.new_page()
     page.goto(url)
@@ -109,7 +113,9 @@ def test_same_node_no_new_webgl_context_and_nothing_leaves_the_server(server, br
     assert page.evaluate(f"() => window.__node === document.querySelector('{GD}')")
     assert page.evaluate("() => window.__webgl") == contexts
     plotly_js = [
-        url for url in requests if url.endswith("/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js")
+        url
+        for url in requests
+        if url.split("?")[0].endswith("/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js")
     ]
     assert len(plotly_js) == 1
     assert [url for url in requests if not url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:"))] == []
@@ -186,21 +192,50 @@ def between(samples: list[float], a: float, b: float) -> list[float]:
     return [x for x in samples if low + 1e-6 < x < high - 1e-6]
 
 
-def test_points_glide(server, browser: Browser) -> None:
-    page, _ = open_page(browser, server.url + "/?text=" + quote("the cat sat"))
+def test_points_glide_on_the_gpu_lane(server, browser: Browser) -> None:
+    # A 2 s glide: the glide is timed, and on a loaded machine with software WebGL one frame can take
+    # 650 ms, so a 300 ms glide may reach its end in its first frame. A jump draws no frame between old
+    # and new (see the tests below).
+    page, _ = open_page(browser, server.url + "/?glide=2000&text=" + quote("the cat sat"), lane="glide")
     old, new, samples = glide_samples(page, "the cat sat down", 4)
     assert abs(new - old) > 1e-3
-    # Time-based: on a loaded machine a 300 ms glide may draw only one frame between old and new; a jump
-    # draws none (see the reduced-motion test).
     assert len(between(samples, old, new)) >= 1, samples
     page.context.close()
 
 
-def test_reduced_motion_jumps(server, browser: Browser) -> None:
-    page, _ = open_page(browser, server.url + "/?text=" + quote("the cat sat"), reduced_motion="reduce")
+def assert_jumps(page: Page) -> None:
+    """An edit moves position point 0, and no frame draws it between its old and new place."""
     old, new, samples = glide_samples(page, "the cat sat down", 4)
     assert abs(new - old) > 1e-3
     assert between(samples, old, new) == [], samples
+
+
+def test_reduced_motion_jumps_even_on_the_gpu_lane(server, browser: Browser) -> None:
+    page, _ = open_page(
+        browser, server.url + "/?text=" + quote("the cat sat"), lane="glide", reduced_motion="reduce"
+    )
+    assert_jumps(page)
+    page.context.close()
+
+
+def test_the_software_lane_jumps(server, browser: Browser) -> None:
+    page, _ = open_page(browser, server.url + "/?text=" + quote("the cat sat"), lane="jump")
+    assert_jumps(page)
+    page.context.close()
+
+
+def test_software_webgl_is_recognised_and_jumps(server, browser: Browser) -> None:
+    # The tests' Chromium draws WebGL with SwiftShader (conftest.CHROMIUM_ARGS), a CPU renderer: the host
+    # takes the jump lane by itself.
+    page, _ = open_page(browser, server.url + "/?text=" + quote("the cat sat"))
+    renderer = page.evaluate(
+        """() => { const gl = document.createElement('canvas').getContext('webgl');
+                   const info = gl.getExtension('WEBGL_debug_renderer_info');
+                   return gl.getParameter(info.UNMASKED_RENDERER_WEBGL); }"""
+    )
+    assert "SwiftShader" in renderer
+    assert page.evaluate(f"() => document.querySelector('{GD}').dataset.webgl") == "software"
+    assert_jumps(page)
     page.context.close()
 
 
@@ -222,7 +257,8 @@ def test_served_under_base_url_path(browser: Browser) -> None:
     try:
         page, requests = open_page(browser, started.url + "/embed/?text=" + quote("hello"))
         assert any(
-            url.endswith("/embed/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js") for url in requests
+            url.split("?")[0].endswith("/embed/_stcore/bidi-components/embedviz.plotlyjs/plotly.min.js")
+            for url in requests
         )
         page.context.close()
     finally:

@@ -12,14 +12,18 @@
  * Glide: a point of a scatter3d trace that has `ids` moves from where it is drawn now to its new place over
  * `glideMs` (requestAnimationFrame + Plotly.restyle of x/y/z; plotly.js does not animate 3D transitions).
  * Points with a new id grow from size 0. A newer update stops a running glide where it is and glides on from
- * there. `prefers-reduced-motion: reduce` (or glideMs 0) makes every change a jump.
+ * there. The glide runs only where it is smooth: on a real GPU. Where WebGL is drawn by the CPU (SwiftShader,
+ * llvmpipe: many school PCs and VMs) each glide frame costs 50-66 ms, a 15-20 fps stutter, so points jump
+ * to their new places there; `prefers-reduced-motion: reduce` (or glideMs 0) makes every change a jump too.
  *
  * Animations: a figure with `frames` (the training animation's Play button and slider) gets them with newPlot
  * and react, and never glides (Plotly animates it). An update with the very figure already drawn is skipped, so
  * a rerun for another widget leaves the frame a visitor paused on alone.
  *
- * Labels: before each react every 3D object is put back at pixelRatio 1 (see `firstDrawRatio`), so labels
- * that appear in an update are drawn at their font size, like those of the first draw.
+ * Labels: the text of 3D points is drawn as scene annotations (see `labelsAsAnnotations`): SVG text at its
+ * font size whatever Plotly.react adds, crisp on a projector and in the page's text for screen readers.
+ * Before each react every 3D object is also put back at pixelRatio 1 (see `firstDrawRatio`), for 3D text
+ * that stays WebGL (none in the app's figures).
  *
  * plotly.js is the installed plotly package's plotly.min.js, served by the app (see plotly_host.py). It is
  * loaded once per page with a classic <script>, as soon as the first element mounts (preload_plotly's, at the
@@ -27,21 +31,26 @@
  * whoever had it (st.plotly_chart installs Streamlit's own plotly.js there).
  */
 
-const PLOTLY_URL = new URL("../embedviz.plotlyjs/plotly.min.js", import.meta.url).href;
+const PLOTLY_URL = new URL("../embedviz.plotlyjs/plotly.min.js", import.meta.url);
 const TYPED = {
   f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array,
   i2: Int16Array, u2: Uint16Array, i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray,
 };
+const LABEL_GAP = 3; // px between a 3D point's marker and its label
 const states = new WeakMap(); // parentElement -> state of its chart
 let plotlyPromise = null;
 
-function loadPlotly() {
+/** Load plotly.js once per page. `version` (the plotly package's, sent by Python) goes into the URL, so the
+ * browser may keep that file for good (see embedviz/ui/static_files.py). */
+function loadPlotly(version) {
   if (!plotlyPromise) {
+    const url = new URL(PLOTLY_URL);
+    if (version) url.searchParams.set("v", version);
     plotlyPromise = new Promise((resolve, reject) => {
       const previous = window.Plotly;
       const hadModuleName = "moduleName" in window;
       const script = document.createElement("script");
-      script.src = PLOTLY_URL;
+      script.src = url.href;
       script.dataset.embedviz = "plotlyjs";
       script.onload = () => {
         const mine = window.Plotly;
@@ -52,7 +61,7 @@ function loadPlotly() {
       script.onerror = () => {
         plotlyPromise = null;
         script.remove();
-        reject(new Error(`could not load ${PLOTLY_URL}`));
+        reject(new Error(`could not load ${url.href}`));
       };
       document.head.appendChild(script);
     });
@@ -92,6 +101,34 @@ function drawWithoutMultisampling() {
   proto.getContext = patched;
 }
 
+/**
+ * Whether WebGL is drawn by a real GPU. A context asked for with `failIfMajorPerformanceCaveat: true` is
+ * refused where the browser knows it would draw in software; Chromium told to use SwiftShader still grants
+ * it, so the renderer's name is read too (SwiftShader, llvmpipe, softpipe, Microsoft's Basic Render
+ * Driver are CPU renderers). Asked once per page, when the first chart mounts (the probe's context is
+ * released at once). `window.__embedvizGlideLane` ("glide" or "jump"), set before the page loads, chooses
+ * the lane instead (browser tests of both lanes).
+ */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+let smoothWebgl = null;
+function webglIsSmooth() {
+  const forced = window.__embedvizGlideLane;
+  if (forced === "glide" || forced === "jump") return forced === "glide";
+  if (smoothWebgl === null) {
+    try {
+      const gl = document.createElement("canvas").getContext("webgl", { failIfMajorPerformanceCaveat: true });
+      const info = gl && gl.getExtension("WEBGL_debug_renderer_info");
+      const renderer = gl ? String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : "";
+      smoothWebgl = Boolean(gl) && !SOFTWARE_RENDERER.test(renderer);
+      const lose = gl && gl.getExtension("WEBGL_lose_context");
+      if (lose) lose.loseContext();
+    } catch (error) {
+      smoothWebgl = false;
+    }
+  }
+  return smoothWebgl;
+}
+
 function reducedMotion() {
   return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
@@ -114,6 +151,48 @@ function firstDrawRatio(gd) {
     const plot = scene._scene && scene._scene.glplot;
     if (plot) for (const object of plot.objects || []) object.pixelRatio = 1;
   }
+}
+
+/**
+ * The text of 3D points as scene annotations. plotly.js draws a scatter3d trace's `text` in WebGL, and a
+ * label that first appears in a Plotly.react came out at about two thirds of its size (12 px for 18 px),
+ * even with `firstDrawRatio`. A scene annotation is SVG text anchored at a 3D point: it keeps its font size,
+ * follows the camera, and is real text. Each labelled point of a scatter3d trace with `text` in its `mode`
+ * becomes one annotation on the point's side given by `textposition` ("top center", "bottom left", ...),
+ * in the trace's `textfont`; the trace keeps its markers (and hover). The text arrives escaped by Python
+ * (figures.style.plain), as Plotly wants it for annotations too. Returns the annotations per scene name.
+ */
+function labelsAsAnnotations(traces, layout) {
+  const byScene = new Map();
+  for (const trace of traces) {
+    const mode = String(trace.mode || "");
+    if (trace.type !== "scatter3d" || !mode.includes("text") || !Array.isArray(trace.text)) continue;
+    const scene = trace.scene || "scene";
+    const labels = byScene.get(scene) || [];
+    const [xs, ys, zs] = [decode(trace.x), decode(trace.y), decode(trace.z)];
+    const font = { ...(trace.textfont || {}) };
+    const size = trace.marker && typeof trace.marker.size === "number" ? trace.marker.size : 6;
+    const gap = LABEL_GAP + size / 2; // from the point's centre: past its marker
+    trace.text.forEach((text, i) => {
+      if (!text) return;
+      const side = Array.isArray(trace.textposition) ? trace.textposition[i] : trace.textposition;
+      const [vertical, horizontal] = String(side || "top center").split(" ");
+      labels.push({
+        x: +xs[i], y: +ys[i], z: +zs[i], text: String(text), font, showarrow: false, captureevents: false,
+        xanchor: { left: "right", right: "left" }[horizontal] || "center",
+        yanchor: { top: "bottom", bottom: "top" }[vertical] || "middle",
+        xshift: { left: -gap, right: gap }[horizontal] || 0,
+        yshift: { top: gap, bottom: -gap }[vertical] || 0,
+      });
+    });
+    trace.mode = mode.replace(/\+?text/, "").replace(/^\+/, "") || "none";
+    byScene.set(scene, labels);
+  }
+  for (const [scene, labels] of byScene) {
+    const own = (layout[scene] && layout[scene].annotations) || [];
+    layout[scene] = { ...(layout[scene] || {}), annotations: [...own, ...labels] };
+  }
+  return byScene;
 }
 
 /**
@@ -318,7 +397,7 @@ async function update(state, data) {
 
 /** Draw `data`'s figure; true when the chart shows it, false when a newer call stopped its glide. */
 async function draw(state, data) {
-  const Plotly = await loadPlotly();
+  const Plotly = await loadPlotly(data.plotlyVersion);
   const figure = JSON.parse(data.figure);
   const traces = figure.data || [];
   const layout = figure.layout || {};
@@ -331,6 +410,8 @@ async function draw(state, data) {
   if (!keepCamera) fitNarrowCamera(gd, layout);
   fitNarrowText(gd, layout);
   fitNarrowColorbars(gd, traces);
+  const labels = labelsAsAnnotations(traces, layout);
+  const layoutLabels = Object.fromEntries([...labels.keys()].map((scene) => [scene, layout[scene].annotations]));
   if (!state.drawn) {
     await Plotly.newPlot(gd, { data: traces, layout, frames, config });
     state.drawn = true;
@@ -339,13 +420,19 @@ async function draw(state, data) {
   }
   carryUserState(gd, traces, layout, keepCamera);
   state.cameraRevision = data.cameraRevision;
-  const ms = reducedMotion() || (frames && frames.length) ? 0 : data.glideMs || 0; // Plotly animates frames
+  const jump = reducedMotion() || !webglIsSmooth() || (frames && frames.length); // Plotly animates frames
+  const ms = jump ? 0 : data.glideMs || 0;
   const moves = ms > 0 ? glidePlan(gd, traces) : null;
   if (!moves) {
     await react(Plotly, gd, { data: traces, layout, frames, config });
     return true;
   }
   gd.dataset.gliding = "true"; // (tests and benches wait for its end: the drawn points are the figure's)
+  // The labels drawn now stay while the points move; the new ones appear where the points arrive.
+  for (const [scene] of labels) {
+    const drawnLabels = (gd.layout[scene] && gd.layout[scene].annotations) || [];
+    layout[scene] = { ...layout[scene], annotations: drawnLabels };
+  }
   const start = frameUpdate(moves, 0);
   moves.forEach((move, m) => {
     const trace = traces[move.index];
@@ -355,7 +442,11 @@ async function draw(state, data) {
   await react(Plotly, gd, { data: traces, layout, frames, config });
   state.gliding = true;
   try {
-    return await glide(Plotly, state, moves, ms);
+    const arrived = await glide(Plotly, state, moves, ms);
+    const update = {};
+    for (const [scene] of labels) update[`${scene}.annotations`] = layoutLabels[scene];
+    if (arrived && labels.size) await Plotly.relayout(gd, update);
+    return arrived;
   } finally {
     state.gliding = false;
     delete gd.dataset.gliding;
@@ -371,7 +462,7 @@ function showError(state, error, message) {
 export default function plotlyHost(component) {
   const { data, parentElement } = component;
   if (data && data.preload) { // preload_plotly(): load plotly.js now, draw nothing
-    loadPlotly().catch((error) => console.error("embedviz plotly host:", error));
+    loadPlotly(data.plotlyVersion).catch((error) => console.error("embedviz plotly host:", error));
     return undefined;
   }
   drawWithoutMultisampling();
@@ -379,6 +470,7 @@ export default function plotlyHost(component) {
   if (!state) {
     const gd = document.createElement("div");
     gd.className = "embedviz-plotly-host";
+    gd.dataset.webgl = webglIsSmooth() ? "gpu" : "software"; // the lane: glide on a GPU, jump otherwise
     const error = document.createElement("div");
     error.className = "embedviz-plotly-host-error";
     error.setAttribute("role", "alert");

@@ -101,7 +101,7 @@ def draw_table(kind: str, table: torch.Tensor) -> TableDrawing:
 
 def draw(settings: Settings, n: int) -> AbsoluteDrawing:
     """Build part 2's figures and texts (once per setting and language: see :func:`render`)."""
-    learned = cache.tables_of(settings.spec)[1].weight[:n].detach()
+    learned = cache.position_rows(settings.spec, n)
     tables = {
         "learned": draw_table("learned", learned),
         "sinusoidal": draw_table("sinusoidal", sinusoidal_positions(n, settings.dim)),

@@ -105,7 +105,7 @@ def render(settings: Settings) -> None:
 
 def draw_scores(settings: Settings, query: torch.Tensor, key: torch.Tensor, n: int, offset: int) -> tuple:
     """The moving pair's scores figure, its screen-reader text and what the numbers did."""
-    table = cache.tables_of(settings.spec)[1].weight[:n].detach()
+    table = cache.position_rows(settings.spec, n)
     scores = moving_pair_scores(query, key, offset, n, table, slope=SLOPE)
     names = {name: t(f"positions.scheme.{name}", slope=SLOPE) for name in scores}
     texts = {"x": t("positions.relative.x"), "y": t("positions.relative.y")}

@@ -75,7 +75,7 @@ def submit(key: TrainKey, sentence_ids: list[int]) -> None:
     found = queue.finished(key) is not None
     ticket = queue.submit(
         key,
-        run_job(key, sentence_ids, cache.tables_of),
+        run_job(key, sentence_ids, cache.page_tables),
         steps=key.steps,
         nbytes=run_bytes(key, len(sentence_ids)),
         what="A training run",

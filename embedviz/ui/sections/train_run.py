@@ -12,6 +12,7 @@ its nearest neighbours before and after.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ import streamlit as st
 import torch
 
 from embedviz import training
-from embedviz.embeddings import EmbeddingResult, EmbeddingSpec
+from embedviz.embeddings import EmbeddingResult, EmbeddingSpec, token_rows_of
 from embedviz.figures.training import animation_figure, loss_figure
 from embedviz.neighbours import neighbours_before_after
 from embedviz.training_runs import (
@@ -105,8 +106,8 @@ def render(settings: Settings, spec: EmbeddingSpec, sentence: EmbeddingResult, i
         if origin == "":
             st.info(t("train.press"), icon=":material/school:")
         return
-    seeded = cache.tables_of(spec)[0].layer.weight
-    show_result(settings, key, sentence, run, origin, seeded, index)
+    tables = cache.page_tables(spec)  # whole or streamed: the same rows
+    show_result(settings, key, sentence, run, origin, lambda ids: token_rows_of(tables, ids), index)
 
 
 def quoted(text: str) -> str:
@@ -124,7 +125,7 @@ def show_result(
     sentence: EmbeddingResult,
     run: PageRun,
     origin: str,
-    seeded: torch.Tensor,
+    seeded: Callable[[list[int]], torch.Tensor],
     index: int,
 ) -> None:
     """A finished or stopped run: how it went, the lesson, the animation, numbers and nearest
@@ -230,7 +231,9 @@ def show_animation(
     st.caption(t("train.animation_caption", frames=len(result.snapshots), every=result.config.snapshot_every))
 
 
-def show_neighbours(result: training.TrainResult, seeded: torch.Tensor, token_id: int, k: int) -> None:
+def show_neighbours(
+    result: training.TrainResult, seeded: Callable[[list[int]], torch.Tensor], token_id: int, k: int
+) -> None:
     """Nearest neighbours of the selected token before and after training, among the text's tokens."""
     st.markdown(f"**{t('train.nb_title')}**")
     before, after = neighbours_before_after(result, seeded, token_id, k)
