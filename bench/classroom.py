@@ -354,6 +354,11 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
 
 
 def main() -> int:
+    if "--room" in sys.argv:  # a live class: bench/room_class.py, in its own process (threads, no gevent)
+        import subprocess
+
+        repo = Path(__file__).resolve().parents[1]
+        return subprocess.call([sys.executable, "-m", "bench.room_class", *sys.argv[1:]], cwd=repo)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--checkout", type=Path, help="folder set up with the README's install command")

@@ -15,6 +15,7 @@ import hashlib
 import html
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -517,3 +518,38 @@ def test_offline_every_view_starts(view: str, offline: list[str]) -> None:
     assert offline == []  # GPT-2 ships with embedviz: no download was even tried
     if view == "pipeline":
         assert chip_ids(at) == plain_ids(DEFAULTS.text)
+
+
+@pytest.mark.parametrize("value", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_a_class_s_parameters_tampered(value: str | list[str]) -> None:
+    """``room``, ``key`` and ``class`` carrying hostile values: a working page, in no class, nothing
+    rendered from them but an inert notice."""
+    from embedviz.ui.classroom import SEAT
+
+    at = run_with_query({"room": value, "key": value, "class": value})
+    assert_page_works(at)
+    assert at.session_state[SEAT] is None if SEAT in at.session_state else True
+    html_bodies = "\n".join(e.proto.body for e in at.get("html"))
+    assert "<script" not in html_bodies and "<b>x" not in html_bodies
+
+
+@pytest.mark.parametrize("value", [v for v in HOSTILE.values() if isinstance(v, str)], ids=list(HOSTILE)[:-1])
+def test_hostile_board_entries_stay_inert_on_the_teachers_page(value: str) -> None:
+    """A student sends a hostile word and nickname; the teacher's board shows them as text only."""
+    from embedviz.rooms import MAX_ENTRY_CHARS
+    from embedviz.ui import room_server
+    from embedviz.ui.classroom import SEAT
+
+    teacher = run_app(**{"class": "start"})
+    room = room_server.ROOMS.get(teacher.session_state[SEAT].code, now=time.time())
+    folded = " ".join(value.split())
+    if folded and len(folded) <= MAX_ENTRY_CHARS:
+        room.send("student", value, now=time.time(), nickname=value)
+    room.send("other", "<img src=x onerror=alert(1)>", now=time.time(), nickname="[x](javascript:alert(1))")
+    teacher.run()
+    assert not teacher.exception, [e.value for e in teacher.exception]
+    trace = chart_by_key(teacher, "ev-board-space")["data"][0]
+    assert all("<" not in label for label in [*trace["text"], *trace["hovertext"]])
+    html_bodies = "\n".join(e.proto.body for e in teacher.get("html"))
+    assert "<img" not in html_bodies and "<script" not in html_bodies and "javascript:" not in html_bodies
+    room_server.ROOMS.end(room.code, room.key)

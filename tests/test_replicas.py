@@ -12,6 +12,9 @@ proxy, and one replica is SIGKILLed as soon as every student has its first page.
   no error and kept their one session; every student sent all its messages and the class ended by itself
   well before its time limit (nothing hangs).
 
+Before that, two live classes on the same three replicas: each room lives on its teacher's replica, and
+its students (their link carries the teacher's route; one had been routed elsewhere before) reach it.
+
 Needs nginx (``apt-get install -y nginx``): skipped without it on a laptop, failing in CI (``CI`` set).
 """
 
@@ -28,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import tiktoken
 
 from bench.replicas_proc import ROOT, Replicas, find_nginx, running_replicas
 from bench.st_client import Visitor, last_upstream
@@ -70,6 +74,55 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
 
 def read_sessions(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+ROOM_LINK = re.compile(r"\?room=(?P<code>[A-Z2-9]{6})&amp;route=(?P<route>[A-Za-z0-9_-]+)")
+
+
+def start_room(url: str) -> tuple[Visitor, str, str]:
+    """A teacher opens ``?class=start`` through the proxy: (the teacher, the room's code, its route)."""
+    teacher = Visitor(url, query_string="class=start", timeout=180)
+    run = teacher.connect()
+    assert run.status == 0 and not run.exceptions, run.exceptions
+    link = ROOM_LINK.search(run.body)
+    assert link, "no students' link with a route on the teacher's page"
+    assert link["route"] == teacher.route  # the link carries the teacher's own route
+    return teacher, link["code"], link["route"]
+
+
+def test_two_rooms_on_three_replicas_each_class_reaches_its_teachers_replica(
+    deployment: Replicas, plain_gpt2: tiktoken.Encoding
+) -> None:
+    """Two teachers on two different replicas; each room's students, whatever route their browser had
+    before, land on their teacher's replica and follow the teacher's sentence."""
+    teachers: dict[str, tuple[Visitor, str, str]] = {}
+    for _ in range(12):  # routes are random: start rooms until two sit on different replicas
+        teacher, code, route = start_room(deployment.url)
+        if teacher.replica in teachers:
+            teacher.close()
+            continue
+        teachers[teacher.replica] = (teacher, code, route)
+        if len(teachers) == 2:
+            break
+    assert len(teachers) == 2, "twelve teachers all landed on one replica"
+    for replica, (teacher, code, route) in teachers.items():
+        sentence = f"Die Klasse {code} lernt Tokens"
+        teacher.set_text("text", sentence)
+        assert teacher.rerun().status == 0
+        for n in range(3):
+            student = Visitor(deployment.url, timeout=180)
+            if n == 2:  # a browser that was here before: its own route points anywhere
+                student.get("/")
+            student.query_string = f"room={code}&route={route}"
+            run = student.connect()
+            assert student.replica == replica, f"student {n} of {code} on {student.replica}, not {replica}"
+            assert student.route == route  # the proxy made the class's route this browser's own
+            assert "Following the teacher" in run.body and "There is no class" not in run.body
+            assert run.token_ids() == plain_gpt2.encode(sentence)
+            assert student.query_string == f"room={code}"  # the route left the link, the cookie keeps it
+            assert student.reconnect().status == 0 and student.replica == replica
+            student.close()
+        teacher.close()
 
 
 def test_a_class_through_the_proxy_survives_a_dead_replica(deployment: Replicas, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ word order and training.
 import streamlit as st
 
 from embedviz.errors import MemoryBudgetExceeded
-from embedviz.ui import controls, presenter, state, style
+from embedviz.ui import classroom, controls, presenter, state, style
 from embedviz.ui.budget_text import shown
 from embedviz.ui.i18n import md_code, t
 from embedviz.ui.plotly_host import preload_plotly
@@ -20,7 +20,8 @@ from embedviz.ui.views import batches, pipeline, positions, seed, train, word_or
 preload_plotly()
 tune_process()  # once per server process: see embedviz/ui/startup.py
 
-settings, notices = state.load()
+settings, notices = state.load(ignore=classroom.PARAMS)
+settings = classroom.join(settings)  # a live class: lead or follow (embedviz/ui/classroom.py)
 # Slides want the whole screen: presenter mode folds the sidebar away (its arrow opens it again).
 sidebar = "collapsed" if settings.presenter else "auto"
 st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide", initial_sidebar_state=sidebar)
@@ -31,6 +32,7 @@ if settings.presenter:  # slides: no title, the view switch in the sidebar (see 
 else:
     st.title(t("app.title"))
     st.markdown(t("app.subtitle"))
+classroom.panel()
 for notice in notices:
     st.warning(t("app.notice", notice=md_code(t(notice[0], **notice[1]))), icon="⚠️")  # untrusted text
 (st.sidebar if settings.presenter else st).segmented_control(
@@ -47,4 +49,4 @@ try:
     }[settings.view](settings)
 except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
     st.error(shown(error))
-state.save()
+classroom.finish()  # the settings into the link (state.save), with the class's room

@@ -17,7 +17,7 @@ one parse/save pair here keeps all three behaviours and their tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import quote
 
@@ -178,13 +178,17 @@ def _parse_value(name: str, raw: str) -> tuple[object, Notice | None]:
 
 
 def parse(
-    query: Mapping[str, str | list[str]], browser_lang: str = DEFAULTS.lang
+    query: Mapping[str, str | list[str]], browser_lang: str = DEFAULTS.lang, ignore: Collection[str] = ()
 ) -> tuple[Settings, list[Notice]]:
     """Query parameters -> settings and a list of notices about values that were changed. A link without
-    ``lang`` opens in ``browser_lang`` (the visitor's browser), with that language's default sentences."""
+    ``lang`` opens in ``browser_lang`` (the visitor's browser), with that language's default sentences.
+    Names in ``ignore`` belong to another part of the page (a class's ``room``) and are neither settings
+    nor unknown."""
     values: dict[str, object] = {}
     notices: list[Notice] = []
     for name, raw in query.items():
+        if name in ignore:
+            continue
         if name not in FIELD_NAMES:
             notices.append(("notice.unknown", {"name": repr(name[:40])}))
             continue
@@ -213,11 +217,12 @@ def to_query(settings: Settings) -> dict[str, str]:
     return query
 
 
-def load() -> tuple[Settings, list[Notice]]:
-    """Settings for this run: from the URL on a session's first run, from the widgets afterwards."""
+def load(ignore: Collection[str] = ()) -> tuple[Settings, list[Notice]]:
+    """Settings for this run: from the URL on a session's first run, from the widgets afterwards.
+    Query parameters named in ``ignore`` are left to other modules (see :func:`parse`)."""
     state = st.session_state
     if "_notices" not in state:
-        settings, notices = parse(st.query_params.to_dict(), browser_language(st.context.locale))
+        settings, notices = parse(st.query_params.to_dict(), browser_language(st.context.locale), ignore)
         for name, value in asdict(settings).items():
             state[name] = value
         state["_notices"] = notices
@@ -234,8 +239,12 @@ def current() -> Settings:
     return Settings(**{name: st.session_state[name] for name in FIELD_NAMES})
 
 
-def save() -> None:
-    """Write the current non-default settings to the URL (only when they changed)."""
-    query = to_query(current())
-    if query != st.query_params.to_dict():
+def save(extra: Mapping[str, str] | None = None) -> None:
+    """Write the current non-default settings, and ``extra`` (a class's ``room``), to the URL."""
+    write_link({**(extra or {}), **to_query(current())})
+
+
+def write_link(query: Mapping[str, str]) -> None:
+    """Make ``query`` the URL's query parameters, only when they differ (each change is a history entry)."""
+    if dict(query) != st.query_params.to_dict():
         st.query_params.from_dict(query)
