@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
 CHIP = "div.ev-chips span.ev-chip"
-CHART_3D = '.st-key-space3d:has(.gl-container canvas)'
+CHART_3D = ".st-key-space3d:has(.gl-container canvas)"
 
 
 def expected_ids(text: str) -> list[int]:
