@@ -63,7 +63,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
             pytest.fail(message)
         pytest.skip(message)
     pids: list[int] = []
-    # 690 MB each, the smallest Community Cloud app (issue 12)
+    # 690 MB each, the smallest Community Cloud app
     with running_replicas(REPLICAS, 2070, tmp_path_factory.mktemp("replicas")) as replicas:
         pids = list(replicas.pids.values())
         yield replicas

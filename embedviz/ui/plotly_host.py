@@ -1,4 +1,4 @@
-"""A Plotly chart that stays mounted across reruns and updates in place (issue 13).
+"""A Plotly chart that stays mounted across reruns and updates in place.
 
 ``st.plotly_chart`` derives its element id from the figure, so each new figure unmounts the old chart and
 mounts a new one: a new WebGL context, new shaders, a reset camera. :func:`plotly_host` instead mounts one
@@ -88,10 +88,9 @@ def preload_plotly() -> None:
 
     Call it first in a run. The browser loads a component's script only when its first element mounts,
     and plotly.min.js (4.8 MB, ~0.8 s to run in a 2-core browser) only then. This element draws nothing; its
-    mount starts that work while the server is still building the page. It paid off for a new server's first
-    visitor, who waited for the imports of torch and scikit-learn; since ``app.py`` runs the page once
-    before the first visitor, it is measurably useful only where the page runs without that warm-up
-    (docs/performance.md, session 6)."""
+    mount starts that work while the server is still building the page. Since ``app.py`` runs the page once
+    before the first visitor, it matters only where the page runs without that warm-up (AppTest, a server
+    started another way), whose first visitor waits for the imports of torch and scikit-learn."""
     _register_assets()(
         key=PRELOAD_KEY, data={"preload": True, "plotlyVersion": plotly.__version__}, height="content"
     )

@@ -1,4 +1,4 @@
-"""Token labels that appear while a sentence is typed are as large as labels drawn at once (issue 13).
+"""Token labels that appear while a sentence is typed are as large as labels drawn at once.
 
 plotly.js 4.1 drew the 3D view's labels that a ``Plotly.react`` added at about half their font size
 (plotly.js issue #5754; ``firstDrawRatio`` in ``plotly_host.js`` works around it). Checked on the real app:

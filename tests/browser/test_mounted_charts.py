@@ -1,11 +1,10 @@
-"""In a real browser, on the real app: the charts stay mounted while the sentence changes (issue 13).
+"""In a real browser, on the real app: the charts stay mounted while the sentence changes.
 
 The 3D view and the three heatmaps are drawn by ``embedviz.ui.plotly_host`` (components v2,
 ``Plotly.react`` on one div). Checked here: after 10 edits the 3D chart is the same DOM node with the same
 WebGL context, and so is every heatmap, while all of them show the new sentence; the camera a visitor
 dragged survives an edit; every request stays on the app's server; hover labels and legend toggles still
-work. The screenshots (``test-artifacts/screenshots/mounted-3d-*.png``) are for a person to compare with
-the ones of the app before issue 13.
+work. The screenshots (``test-artifacts/screenshots/mounted-3d-*.png``) are for a person to look at.
 """
 
 from __future__ import annotations

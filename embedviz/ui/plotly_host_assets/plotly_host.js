@@ -1,5 +1,5 @@
 /**
- * embedviz's Plotly host (components v2, issue 13): one Plotly chart that stays mounted.
+ * embedviz's Plotly host (components v2): one Plotly chart that stays mounted.
  *
  * Streamlit calls the default export again with new `data` on the same `parentElement` for as long as the
  * element's key stays on the page. The first call draws with Plotly.newPlot; later calls update the same div
@@ -83,8 +83,8 @@ function decode(value) {
  * canvas at plotGlPixelRatio 2, twice the chart's size in each direction; scaled down to the page, that
  * supersampling already smooths the edges. Without a GPU (Chromium's SwiftShader here; many school VMs
  * and remote desktops) multisampling the 2,862 x 1,254 px canvas of the 3D view made every frame ~30 %
- * dearer: after an edit, glide frames 83 -> 50-58 ms apart, the redraw 150 -> 108 ms (docs/performance.md,
- * session 6). Screenshots with and without look the same (0.6 % of the chart's pixels differ, at edges).
+ * dearer (figures in docs/performance.md). Screenshots with and without look the same to the eye (the
+ * pixels differ only at edges).
  * Only WebGL canvases inside a host are changed; installed once per page.
  */
 function drawWithoutMultisampling() {
