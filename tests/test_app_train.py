@@ -598,3 +598,36 @@ def test_gpt2_offline_says_why_and_the_rest_works(tmp_path: Path, monkeypatch: p
     at = click(at, "Try again")  # tries again (still offline): the same message, still no traceback
     assert any("offline mode is on" in w.value for w in at.warning)
     assert f"Trained {STEPS} steps in" in texts(train_now(at))
+
+
+def test_the_positions_view_shows_the_trained_tables_cosines_after_a_run() -> None:
+    """Before a run the positions view says how to get them; after a run in the Training view with the same
+    settings it shows the cosines of the trained position rows (checked with plain torch on the run's own
+    rows, and against the seeded start, which they no longer equal)."""
+    params = {"dim": DIM, "train_steps": STEPS, "text": SENTENCE, "lang": "en"}
+
+    def positions_page() -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        for name, value in {"view": "positions", **params}.items():
+            at.query_params[name] = str(value)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    before = positions_page()
+    assert "positions-cosines-trained" not in chart_ids(before)
+    assert any("Train the tiny model in the Training view" in c.value for c in before.caption)
+    trained = train_now(open_train(**params))
+    run = cache.train_queue().finished(train_key(Settings(dim=DIM, train_steps=STEPS, text=SENTENCE)))
+    assert ticket_of(trained).state == "done" and run is not None
+    rows = run.result.snapshots[-1].position_vectors[: run.result.config.max_length].double()
+    after = positions_page()
+    shown = np.asarray(chart_by_key(after, "positions-cosines-trained")["data"][0]["z"], dtype=float)
+    expected = torch.nn.functional.cosine_similarity(rows[:, None, :], rows[None, :, :], dim=-1)
+    assert shown.shape == (len(rows), len(rows))
+    assert np.allclose(shown, expected.numpy(), atol=1e-4)
+    torch.manual_seed(123)  # the seeded start, as in the lesson's code: training moved these rows
+    torch.nn.Embedding(N_VOCAB, DIM)
+    start = torch.nn.Embedding(1024, DIM).weight[: len(rows)].detach().double()
+    assert not torch.allclose(start, rows, atol=1e-3)
+    assert any(f"after {STEPS} steps" in c.value for c in after.caption)

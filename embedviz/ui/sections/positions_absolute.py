@@ -4,7 +4,9 @@ Both tables are shown for the first ``pos_n`` positions at the page's ``dim``: a
 dimensions) and as the cosine similarity of every position with every other
 (:func:`embedviz.cosine.cosine_matrix`), then the wavelength of each sinusoidal dimension. The learned
 table is the page's own position table (the rows every other view adds), so its numbers are the lesson's.
-The figures are built once per setting and language (:func:`embedviz.ui.cache.positions_part`).
+The figures are built once per setting and language (:func:`embedviz.ui.cache.positions_part`). After a
+run in the Training view with the same settings, the learnable table's cosines after training follow: the
+run keeps the sentence's position rows (positions 0, 1, ...), which are the trained table's first rows.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from embedviz.ui.chart_text import describe
 from embedviz.ui.i18n import language, t
 from embedviz.ui.plotly_host import plotly_host
 from embedviz.ui.sections.positions_parts import code, heading
+from embedviz.ui.sections.train_run import train_key
+from embedviz.ui.sections.train_sentence import train_spec
 from embedviz.ui.state import RULES, Settings
 
 KINDS = ("learned", "sinusoidal")
@@ -166,8 +170,45 @@ def render(settings: Settings) -> None:
             st.markdown(t("positions.absolute.neighbours", learned=learned, sinusoidal=fixed))
         if n > 1 and fixed > BANDS_SINUSOIDAL and abs(learned) < BANDS_LEARNED:
             st.markdown(t("positions.absolute.bands"))
+    with st.container():  # one element whether or not a run has finished: the charts below keep their places
+        render_trained(settings)
     st.subheader(t("positions.absolute.wavelength.title"))
     describe(drawing.wavelengths_text)
     plotly_host(drawing.wavelengths, key="positions-wavelengths")
     st.caption(drawing.wavelengths_caption)
     code("absolute", lambda: absolute_source(n, settings.spec))
+
+
+def trained_positions(settings: Settings) -> tuple[torch.Tensor, int] | None:
+    """The position vectors of the sentence's positions after the visitor's run in the Training view with
+    these settings, as far as its training windows reach, and the steps it took; None without such a run."""
+    run = cache.train_queue().finished(train_key(settings))
+    if run is None:
+        return None
+    result = run.result
+    return result.snapshots[-1].position_vectors[: result.config.max_length], result.steps_done
+
+
+def render_trained(settings: Settings) -> None:
+    """The learnable table's cosines after training, beside the random start; or how to get them."""
+    st.subheader(t("positions.absolute.trained.title"))
+    trained = trained_positions(settings)
+    if trained is None:
+        st.caption(t("positions.absolute.trained.none"))
+        return
+    rows, steps = trained
+    matrix = cosine_matrix(rows)
+    start = cosine_matrix(cache.position_rows(train_spec(settings), len(rows)))
+    what = t("positions.absolute.trained.what", steps=steps)
+    describe(t("a11y.positions.cosines", what=what, n=len(rows)))
+    figure = cosine_heatmap(matrix.numpy(), t("positions.absolute.cosines"), t("positions.absolute.position"))
+    plotly_host(figure, key="positions-cosines-trained")
+    st.caption(
+        t(
+            "positions.absolute.trained.caption",
+            steps=steps,
+            n=len(rows),
+            neighbours=neighbour_cosine(matrix),
+            start=neighbour_cosine(start),
+        )
+    )

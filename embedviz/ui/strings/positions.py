@@ -115,7 +115,31 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The position table has only {n:,} rows (context length), so {n:,} positions are shown.",
         "Die Positionstabelle hat nur {n:,} Zeilen (Kontextlänge), daher werden {n:,} Positionen gezeigt.",
     ),
-    "positions.absolute.learned": ("Learned (random until trained)", "Gelernt (zufällig bis zum Training)"),
+    "positions.absolute.learned": ("Learnable (random until trained)", "Lernbar (zufällig bis zum Training)"),
+    "positions.absolute.trained.title": (
+        "The learnable table after training",
+        "Die lernbare Tabelle nach dem Training",
+    ),
+    "positions.absolute.trained.what": (
+        "learnable, after {steps:,} training steps",
+        "lernbar, nach {steps:,} Trainingsschritten",
+    ),
+    "positions.absolute.trained.none": (
+        "Train the tiny model in the Training view with these settings (the same sentence, dimension and "
+        "seed): the cosines of its position table after that run then appear here, beside the random start.",
+        "Trainieren Sie das kleine Modell in der Ansicht „Training & GPT-2“ mit diesen Einstellungen "
+        "(gleicher Satz, gleiche Dimension, gleicher Seed): Dann erscheinen hier die Kosinuswerte seiner "
+        "Positionstabelle nach diesem Lauf, zum Vergleich mit dem zufälligen Anfang.",
+    ),
+    "positions.absolute.trained.caption": (
+        "The learnable table after {steps:,} steps of the run in the Training view, for the {n:,} positions "
+        "of the sentence it followed (only positions inside its training windows change). Neighbouring "
+        "positions now have a cosine of {neighbours:.3f} on average (random start: {start:.3f}).",
+        "Die lernbare Tabelle nach {steps:,} Schritten des Laufs in der Trainingsansicht, für die {n:,} "
+        "Positionen des Satzes, den er verfolgt hat (nur Positionen innerhalb seiner Trainingsfenster ändern "
+        "sich). Benachbarte Positionen haben jetzt im Mittel einen Kosinus von {neighbours:.3f} "
+        "(zufälliger Anfang: {start:.3f}).",
+    ),
     "positions.absolute.sinusoidal": ("Sinusoidal (fixed)", "Sinusförmig (fest)"),
     "positions.absolute.table": ("Table: positions × dimensions", "Tabelle: Positionen × Dimensionen"),
     "positions.absolute.cosines": ("Cosine of every pair of positions", "Kosinus jedes Positionspaars"),
