@@ -21,9 +21,9 @@ def board_figure(space: BoardSpace, name: str, hover: Sequence[str], *, height: 
     trace = points_trace(
         space.coords, "input", name, labels, [plain(line) for line in hover], "circle", 6, outline=False
     )
-    trace.marker.color = colors
-    trace.textfont.color = colors
-    trace.ids = [
+    trace["marker"]["color"] = colors
+    trace["textfont"]["color"] = colors
+    trace["ids"] = [
         f"{entry.number}:{position}" for entry, position in zip(space.entries, space.positions, strict=True)
     ]
     return scene_figure([trace], space.ratio, height=height)

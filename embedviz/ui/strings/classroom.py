@@ -162,7 +162,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Jedes Token dieses Satzes kommt nur einmal vor, also wird keine Zeile zweimal nachgeschlagen.",
     ),
     "q.reason.batch_shape": (
-        "{batch} sentences × {n} tokens × {dim} numbers per vector.",
+        "{batch} sentences × {n} tokens × {dim} numbers in each vector.",
         "{batch} Sätze × {n} Tokens × {dim} Zahlen pro Vektor.",
     ),
     "q.reason.swap.yes": (
