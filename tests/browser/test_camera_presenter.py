@@ -74,7 +74,7 @@ def test_camera_survives_an_unrelated_control(new_page: Callable[..., Page], app
     turned = rotate(page)
     assert turned != pytest.approx(default_eye, abs=0.05)
     # Unrelated controls: show all dimensions, then pick another token for the worked sum.
-    click_and_wait(page, page.get_by_text("Show all dimensions"))
+    click_and_wait(page, page.get_by_text("Show all dimensions", exact=True))
     page.wait_for_timeout(500)
     assert page.evaluate(CAMERA_JS) == pytest.approx(turned, abs=0.02)
     # A camera preset moves it: "from above" looks straight down the z axis.
