@@ -37,6 +37,7 @@ import pytest
 
 from embedviz.ui.i18n import STRINGS
 from embedviz.ui.lazy import KEYS as ON_DEMAND
+from embedviz.ui.stages import slides
 
 from .conftest import (
     ARTIFACTS,
@@ -65,7 +66,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 CHART_3D = ".st-key-space3d .gl-container canvas"
 MAX_ROUNDS = 10  # a guard against expanders that keep adding expanders, far above the page's count
 VIEWS = ("pipeline", "seed", "batches", "order", "train")
-STEPS = 5
+STEPS = len(slides())  # the pipeline's slides in presenter mode
 #: Streamlit widgets (by data-testid) that must each take the keyboard focus somewhere inside them.
 WIDGETS = (
     "stTextArea", "stTextInput", "stNumberInput", "stSelectbox", "stSlider", "stRadio", "stCheckbox",
