@@ -15,6 +15,7 @@ from PIL import Image
 
 import embedviz
 from embedviz import export
+from embedviz.ui.stages import number
 
 from .conftest import (
     CONTENT_HEIGHT_JS,
@@ -51,7 +52,7 @@ def open_section(new_page: Callable[..., Page], app_url: str, query: dict[str, o
     # (generous timeout: on a busy machine the first run can still be going when wait_idle returns).
     expect(section.locator('[data-testid="stDownloadButton"]')).to_have_count(3, timeout=60_000)
     section.scroll_into_view_if_needed()
-    expect(section.locator("h2")).to_contain_text("7 ·")
+    expect(section.locator("h2")).to_contain_text(f"{number('reproduce')} ·")
     return page
 
 
