@@ -29,15 +29,16 @@ def test_the_budget_asks_the_least_recently_used_tables_and_never_the_default_on
         recent.note_use(key)
     caches = memory_policy.Caches(
         figures=(lambda: cleared.append("figures"), lambda: cleared.append("projections")),
+        rows=(lambda: cleared.append("rows"),),
         gpt2=(lambda: cleared.append("gpt2"),),
         reference_pca=(lambda: cleared.append("pca"),),
         forget_tables=lambda key, shared: forgotten.append(key),
     )
     budget = memory_policy.give_way(MemoryBudget(1_000 * MB, margin=0, rss=lambda: 0), caches, recent)
     evictors = [evict for _, evict in budget._evictors]
-    for evict in evictors[:4]:  # figures, GPT-2, PCA, then the least recently used setting
+    for evict in evictors[:5]:  # figures, GPT-2, PCA, streamed bookmarks, the least recently used setting
         evict()
-    assert cleared == ["figures", "projections", "gpt2", "pca"] and forgotten == [others[0]]
+    assert cleared == ["figures", "projections", "gpt2", "pca", "rows"] and forgotten == [others[0]]
     evictors[-1]()  # every other setting, oldest first
     assert forgotten == others and not recent.holds_other_than(default)
     evictors[-1]()  # nothing left but the default setting's tables: nothing more is let go
