@@ -7,6 +7,7 @@ import json
 import threading
 import time
 
+import own_loop
 import pytest
 from starlette.requests import Request
 
@@ -45,8 +46,8 @@ def rooms(monkeypatch: pytest.MonkeyPatch) -> Rooms:
 def test_a_page_behind_the_room_is_answered_at_once(rooms: Rooms) -> None:
     room = rooms.create(now=time.time())
     room.publish({"text": "Die Katze"}, now=time.time())
-    assert asyncio.run(_ask(room.code, "since=0")) == {"version": 1}
-    assert asyncio.run(_ask(room.code.lower(), "since=-1&watch=all")) == {"version": 1}
+    assert own_loop.run(_ask(room.code, "since=0")) == {"version": 1}
+    assert own_loop.run(_ask(room.code.lower(), "since=-1&watch=all")) == {"version": 1}
 
 
 def test_a_waiting_page_is_woken_by_a_change_from_another_thread(rooms: Rooms) -> None:
@@ -62,7 +63,7 @@ def test_a_waiting_page_is_woken_by_a_change_from_another_thread(rooms: Rooms) -
         answer = await asked
         return answer, time.monotonic() - started
 
-    answer, waited = asyncio.run(wait_and_publish())
+    answer, waited = own_loop.run(wait_and_publish())
     assert answer == {"version": 1}
     assert waited < 1.0  # woken, not the 25 s timeout
     assert room_server.WAITERS.count() == 0
@@ -80,7 +81,7 @@ def test_only_what_a_student_sees_wakes_a_student(rooms: Rooms, monkeypatch: pyt
         room.send("s1", "Katze", now=time.time())  # a board entry: the teacher's page only
         return await follow, await teach
 
-    follow, teach = asyncio.run(board_then_wait())
+    follow, teach = own_loop.run(board_then_wait())
     assert follow == {"version": 0}  # timed out with the same version: the page asks again
     assert teach == {"version": 1}
 
@@ -95,13 +96,13 @@ def test_an_ended_or_unknown_room_says_so(rooms: Rooms) -> None:
         rooms.end(room.code, room.key)
         return await asked
 
-    assert asyncio.run(wait_then_end()) == {"ended": True}
-    assert asyncio.run(_ask("ZZZZZZ", "since=0")) == {"ended": True}
+    assert own_loop.run(wait_then_end()) == {"ended": True}
+    assert own_loop.run(_ask("ZZZZZZ", "since=0")) == {"ended": True}
 
 
 def test_a_malformed_since_is_refused_not_raised(rooms: Rooms) -> None:
     room = rooms.create(now=time.time())
-    response = asyncio.run(room_server.room_events(_request(room.code, "since=abc")))
+    response = own_loop.run(room_server.room_events(_request(room.code, "since=abc")))
     assert response.status_code == 400
 
 

@@ -10,6 +10,7 @@ import asyncio
 import gzip
 from pathlib import Path
 
+import own_loop
 import plotly
 import pytest
 from starlette.applications import Starlette
@@ -162,7 +163,7 @@ def test_each_body_is_compressed_once_for_many_requests_at_once(monkeypatch: pyt
         await asyncio.gather(*(one_request(cache) for _ in range(20)))
         await one_request(cache)
 
-    asyncio.run(class_arrives())
+    own_loop.run(class_arrives())
     assert built == [PLOTLY_JS.resolve()]
     assert len(bodies) == 21
     assert {gzip.decompress(body) for body in bodies} == {PLOTLY_JS.read_bytes()}
