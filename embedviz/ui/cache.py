@@ -80,6 +80,7 @@ def memory_budget() -> MemoryBudget:
     caches = memory_policy.Caches(
         figures=(
             lambda: animations().clear(),
+            lambda: shared_figures().clear(),
             projection_of.clear,
             random_side.clear,
             random_curve.clear,
@@ -369,6 +370,18 @@ def toy_table(n_vocab: int, dim: int, seed: int) -> TokenTable:
     """The seed's small table (6 x 3, seed 123): ``torch.manual_seed(seed)`` then
     ``torch.nn.Embedding(n_vocab, dim)``."""
     return build_token_table(n_vocab, dim, seed)
+
+
+#: Figures of the pipeline view kept as the JSON the browser receives: a state's five charts, for the few
+#: latest states of a class (at most ~0.5 MB each: a 50-token heatmap at dim 768).
+SHARED_FIGURES_KEPT = 40
+
+
+@st.cache_resource(show_spinner=False)
+def shared_figures() -> Registry[tuple, tuple[str, str]]:
+    """The pipeline's charts as sent (figure JSON and camera revision), by chart, settings and language:
+    sixty students following one teacher draw each of the teacher's states once, not sixty times."""
+    return Registry(max_entries=SHARED_FIGURES_KEPT)
 
 
 @st.cache_resource(show_spinner=False)

@@ -33,7 +33,7 @@ Streamlit's manager API, not an ``st.*`` function; the browser tests pin the beh
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,8 @@ from streamlit.components.v2.get_bidi_component_manager import get_bidi_componen
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
 from embedviz.figures.spec import FigureDict, figure_json
-from embedviz.ui.i18n import localized, t
+from embedviz.ui import cache
+from embedviz.ui.i18n import language, localized, t
 
 Figure = go.Figure | FigureDict
 
@@ -122,10 +123,20 @@ def space_point_ids(token_ids: Sequence[int]) -> dict[int, list[str]]:
     }
 
 
+def _encoded(figure: Figure, camera_revision: str | None) -> tuple[str, str]:
+    """The figure as the browser receives it (numbers as the page's prose, numpy arrays as plotly's typed
+    base64 arrays) and its camera revision: ``camera_revision``, else the figure's ``layout.uirevision``."""
+    localized(figure)  # hover values and ticks as the page's prose: 0,5 in German
+    uirevision = figure["layout"].get("uirevision") if isinstance(figure, dict) else figure.layout.uirevision
+    revision = camera_revision if camera_revision is not None else str(uirevision)
+    return figure_json(figure), revision
+
+
 def plotly_host(
-    figure: Figure,
+    figure: Figure | Callable[[], Figure],
     *,
     key: str,
+    shared: Hashable | None = None,
     camera_revision: str | None = None,
     config: Mapping[str, Any] | None = None,
     glide_ms: int = GLIDE_MS,
@@ -136,12 +147,23 @@ def plotly_host(
     same (default: the figure's ``layout.uirevision``); a new value applies the figure's own camera.
     ``glide_ms=0`` turns the glide off (the browser's ``prefers-reduced-motion: reduce`` does too).
     ``figure`` is a ``go.Figure`` or a figure dict (:mod:`embedviz.figures.spec`, the same JSON without
-    validating every property on every rerun)."""
-    localized(figure)  # hover values and ticks as the page's prose: 0,5 in German
-    uirevision = figure["layout"].get("uirevision") if isinstance(figure, dict) else figure.layout.uirevision
-    revision = camera_revision if camera_revision is not None else str(uirevision)
+    validating every property on every rerun).
+
+    ``shared``: a value that determines the figure wholly (with ``key`` and the page's language), e.g. the
+    page's settings. Then ``figure`` may be a function that builds it, called only when no page has sent
+    this chart for ``shared`` yet: the JSON is kept (:func:`embedviz.ui.cache.shared_figures`) for the
+    next page, such as a class's sixty students following one teacher."""
+    if shared is None:
+        built = _encoded(figure() if callable(figure) else figure, camera_revision)
+    else:
+        kept, memo = cache.shared_figures(), (key, shared, language(), camera_revision)
+        built = kept.get(memo)
+        if built is None:
+            built = _encoded(figure() if callable(figure) else figure, camera_revision)
+            kept.put(memo, built)
+    figure_text, revision = built
     data = {
-        "figure": figure_json(figure),  # plotly's encoder: numpy arrays as typed base64 ("bdata")
+        "figure": figure_text,
         "config": {"displaylogo": False, "responsive": True, **(config or {})},
         "cameraRevision": revision,
         "glideMs": int(glide_ms),

@@ -42,7 +42,11 @@ def render(run: PipelineRun) -> None:
     describe(cosines_text(matrix))
     texts = {"axis": t("cosines.axis"), "cosine": t("cosines.hover")}
     separators = ",." if language() == "de" else ".,"
-    plotly_host(cosine_heatmap(matrix, labels, texts, separators=separators), key="heatmap-cosines")
+    plotly_host(
+        lambda: cosine_heatmap(matrix, labels, texts, separators=separators),
+        key="heatmap-cosines",
+        shared=run.settings,
+    )
     st.caption(t("cosines.random", dim=result.dim, spread=1 / math.sqrt(result.dim)))
     repeat = first_repeat(result.token_ids[:shown])
     if repeat is not None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from embedviz.embeddings import EmbeddingResult
 from embedviz.figures.space import MAX_LABELLED_TOKENS, space_figure, space_figure_dict
+from embedviz.figures.spec import FigureDict
 from embedviz.figures.style import CAMERAS
 from embedviz.projection import N_COMPONENTS, Projection
 from embedviz.ui.chart_text import describe, space_text
@@ -87,10 +88,12 @@ def render(run: PipelineRun) -> None:
     )
     fit = st.session_state.get("fit", "sentence")
     describe(space_text(projection, result.n_tokens, result.dim, fit))
-    figure = figure_for(result, projection, camera, marker_scale, height=height, as_dict=True)
-    plotly_host(
-        with_point_ids(figure, space_point_ids(result.token_ids)), key="space3d", camera_revision=camera
-    )
+
+    def figure() -> FigureDict:
+        drawn = figure_for(result, projection, camera, marker_scale, height=height, as_dict=True)
+        return with_point_ids(drawn, space_point_ids(result.token_ids))
+
+    plotly_host(figure, key="space3d", shared=(run.settings, run.slide), camera_revision=camera)
     st.caption(variance_text(projection, result, fit))
     exact = projection.points_share > 1 - 1e-9  # 3 or fewer directions: nothing is lost
     st.caption(t("space.reading.exact" if exact else "space.reading", dim=result.dim))

@@ -8,6 +8,8 @@ does), and the sum shows the two input rows with their true cosine in all dimens
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -16,6 +18,7 @@ import torch
 from embedviz.cosine import cosine
 from embedviz.embeddings import EmbeddingResult
 from embedviz.explain import worked_sum
+from embedviz.figures.spec import FigureDict
 from embedviz.figures.vectors import MAX_HEATMAP_COLS, MAX_HEATMAP_ROWS, heatmap
 from embedviz.tokenizer import get_encoding
 from embedviz.ui.chart_text import describe, heatmap_text
@@ -74,9 +77,12 @@ def vector_block(
     key: str,
     all_dims: bool,
     marked: tuple[int, ...] = (),
+    shared: Hashable | None = None,
 ) -> None:
     """The stage ``key`` (token, position or input): heading, what it is, shape, heatmap (the rows
-    ``marked`` framed: a repeated token's two positions) and the exact numbers."""
+    ``marked`` framed: a repeated token's two positions) and the exact numbers. ``shared``: what
+    determines the values wholly (the run's settings), so the heatmap is built once for every page
+    that shows them (:func:`embedviz.ui.plotly_host.plotly_host`)."""
     st.header(heading(key), anchor=key)
     st.markdown(intro)
     n, dim = values.shape
@@ -93,15 +99,18 @@ def vector_block(
             )
         )
     describe(heatmap_text(t(f"space.legend.{key}"), values, all_dims or dim <= FIRST_DIMS))
+
     # Mounted once and updated in place (plotly_host): a new sentence does not remount the three heatmaps.
-    figure = heatmap(
-        values,
-        labels,
-        x_title=t("vectors.dimension"),
-        hover=f"%{{y}}<br>{t('vectors.dim')} %{{x}}: %{{z:.4f}}",
-        marked_rows=marked,
-    )
-    plotly_host(figure, key=f"heatmap-{key}")
+    def figure() -> FigureDict:
+        return heatmap(
+            values,
+            labels,
+            x_title=t("vectors.dimension"),
+            hover=f"%{{y}}<br>{t('vectors.dim')} %{{x}}: %{{z:.4f}}",
+            marked_rows=marked,
+        )
+
+    plotly_host(figure, key=f"heatmap-{key}", shared=shared)
     # With all dimensions shown, these tables are the largest part of the page (1,024 x 768 numbers).
     numbers = on_demand(t("vectors.numbers"), key=f"open-numbers-{key}")
     if numbers is None:
@@ -127,6 +136,7 @@ def render_token(run: PipelineRun) -> None:
         "token",
         all_dims,
         marked=marked_rows(result),
+        shared=run.settings,
     )
     pair = first_repeat(result.token_ids)
     if pair is not None:
@@ -147,6 +157,7 @@ def render_position(run: PipelineRun) -> None:
         "position",
         all_dims,
         marked=marked_rows(result),
+        shared=run.settings,
     )
     pair = first_repeat(result.token_ids)
     if pair is not None:
@@ -165,6 +176,7 @@ def render_sum(run: PipelineRun) -> None:
         "input",
         all_dims,
         marked=marked_rows(result),
+        shared=run.settings,
     )
     pair = first_repeat(result.token_ids)
     if pair is not None:
