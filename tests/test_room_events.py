@@ -109,3 +109,13 @@ def test_a_malformed_since_is_refused_not_raised(rooms: Rooms) -> None:
 @pytest.mark.parametrize(("value", "expected"), [("", 20), ("5", 5), ("0", 20), ("-3", 20), ("many", 20)])
 def test_max_rooms_from_the_environment(value: str, expected: int) -> None:
     assert room_server.max_rooms({"EMBEDVIZ_MAX_ROOMS": value}) == expected
+
+
+def test_the_route_lives_under_the_base_url_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    values = {"server.baseUrlPath": "/teach/"}
+    monkeypatch.setattr(room_server.config, "get_option", lambda name: values[name])
+    assert room_server.routes()[0].path == "/teach/_embedviz/room/{code}/events"
+    assert room_server.events_url("ABC234") == "/teach/_embedviz/room/ABC234/events"
+    values["server.baseUrlPath"] = ""
+    assert room_server.routes()[0].path == "/_embedviz/room/{code}/events"
+    assert room_server.events_url("ABC234") == "/_embedviz/room/ABC234/events"

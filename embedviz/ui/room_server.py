@@ -2,7 +2,8 @@
 
 One :class:`~embedviz.rooms.Rooms` per server process (:data:`ROOMS`), a plain module-level object: the
 page's script threads make and change rooms, and the web server's event loop answers
-``GET /_embedviz/room/{code}/events?since=N&watch=follow`` from the same object. That route is a long
+``GET /_embedviz/room/{code}/events?since=N&watch=follow`` (under ``server.baseUrlPath``) from the same
+object. That route is a long
 poll: it answers as soon as the room's version is past ``N`` (``watch=follow``: what a student's page
 shows, :attr:`Room.follow_version`; ``watch=all``: every change, for the teacher's board), or after
 :data:`POLL_SECONDS` with the same version, and ``{"ended": true}`` once the room is gone. The room wakes
@@ -22,6 +23,7 @@ import time
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
+from streamlit import config
 
 from embedviz.room_events import Waiters
 from embedviz.rooms import DEFAULT_MAX_ROOMS, Room, RoomNotFoundError, Rooms, normal_code
@@ -46,9 +48,16 @@ WAITERS = Waiters()
 ROOMS = Rooms(max_rooms=max_rooms(), on_change=lambda room: WAITERS.notify(room.code))
 
 
+def base_path() -> str:
+    """``server.baseUrlPath`` as a path prefix ("/teach" or ""): ``st.App`` mounts its own routes under it,
+    but the routes it is given as they are, and a proxy that forwards only ``/teach/`` sends nothing else."""
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
 def events_url(code: str) -> str:
     """The path a page polls for ``code``'s changes."""
-    return EVENTS_PATH.format(code=code)
+    return base_path() + EVENTS_PATH.format(code=code)
 
 
 def _version(code: str, watch: str) -> int | None:
@@ -85,4 +94,4 @@ async def room_events(request: Request) -> JSONResponse:
 
 def routes() -> list[BaseRoute]:
     """The routes ``app.py`` gives ``st.App``."""
-    return [Route(EVENTS_PATH, room_events, methods=["GET"])]
+    return [Route(base_path() + EVENTS_PATH, room_events, methods=["GET"])]
