@@ -44,7 +44,6 @@ from streamlit.components.v2.get_bidi_component_manager import get_bidi_componen
 from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
 from embedviz.figures.spec import FigureDict, figure_json
-from embedviz.ui import cache
 from embedviz.ui.i18n import language, localized, t
 
 Figure = go.Figure | FigureDict
@@ -156,6 +155,8 @@ def plotly_host(
     if shared is None:
         built = _encoded(figure() if callable(figure) else figure, camera_revision)
     else:
+        from embedviz.ui import cache  # here: the chart host loads before torch (tests/test_preload.py)
+
         kept, memo = cache.shared_figures(), (key, shared, language(), camera_revision)
         built = kept.get(memo)
         if built is None:
