@@ -204,4 +204,6 @@ def test_points_share_of_points_that_do_not_vary_is_zero() -> None:
     zero = torch.zeros(3, 4)
     assert project(zero, zero, zero).points_share == 0.0
     ones = torch.ones(3, 4)  # these vary (ones and zeros) along one direction, which the first axis keeps
-    assert project(ones, zero, ones).points_share == 1.0
+    # 1 up to rounding: the PCA's axes are orthonormal to ~1e-16, and which BLAS kernel runs (one thread
+    # or several, as earlier tests in the process left it) decides the last bit.
+    assert project(ones, zero, ones).points_share == pytest.approx(1.0, abs=1e-12)
