@@ -107,6 +107,8 @@ class Student(User):
     wait_time = between(8, 12)
     base: str = ""
     links: tuple[str, ...] = ("",)
+    #: Each student its own link, in turn (``--own-settings``), instead of a random one of ``links``.
+    links_in_turn: bool = False
     max_messages: int = 100
     message_timeout: float = 60.0
     train_label: str = "Train"
@@ -123,7 +125,10 @@ class Student(User):
         self.view = "pipeline"
         self.sentence = ""
         self.in_flight: str | None = None
-        link = self.rng.choice(self.links)
+        if self.links_in_turn:
+            link = self.links[(self.number - 1) % len(self.links)]
+        else:
+            link = self.rng.choice(self.links)
         self.visitor = Visitor(self.base, query_string=link, timeout=self.message_timeout)
         self._send("first_run", lambda: self._opened("first_run", self.visitor.connect()), check=False)
 
@@ -252,6 +257,15 @@ class Student(User):
         self._send("train", lambda: self.visitor.click(self.train_label))
 
 
+#: The dims students of ``--own-settings`` take in turn (every one up to the goal's 768).
+OWN_DIMS = (64, 128, 256, 384, 512, 768)
+
+
+def own_links(students: int) -> tuple[str, ...]:
+    """A link per student with a setting of its own: seed 500 + its number, dims from OWN_DIMS in turn."""
+    return tuple(f"seed={500 + n}&dim={OWN_DIMS[n % len(OWN_DIMS)]}" for n in range(students))
+
+
 def percentiles(environment: Environment) -> dict:
     out = {}
     for (name, _), entry in sorted(environment.stats.entries.items()):
@@ -290,7 +304,12 @@ def quit_when_all_done(runner, every: float = 0.5) -> None:
 
 def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     """Visitors in a row, then the class; returns the report."""
-    report: dict = {"students": args.students, "hostile": args.hostile, "run_time_s": args.run_time}
+    report: dict = {
+        "students": args.students,
+        "hostile": args.hostile,
+        "own_settings": args.own_settings,
+        "run_time_s": args.run_time,
+    }
     if args.visitors:
         cost = measure(base, pid, args.visitors, args.edits)
         report["new_visitor"] = {k: v for k, v in cost.items() if k.startswith(("median", "idle"))}
@@ -306,7 +325,8 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
         }
 
     Class.base = base
-    Class.links = HOSTILE_LINKS if args.hostile else ("",)
+    Class.links = HOSTILE_LINKS if args.hostile else own_links(args.students) if args.own_settings else ("",)
+    Class.links_in_turn = args.own_settings and not args.hostile
     Class.max_messages = args.max_messages
     Class.message_timeout = args.message_timeout
     Class.train_label = args.train_label
@@ -365,6 +385,11 @@ def main() -> int:
     where.add_argument("--url", help="a running server: http://127.0.0.1:PORT or http://localhost:PORT")
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--hostile", action="store_true", help="students arrive through tampered links")
+    parser.add_argument(
+        "--own-settings",
+        action="store_true",
+        help="each student on a setting of its own: seed 500+N, dim 64-768 in turn (see own_links)",
+    )
     parser.add_argument("--ramp", type=float, default=60.0, help="seconds until every student is there")
     parser.add_argument("--run-time", type=float, default=120.0, help="seconds of class (Locust stops then)")
     parser.add_argument("--think", type=float, default=10.0, help="seconds between a student's messages")
