@@ -20,6 +20,22 @@ VERDICT_FILE = ASSETS / "the-verdict.txt"
 GPT2_PAT = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """How the two pytest-xdist workers (``pyproject.toml``) share the tests: the browser tests take turns
+    on one worker, as they would alone (two software-rendered Chromiums at once would share the cores
+    with each other's pages); the other worker runs the other tests, a module at a time (several share
+    module-scoped fixtures). The groups are read from the test ids: pytest-xdist's ``xdist_group`` marks
+    do not reach its scheduler under pytest 9."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "browser" if module.startswith("tests/browser/") else module
+
+    return BrowserTestsTogether(config, log)
+
+
 @pytest.fixture(scope="session")
 def plain_gpt2() -> tiktoken.Encoding:
     """GPT-2 as plain tiktoken, without any embedviz code."""

@@ -18,9 +18,6 @@ from torch.nn.functional import cosine_similarity
 
 from embedviz.ui.typed_vector import VectorProblem, parse_vector
 
-#: Run in parallel, this module's tests stay on one worker: they share its module-scoped fixtures.
-pytestmark = pytest.mark.xdist_group("test_app_teaching")
-
 #: ``print(embedding_layer.weight)`` after ``torch.manual_seed(123); torch.nn.Embedding(6, 3)``: the rows
 #: exactly as the seed document prints them.
 SEED_PRINTED_ROWS = """\

@@ -54,9 +54,6 @@ from embedviz.ui.sections import train_queue as queue_ui
 from embedviz.ui.sections.train_run import train_key
 from embedviz.ui.state import Settings
 
-#: Run in parallel, this module's tests stay on one worker: they share its module-scoped fixtures.
-pytestmark = pytest.mark.xdist_group("test_app_train")
-
 DIM, STEPS = 16, 10
 SENTENCE = "Today the cat sat on the mat"
 N_VOCAB, WIDTH, POSITIONS = 50257, 8, 1024

@@ -20,9 +20,6 @@ from embedviz import export
 from embedviz.figures.space import space_figure
 from embedviz.projection import project
 
-#: Run in parallel, this module's tests stay on one worker: they share its module-scoped fixtures.
-pytestmark = pytest.mark.xdist_group("test_export")
-
 #: Tokens that are dangerous in CSV/TSV: a formula at the very start, commas, quotes, a tab, newlines,
 #: "@", "+", "-" after a newline, a CR, GPT's special token, and an emoji cut into byte fragments.
 TRICKY = '=1+1,"quoted", a\tb\n@SUM(A1)\n+2\n-3\r\n<|endoftext|> 🙂 end'

@@ -36,9 +36,6 @@ from embedviz.lesson import (
 from embedviz.lesson_corpus import build_corpus
 from embedviz.training import TrainConfig, train
 
-#: Run in parallel, this module's tests stay on one worker: they share its module-scoped fixtures.
-pytestmark = pytest.mark.xdist_group("test_lesson")
-
 MARGIN = 0.2
 CORPUS_FILE = Path(__file__).resolve().parents[1] / "embedviz" / "assets" / "lesson-corpus.txt"
 

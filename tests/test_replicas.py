@@ -36,9 +36,6 @@ import tiktoken
 from bench.replicas_proc import ROOT, Replicas, find_nginx, running_replicas
 from bench.st_client import Visitor, last_upstream
 
-#: Run in parallel, this module's tests stay on one worker: they share its module-scoped fixtures.
-pytestmark = pytest.mark.xdist_group("test_replicas")
-
 REPLICAS = 3
 STUDENTS = 8  # all on one replica: 3 * (1/3)^8 = 0.05 % of the runs (then no student is kept)
 MESSAGES = 6  # per student, its first page and a reconnect included

@@ -25,9 +25,6 @@ from embedviz.training import (
     train,
 )
 
-#: Run in parallel, this module's tests stay on one worker: they share its module-scoped fixtures.
-pytestmark = pytest.mark.xdist_group("test_training")
-
 N_VOCAB = 50257
 DIM, SEED, CONTEXT = 16, 7, 64
 SENTENCE = "I had always thought Jack Gisburn rather a cheap zebra"

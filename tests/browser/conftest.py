@@ -554,15 +554,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder is a browser test, even if its module forgets ``pytestmark``. Run in
-    parallel (``--dist loadgroup``), the browser tests take turns on one worker, as they would alone: two
-    software-rendered Chromiums at once would share the cores with each other's pages, while the other
-    worker runs the unit and AppTest tests."""
+    """Every test in this folder is a browser test, even if its module forgets ``pytestmark``."""
     here = Path(__file__).parent
     for item in items:
         if Path(item.path).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
