@@ -56,6 +56,7 @@ from urllib.parse import parse_qsl
 import websocket
 
 from bench.common import Server, cpu_seconds, peak_rss_mb, thread_schedstats
+from bench.limited_server import memory
 from bench.memory_cgroup import child_group
 from bench.st_client import ProtocolError, Run, Visitor, local_base
 from bench.visitor_cost import measure
@@ -344,6 +345,9 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
 
     environment.events.request.add_listener(note_error)
     cpu_before = cpu_seconds(pid) if pid else None
+    memory_before = (
+        memory(pid) if pid else None
+    )  # RSS, RssAnon, RssFile and major faults (bench.limited_server)
     own_before = cpu_seconds(os.getpid())  # the load generator's own CPU: if it nears 1 s/s, it is the limit
     waits: dict[int, tuple[float, float]] = {}
     before_waits = thread_schedstats(pid) if pid else {}
@@ -370,6 +374,8 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     if pid:
         report["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 2)
         report["peak_rss_mb"] = round(peak_rss_mb(pid), 1)
+        report["memory_before_class"] = {name: round(value, 1) for name, value in memory_before.items()}
+        report["memory_after_class"] = {name: round(value, 1) for name, value in memory(pid).items()}
     return report
 
 
