@@ -315,13 +315,18 @@ LINK_CASES = [pytest.param(payload, id=name) for name, payload in PAYLOADS.items
 def test_payload_in_the_link(session: Session, payload: str, request: pytest.FixtureRequest) -> None:
     """``?text=<payload>&seed=<payload>``: chips, 3D chart and heatmap show it as text; the notice about
     the seed quotes it literally; nothing runs, nothing is injected, nothing is fetched."""
+    from playwright.sync_api import expect
+
     name = request.node.callspec.id
     session.reset()
     page = session.page
     open_app(page, f"{session.base_url}/?{SMALL}&text={quote(payload)}&seed={quote(payload)}")
     try:
-        assert page.get_by_label("Sentence", exact=True).input_value() == payload
+        # Waited for, not read once: on a busy machine the box was read empty once, while the run that
+        # puts the link's sentence into it was still being drawn (the screenshot then showed it filled).
+        expect(page.get_by_label("Sentence", exact=True)).to_have_value(payload)
         shown = payload if len(payload) <= NOTICE_CHARS else payload[:NOTICE_CHARS] + "…"
+        expect(page.locator('[data-testid="stAlert"]').filter(has_text="seed=")).to_have_count(1)
         notices = page.locator('[data-testid="stAlert"]').filter(has_text="seed=").all_inner_texts()
         assert len(notices) == 1, notices
         if name == "streamlit-shortcodes":
