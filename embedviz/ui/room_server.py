@@ -3,12 +3,12 @@
 One :class:`~embedviz.rooms.Rooms` per server process (:data:`ROOMS`), a plain module-level object: the
 page's script threads make and change rooms, and the web server's event loop answers
 ``GET /_embedviz/room/{code}/events?since=N&watch=follow`` (under ``server.baseUrlPath``) from the same
-object. That route is a long
-poll: it answers as soon as the room's version is past ``N`` (``watch=follow``: what a student's page
-shows, :attr:`Room.follow_version`; ``watch=all``: every change, for the teacher's board), or after
-:data:`POLL_SECONDS` with the same version, and ``{"ended": true}`` once the room is gone. The room wakes
-the waiting requests itself (its ``on_change`` is :meth:`Waiters.notify`), so a page that waits costs the
-server nothing until something changed. ``app.py`` passes :func:`routes` to ``st.App``.
+object. That route is a long poll: it answers as soon as the room's version is past ``N``
+(``watch=follow``: what a student's page shows, :attr:`Room.follow_version`; ``watch=all``: every change,
+for the teacher's board), or after :data:`POLL_SECONDS` with the same version, and ``{"ended": true}``
+once the room is gone. The room wakes the waiting requests itself (its ``on_change`` is
+:meth:`Waiters.notify`), so a page that waits costs the server nothing until something changed.
+``app.py`` passes :func:`routes` to ``st.App``.
 
 ``EMBEDVIZ_MAX_ROOMS`` sets how many rooms the server holds at once (default 20).
 
