@@ -21,8 +21,8 @@ GPT2_PAT = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
-    """How the two pytest-xdist workers (``pyproject.toml``) share the tests: the browser tests take turns
-    on one worker, as they would alone (two software-rendered Chromiums at once would share the cores
+    """How pytest-xdist workers (``-n 2``) share the tests: the browser tests take turns on one worker,
+    as they would alone (two software-rendered Chromiums at once would share the cores
     with each other's pages); the other worker runs the other tests, a module at a time (several share
     module-scoped fixtures). The groups are read from the test ids: pytest-xdist's ``xdist_group`` marks
     do not reach its scheduler under pytest 9."""

@@ -133,6 +133,11 @@ FOCUS_JS = """
 """
 
 # Number every visible, enabled widget of the list above, so the walk can tell which ones got the focus.
+#: Whether any widget of ``ids`` is drawn (a box of its own), without marking anything.
+ANY_WIDGET_JS = """
+(ids) => ids.some((id) => [...document.querySelectorAll(`[data-testid="${id}"]`)]
+  .some((el) => el.getBoundingClientRect().width > 0))
+"""
 MARK_WIDGETS_JS = """
 (ids) => {
   const ENABLED = 'button:not([disabled]), input:not([disabled]), textarea:not([disabled]), summary, '
@@ -316,6 +321,8 @@ def visible_focus_problem(focus: dict[str, Any]) -> str | None:
 def tab_walk(page: Page) -> tuple[list[str], list[str]]:
     """Tab from the top of the document until every widget has had the focus (or the focus came round):
     the widgets never reached, and the focused elements without a visible outline."""
+    # Waited for: on a busy machine the page was once found mid-redraw, without widgets, right after axe.
+    page.wait_for_function(ANY_WIDGET_JS, arg=list(WIDGETS), timeout=60_000)
     widgets = set(page.evaluate(MARK_WIDGETS_JS, list(WIDGETS)))
     assert widgets, "no widgets found: did the page render?"
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
