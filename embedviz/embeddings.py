@@ -245,6 +245,14 @@ def position_rows_of(tables: Tables | SeededRows, n_positions: int) -> torch.Ten
     return position_vectors("learned", n_positions, tables[1])
 
 
+def first_positions(tables: Tables | SeededRows, spec: EmbeddingSpec, n_positions: int) -> torch.Tensor:
+    """The position vectors of positions ``0..n-1`` in ``spec``'s mode: the learned table's first rows
+    (whole or drawn from its bookmarks), else the fixed ones (:func:`fixed_position_vectors`)."""
+    if spec.positional == "learned":
+        return position_rows_of(tables, n_positions)
+    return fixed_position_vectors(spec.positional, n_positions, spec.dim)
+
+
 def rng_state_after_tokens(tables: Tables | SeededRows) -> torch.Tensor:
     """The generator's state right after the token table: where the position table's draws start."""
     return tables.rng_state_after_tokens if isinstance(tables, SeededRows) else tables[0].rng_state_after
@@ -262,10 +270,7 @@ def embed_tokens(
     check_length(tokens, spec)
     n_tokens = len(tokens)
     token_vectors = token_rows_of(tables, [t.id for t in tokens])
-    if spec.positional == "learned":
-        positions = position_rows_of(tables, n_tokens)
-    else:
-        positions = fixed_position_vectors(spec.positional, n_tokens, spec.dim)
+    positions = first_positions(tables, spec, n_tokens)
     return EmbeddingResult(
         text=text,
         spec=spec,
@@ -320,6 +325,7 @@ __all__ = [
     "check_settings",
     "embed",
     "embed_tokens",
+    "first_positions",
     "fixed_position_vectors",
     "position_rows_of",
     "position_vectors",

@@ -15,6 +15,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+import numpy as np
 import pytest
 import tiktoken
 import torch
@@ -140,39 +141,59 @@ def test_a_large_dim_on_a_full_server_streams_its_rows_instead_of_a_refusal(
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_a_whole_table_too_large_is_refused_in_the_visitors_language(
-    lang: str, limited: Callable[[int], MemoryBudget]
+def test_the_batches_view_on_a_full_server_reads_only_its_rows(
+    lang: str,
+    limited: Callable[[int], MemoryBudget],
+    token_builds: list[tuple[int, int]],
 ) -> None:
-    """The batches view looks its ids up in whole tables: at dim 2,048 they do not fit in 250 MB."""
+    """The batches view at dim 2,048 (whole tables: 420 MB) on a server with 250 MB to spare: it shows
+    every section, draws no whole table, and sample 0's numbers are the seed's code's."""
     budget = limited(HEADROOM)
     at = open_page(view="batches", dim=2048, lang=lang)
+    assert not errors(at), errors(at)
+    assert (2048, DEFAULTS.seed) not in token_builds  # no whole table drawn
+    assert budget.reserved == 0
+    inputs = [
+        [int(cell.split(" · ")[0]) for cell in row] for row in at.dataframe[0].value.itertuples(index=False)
+    ]
+    numbers = at.dataframe[2].value
+    cells = numbers.drop(columns=numbers.columns[0]).to_numpy()
+    shown = np.vectorize(lambda cell: float(str(cell).replace(",", ".")))(cells)  # German: "-0,4015"
+    torch.manual_seed(DEFAULTS.seed)  # the seed's code, written out
+    tok, pos = torch.nn.Embedding(50_257, 2048), torch.nn.Embedding(DEFAULTS.context_length, 2048)
+    with torch.no_grad():
+        expected = (tok(torch.tensor(inputs[0])) + pos(torch.arange(len(inputs[0]))))[:, : shown.shape[1]]
+    assert abs(shown - expected.numpy()).max() <= 0.5e-4 + 1e-7  # shown to 4 decimal places
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_whole_tables_too_large_are_refused_saying_what_fits(
+    lang: str, limited: Callable[[int], MemoryBudget]
+) -> None:
+    """Whole tables (a training run's, an export's) at dim 2,048 do not fit in 250 MB: the refusal
+    says, in the visitor's language, which dim would fit right now; a smaller dim is then drawn."""
+    budget = limited(HEADROOM)
+    with pytest.raises(Refused) as refusal:
+        cache.tables_of(replace(DEFAULTS.spec, dim=2048))
     assert 420 * MB < (2048 * per_dim()) < 421 * MB  # "420 MB" in the message
-    refusal = [m for e in errors(at) if (m := re.search(REFUSALS[lang], e))]
-    assert len(refusal) == 1, errors(at)
-    largest = parse_number(refusal[0].group(1), lang)
+    found = re.match(REFUSALS[lang], refusal_text(refusal.value, lang, dim=2048))
+    assert found, refusal_text(refusal.value, lang, dim=2048)
+    largest = parse_number(found.group(1), lang)
     assert abs(largest - HEADROOM // per_dim()) <= NOISE // per_dim(), largest  # about 1,218
     assert largest > 1000  # so the German number shows its thousands separator
-    assert at.session_state["dim"] == 2048  # the link's value is kept: the visitor sees what was asked
     assert budget.reserved == 0
-
-    # The next, smaller dim works for this visitor. (AppTest cannot rerun a German page: it looks the
-    # encoding box's translated label up among the English ones; so German opens the link again.)
-    if lang == "en":
-        at.number_input(key="dim").set_value(512).run()
-    else:
-        at = open_page(view="batches", dim=512, lang=lang)
-    assert not at.exception and not errors(at), errors(at)
-    assert chart_ids(at), "no charts after a dim that fits"
+    token_table, _ = cache.tables_of(replace(DEFAULTS.spec, dim=512))  # a dim that fits
+    assert token_table.layer.weight.shape == (50_257, 512)
 
 
 def test_other_visitors_notice_nothing(
     limited: Callable[[int], MemoryBudget], token_builds: list[tuple[int, int]]
 ) -> None:
-    """A link that cannot fit empties no cache: the visitors at the default dim keep their tables."""
+    """Whole tables that cannot fit empty no cache: the visitors at the default dim keep their tables."""
     limited(HEADROOM)
     before = open_page()  # a visitor at the default dim
-    refused = open_page(view="batches", dim=2048)
-    assert any("needs 420 MB" in e for e in errors(refused))
+    with pytest.raises(Refused, match="needs 420 MB"):
+        cache.tables_of(replace(DEFAULTS.spec, dim=2048))
     after = open_page()
     assert not errors(before) and not errors(after)
     assert chart_ids(after) == chart_ids(before) and chart_ids(after)

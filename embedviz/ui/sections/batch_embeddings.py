@@ -21,7 +21,8 @@ from embedviz.ui.state import Settings
 
 def tables_ready(settings: Settings) -> bool:
     """True if the page's tables can embed the batch; else False after saying why (a window longer than
-    the learned position table, or tables the server refuses)."""
+    the learned position table, or settings embedviz refuses). No setting is refused for want of memory:
+    the page reads only the batch's rows (:func:`embedviz.ui.cache.page_tables`)."""
     if settings.positional == "learned" and settings.max_length > settings.context_length:
         st.error(
             t(
@@ -33,7 +34,7 @@ def tables_ready(settings: Settings) -> bool:
         )
         return False
     try:
-        cache.tables_of(settings.spec)
+        cache.page_tables(settings.spec)
     except EmbedvizError as error:
         st.error(error_text(error))
         return False

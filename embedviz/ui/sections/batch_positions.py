@@ -1,14 +1,13 @@
 """Batches, section 4: position embeddings and broadcasting. One ``(max_length, dim)`` block of position
 vectors is added to every sample of the ``(batch, max_length, dim)`` token embeddings; below, the real
-numbers of sample 0, from the same cached tables as the pipeline view.
+numbers of sample 0, read as the pipeline view reads them (whole tables or only the rows needed).
 """
 
 from __future__ import annotations
 
 import streamlit as st
-import torch
 
-from embedviz.embeddings import position_vectors
+from embedviz.embeddings import first_positions, token_rows_of
 from embedviz.figures.batches import Stack
 from embedviz.figures.style import COLORS
 from embedviz.ui import cache
@@ -21,12 +20,12 @@ from embedviz.ui.tables import decimal_columns
 
 
 def render_numbers(batch: Batch, settings: Settings) -> None:
-    """The real numbers of sample 0, from the page's cached tables: the main view's numbers."""
-    token_table, position_table = cache.tables_of(settings.spec)
-    with torch.no_grad():
-        values = token_table.layer(batch.inputs[0]) + position_vectors(
-            settings.positional, settings.max_length, position_table
-        )
+    """The real numbers of sample 0, ``tok(inputs[0]) + pos(arange(max_length))``: the rows of the
+    page's tables (:func:`embedviz.ui.cache.page_tables`), the main view's numbers."""
+    tables = cache.page_tables(settings.spec)
+    values = token_rows_of(tables, batch.inputs[0]) + first_positions(
+        tables, settings.spec, settings.max_length
+    )
     labels = [f"{j}: {batch.tokens[batch.batch_starts[0] + j].display}" for j in range(settings.max_length)]
     with st.expander(t("batches.numbers")):
         st.caption(t("batches.numbers_caption", shown=min(FIRST_DIMS, settings.dim), dim=settings.dim))

@@ -51,7 +51,7 @@ def send_form(room: Room, sender: str) -> None:
 def _embedded(room: Room, spec: EmbeddingSpec) -> list:
     """Each visible entry with its tokens and input embeddings at ``spec`` (an entry the settings cannot
     take, e.g. more tokens than the context length, is left out)."""
-    tables = cache.tables_of(spec)
+    tables = cache.page_tables(spec)
     embedded = []
     for entry in room.visible_entries():
         try:
