@@ -10,7 +10,8 @@ Each student (:class:`Student`) opens the app (``rerun_script``, waits for ``scr
 views (the segmented control ``view``) or goes to the training view and presses Train. After every message
 it checks that the page it got back holds *its own* tokens (the chips' ``data-token-id`` in order, or the
 training view's token list) and that no exception was shown. With ``--hostile`` every student arrives
-through a tampered link (``dim=2048``, huge seeds, garbage: the values of ``tests/test_app_hostile.py``).
+through a tampered link (``dim=2048``, huge seeds, garbage: the values of ``tests/test_app_hostile.py``);
+``--pastes N`` adds one student who pastes N different 99,000-character texts, one every 1-2 s.
 Under a memory limit a ``dim=2048`` page shows the memory budget's refusal: the training view then
 has no token list and no Train button; such pages are counted as ``refused_by_budget``, not as errors.
 A student whose websocket is closed by the server (a replica behind a proxy died) reconnects once, as the
@@ -258,6 +259,36 @@ class Student(User):
         self._send("train", lambda: self.visitor.click(self.train_label))
 
 
+#: Characters of one pasted text (``--pastes``): just under the sentence box's 100,000.
+PASTE_CHARS = 99_000
+
+
+def pasted_text(student: int, n: int, rng: random.Random) -> str:
+    """The ``n``-th text a student pastes: 99,000 characters of words, a different text every time."""
+    words = [f"Paste {student}.{n}:"]
+    while sum(len(word) + 1 for word in words) < PASTE_CHARS:
+        words.append(f"{rng.choice(WORDS)}{rng.randint(0, 99)}")
+    return " ".join(words)[:PASTE_CHARS]
+
+
+class Paster(Student):
+    """A student who pastes long texts into the sentence box, one after another (``--pastes N``): the
+    page tokenizes every one (about 30,000 tokens, more than the context length: the page says so)."""
+
+    abstract = True
+    pastes = 25
+
+    def paste(self) -> None:
+        pasted = getattr(self, "pasted", 0)
+        if pasted >= self.pastes:
+            raise StopUser()
+        self._reach("pipeline")
+        self.sentence = ""  # no token check: the page names the context length instead of the tokens
+        self.visitor.set_text("text", pasted_text(self.number, pasted, self.rng))
+        self.pasted = pasted + 1
+        self._send("paste", self.visitor.rerun)
+
+
 #: The dims students of ``--own-settings`` take in turn (every one up to the goal's 768).
 OWN_DIMS = (64, 128, 256, 384, 512, 768)
 
@@ -309,6 +340,7 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
         "students": args.students,
         "hostile": args.hostile,
         "own_settings": args.own_settings,
+        "pastes": args.pastes,
         "run_time_s": args.run_time,
     }
     if args.visitors:
@@ -325,6 +357,19 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
             Student.train: args.train_weight,
         }
 
+    user_classes: list[type[Student]] = [Class]
+    if args.pastes:
+
+        class OnePaster(Paster):
+            abstract = False
+            fixed_count = 1
+            wait_time = between(1, 2)
+            pastes = args.pastes
+            tasks = [Paster.paste]  # noqa: RUF012
+
+        OnePaster.base = base
+        OnePaster.message_timeout = args.message_timeout
+        user_classes.append(OnePaster)
     Class.base = base
     Class.links = HOSTILE_LINKS if args.hostile else own_links(args.students) if args.own_settings else ("",)
     Class.links_in_turn = args.own_settings and not args.hostile
@@ -333,7 +378,7 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     Class.train_label = args.train_label
     Class.seed = args.seed
     Class.sessions_file = args.sessions
-    environment = Environment(user_classes=[Class], events=locust.events)
+    environment = Environment(user_classes=user_classes, events=locust.events)
     errors: list[str] = []
     by_student: collections.Counter[int] = collections.Counter()
 
@@ -353,7 +398,8 @@ def run_class(args: argparse.Namespace, base: str, pid: int | None) -> dict:
     before_waits = thread_schedstats(pid) if pid else {}
     watcher = gevent.spawn(watch_waits, pid, waits) if pid else None
     runner = environment.create_local_runner()
-    runner.start(args.students, spawn_rate=args.students / max(args.ramp, 0.1))
+    users = args.students + (1 if args.pastes else 0)
+    runner.start(users, spawn_rate=users / max(args.ramp, 0.1))
     gevent.spawn_later(args.run_time, runner.quit)
     gevent.spawn(quit_when_all_done, runner)
     runner.greenlet.join(timeout=args.run_time + HARD_KILL_GRACE / 2)
@@ -412,6 +458,9 @@ def main() -> int:
         "report the kernel's peak, limit hits and OOM kills; fail on an OOM kill",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the task choices (and students' words)")
+    parser.add_argument(
+        "--pastes", type=int, default=0, help="one more student pastes this many 99,000-character texts"
+    )
     parser.add_argument("--train-weight", type=int, default=1, help="Train presses per 6 typed sentences")
     parser.add_argument("--train-label", default="Train", help="the Train button's label (English page)")
     parser.add_argument("--streamlit", type=Path, help="another streamlit than CHECKOUT/.venv/bin/streamlit")
