@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -27,6 +28,7 @@ import pytest
 import tiktoken
 import torch
 from apptest_utils import APP, ON_DEMAND, chart_by_key
+from payloads import PAYLOADS
 from streamlit.runtime.state.query_params import CLIENT_STATE_QUERY_STRING_MAX_LENGTH as QUERY_STRING_LIMIT
 from streamlit.testing.v1 import AppTest
 from tiktoken.load import load_tiktoken_bpe
@@ -192,6 +194,48 @@ def test_every_setting_tampered(value: str | list[str], builds: list[tuple[int, 
             assert "<script" not in body and "<b>" not in body and "<img" not in body
     for rows, dim, _ in builds:
         assert dim in (DEFAULTS.dim, 8) and rows in (GPT2_VOCAB, DEFAULTS.context_length)
+
+
+class ChipMarkup(HTMLParser):
+    """The element names and attribute names of an HTML fragment, as a browser's parser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes.update(name for name, _ in attrs)
+
+
+#: A Markdown inline code span: a run of backticks, the text, the same run (CommonMark, "Code spans").
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.*?)(?<!`)\1(?!`)", re.DOTALL)
+
+
+@pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
+def test_every_injection_payload_in_the_link(payload: str) -> None:
+    """Every payload of the browser's injection test as ``?text=<payload>&seed=<payload>`` (Chromium opens
+    ten kinds of them): the sentence is the payload, the chips are plain tiktoken's ids and carry none of
+    its tags, and the seed's notice quotes it inside one code span that no backtick run in it can close
+    (so Markdown renders none of it)."""
+    at = run_with_query({"text": payload, "seed": payload, "dim": "16"})
+    assert_page_works(at)
+    assert at.session_state["text"] == payload
+    assert chip_ids(at) == plain_ids(payload)
+    chips = ChipMarkup()
+    chips.feed(next(h.proto.body for h in at.get("html") if "ev-chips" in h.proto.body))
+    assert chips.tags <= {"div", "span"}, chips.tags  # the chips' own markup, none of the payload's
+    assert not [name for name in chips.attributes if name.startswith("on")], chips.attributes
+    notices = [w.value for w in at.warning if "seed=" in w.value]
+    assert len(notices) == 1, notices
+    spans = CODE_SPAN.findall(notices[0])
+    shown = payload if len(payload) <= 40 else payload[:40] + "…"
+    quoting = [body for fence, body in spans if f"seed={shown!r}" in body]
+    assert len(quoting) == 1, (notices[0], spans)
+    fence = next(fence for fence, body in spans if body == quoting[0])
+    longest_run = max((len(run) for run in re.findall("`+", quoting[0])), default=0)
+    assert len(fence) > longest_run
 
 
 def test_link_over_streamlits_query_limit_is_ignored_whole() -> None:
