@@ -273,7 +273,7 @@ def pasted_text(student: int, n: int, rng: random.Random) -> str:
 
 class Paster(Student):
     """A student who pastes long texts into the sentence box, one after another (``--pastes N``): the
-    page tokenizes every one (about 30,000 tokens, more than the context length: the page says so)."""
+    page tokenizes every one (about 22,000 tokens, more than the context length: the page says so)."""
 
     abstract = True
     pastes = 25

@@ -17,8 +17,10 @@ The goal: the default run shows the lesson within 15 s.
 ``--students N`` is a class instead: the server started from ``--checkout`` as the README starts it (its
 ``.venv``), inside a child memory cgroup of ``--cgroup-mb`` MiB when given (``bench/memory_cgroup.py``),
 and N pages in their own browser contexts, student i on ``?view=train&seed=500+i`` (a table of its own),
-each clicking Train as soon as its page is there. Printed per student: the lesson shown after its click;
-the last of them, the server's CPU, and the group's peak, limit hits and OOM kills.
+each clicking Train as soon as its page is there. Printed per student: the lesson shown after its click
+(the pages are looked at in turn, so a lesson drawn while an earlier page was waited for counts when its
+page is looked at: upper bounds); the last of them, the server's CPU, and the group's peak, limit hits and
+OOM kills.
 """
 
 from __future__ import annotations
