@@ -170,8 +170,9 @@ def test_the_batches_view_on_a_full_server_reads_only_its_rows(
 def test_whole_tables_too_large_are_refused_saying_what_fits(
     lang: str, limited: Callable[[int], MemoryBudget]
 ) -> None:
-    """Whole tables (a training run's, an export's) at dim 2,048 do not fit in 250 MB: the refusal
-    says, in the visitor's language, which dim would fit right now; a smaller dim is then drawn."""
+    """Whole tables at dim 2,048 do not fit in 250 MB. No page asks for them then (``page_tables`` reads
+    rows instead), but asked for directly the refusal says, in the visitor's language, which dim would fit
+    right now; a smaller dim is then drawn."""
     budget = limited(HEADROOM)
     with pytest.raises(Refused) as refusal:
         cache.tables_of(replace(DEFAULTS.spec, dim=2048))
