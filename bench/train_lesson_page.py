@@ -35,18 +35,10 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from bench.common import Server, browser_helpers
+from bench.common import Server, browser_helpers, cpu_seconds
 from bench.memory_cgroup import child_group
 
 H = browser_helpers()
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process (all its threads), from /proc/PID/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def one_round(playwright, log: Path) -> tuple[float, float]:

@@ -39,7 +39,7 @@ from embedviz.embeddings import (
     build_position_table,
     build_token_table,
     embed_tokens,
-    fixed_position_vectors,
+    first_positions,
     position_rows_of,
     table_bytes,
 )
@@ -280,9 +280,7 @@ def embedding_of(spec: EmbeddingSpec, text: str) -> EmbeddingResult:
 
 def learned_or_fixed_positions(spec: EmbeddingSpec, tables: Tables | SeededRows) -> torch.Tensor:
     """All ``spec.context_length`` position vectors of the spec's mode."""
-    if spec.positional != "learned":
-        return fixed_position_vectors(spec.positional, spec.context_length, spec.dim)
-    return position_rows_of(tables, spec.context_length)
+    return first_positions(tables, spec, spec.context_length)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -132,12 +132,12 @@ FOCUS_JS = """
 }
 """
 
-# Number every visible, enabled widget of the list above, so the walk can tell which ones got the focus.
 #: Whether any widget of ``ids`` is drawn (a box of its own), without marking anything.
 ANY_WIDGET_JS = """
 (ids) => ids.some((id) => [...document.querySelectorAll(`[data-testid="${id}"]`)]
   .some((el) => el.getBoundingClientRect().width > 0))
 """
+# Number every visible, enabled widget of the list above, so the walk can tell which ones got the focus.
 MARK_WIDGETS_JS = """
 (ids) => {
   const ENABLED = 'button:not([disabled]), input:not([disabled]), textarea:not([disabled]), summary, '
