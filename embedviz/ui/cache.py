@@ -152,7 +152,7 @@ def spinner(key: str) -> AbstractContextManager:
     """A spinner with the UI text ``key`` in the visitor's language while a slow build runs; Streamlit
     shows it only after half a second, so a cache hit shows nothing. Outside a page run (a worker thread
     building a download) nothing is shown."""
-    return st.spinner(t(key)) if get_script_run_ctx() is not None else nullcontext()
+    return st.spinner(t(key)) if get_script_run_ctx(suppress_warning=True) is not None else nullcontext()
 
 
 def position_table(n_vocab: int, dim: int, seed: int, context_length: int) -> torch.nn.Embedding:

@@ -19,6 +19,9 @@ import numbers
 import pkgutil
 import re
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache
 
@@ -46,9 +49,25 @@ def _load_strings() -> dict[str, tuple[str, str]]:
 STRINGS = _load_strings()
 
 
+#: The language of work done outside a visitor's run (:func:`speaking`), e.g. the followers' page of a class.
+_speaking: ContextVar[str | None] = ContextVar("embedviz_speaking", default=None)
+
+
 def language() -> str:
-    """The current language code, 'en' or 'de'."""
-    return "de" if st.session_state.get("lang") == "de" else "en"
+    """The current language code, 'en' or 'de': the visitor's, or the one :func:`speaking` set."""
+    lang = _speaking.get() or st.session_state.get("lang")
+    return "de" if lang == "de" else "en"
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Look up every string, number and chart text in ``lang`` inside this block, in a thread that has no
+    visitor (no ``st.session_state``): the web server building a page once for many browsers."""
+    token = _speaking.set("de" if lang == "de" else "en")
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
 
 
 def browser_language(locale: str | None) -> str:

@@ -21,6 +21,7 @@ from embedviz.ui.stages import heading
 from embedviz.ui.state import FITS
 
 HOVER_VALUES = 3
+CHART_KEY = "space3d"
 
 
 def legend_names() -> dict[str, str]:
@@ -73,7 +74,6 @@ def render(run: PipelineRun) -> None:
     """Draw the 3D view: 640 px high on the page; on a slide, bigger points in a chart as high as the
     presenter's CSS makes its box."""
     result, projection, camera = run.result, run.projection, run.settings.camera
-    marker_scale, height = (MARKER_SCALE, None) if run.slide else (1.0, 640)
     st.header(heading("space"), anchor="space")
     st.markdown(t("space.intro", dim=result.dim))
     left, right = st.columns(2)
@@ -89,11 +89,9 @@ def render(run: PipelineRun) -> None:
     fit = st.session_state.get("fit", "sentence")
     describe(space_text(projection, result.n_tokens, result.dim, fit))
 
-    def figure() -> FigureDict:
-        drawn = figure_for(result, projection, camera, marker_scale, height=height, as_dict=True)
-        return with_point_ids(drawn, space_point_ids(result.token_ids))
-
-    plotly_host(figure, key="space3d", shared=(run.settings, run.slide), camera_revision=camera)
+    plotly_host(
+        lambda: space_figure_of(run), key=CHART_KEY, shared=(run.settings, run.slide), camera_revision=camera
+    )
     st.caption(variance_text(projection, result, fit))
     exact = projection.points_share > 1 - 1e-9  # 3 or fewer directions: nothing is lost
     st.caption(t("space.reading.exact" if exact else "space.reading", dim=result.dim))
@@ -112,6 +110,15 @@ def render(run: PipelineRun) -> None:
         st.caption(t(key, repeated=md_literal(", ".join(repeated[:5]))))
     if result.n_tokens > MAX_LABELLED_TOKENS:
         st.caption(t("space.unlabelled", max=MAX_LABELLED_TOKENS))
+
+
+def space_figure_of(run: PipelineRun) -> FigureDict:
+    """The 3D view's figure for ``run``: 640 px high on the page; on a slide, bigger points in a chart as
+    high as the presenter's CSS makes its box. Each point carries its identity, so it glides."""
+    result = run.result
+    marker_scale, height = (MARKER_SCALE, None) if run.slide else (1.0, 640)
+    drawn = figure_for(result, run.projection, run.settings.camera, marker_scale, height=height, as_dict=True)
+    return with_point_ids(drawn, space_point_ids(result.token_ids))
 
 
 def variance_text(projection: Projection, result: EmbeddingResult, fit: str) -> str:

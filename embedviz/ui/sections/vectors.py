@@ -32,6 +32,8 @@ from embedviz.ui.tables import decimal_columns
 
 FIRST_DIMS = 8
 WORKED_DIMS = 3
+#: Each vector stage's rows: the result's tensor it shows.
+STAGE_VALUES = {"token": "token_vectors", "position": "position_vectors", "input": "input_embeddings"}
 
 
 def row_labels(result: EmbeddingResult) -> list[str]:
@@ -70,6 +72,23 @@ def pair_values(result: EmbeddingResult, pair: tuple[int, int]) -> dict[str, obj
     return {"first": first, "second": second, "token": md_literal(result.tokens[first].display)}
 
 
+def heatmap_figure(values: np.ndarray, labels: list[str], marked: tuple[int, ...] = ()) -> FigureDict:
+    """A vector stage's heatmap: one row per token, one column per dimension, ``marked`` rows framed."""
+    return heatmap(
+        values,
+        labels,
+        x_title=t("vectors.dimension"),
+        hover=f"%{{y}}<br>{t('vectors.dim')} %{{x}}: %{{z:.4f}}",
+        marked_rows=marked,
+    )
+
+
+def stage_heatmap(run: PipelineRun, key: str) -> FigureDict:
+    """The heatmap of stage ``key`` (token, position or input) for ``run``, as its section draws it."""
+    result = run.result
+    return heatmap_figure(getattr(result, STAGE_VALUES[key]).numpy(), row_labels(result), marked_rows(result))
+
+
 def vector_block(
     intro: str,
     values: np.ndarray,
@@ -101,16 +120,7 @@ def vector_block(
     describe(heatmap_text(t(f"space.legend.{key}"), values, all_dims or dim <= FIRST_DIMS))
 
     # Mounted once and updated in place (plotly_host): a new sentence does not remount the three heatmaps.
-    def figure() -> FigureDict:
-        return heatmap(
-            values,
-            labels,
-            x_title=t("vectors.dimension"),
-            hover=f"%{{y}}<br>{t('vectors.dim')} %{{x}}: %{{z:.4f}}",
-            marked_rows=marked,
-        )
-
-    plotly_host(figure, key=f"heatmap-{key}", shared=shared)
+    plotly_host(lambda: heatmap_figure(values, labels, marked), key=f"heatmap-{key}", shared=shared)
     # With all dimensions shown, these tables are the largest part of the page (1,024 x 768 numbers).
     numbers = on_demand(t("vectors.numbers"), key=f"open-numbers-{key}")
     if numbers is None:
