@@ -223,6 +223,11 @@ class Room:
         self._changed()
         return True
 
+    def published(self) -> tuple[int, dict[str, str]]:
+        """The teacher's state and the :attr:`follow_version` it was read at, read together."""
+        with self._lock:
+            return self.follow_version, dict(self.state)
+
     def send(self, sender: str, text: str, now: float, nickname: str = "") -> Entry:
         """Add a student's entry to the board, or raise a :class:`RoomError` saying why not."""
         text = " ".join(text.split())

@@ -10,6 +10,8 @@ import pytest
 import tiktoken
 from tiktoken.load import load_tiktoken_bpe
 
+from embedviz.rooms import Rooms
+
 ROOT = Path(__file__).resolve().parents[1]
 
 ASSETS = ROOT / "embedviz" / "assets"
@@ -52,3 +54,18 @@ def verdict_text() -> str:
     """ "The Verdict" as the book's code reads it: ``open(path, encoding="utf-8").read()``."""
     with open(VERDICT_FILE, encoding="utf-8") as f:
         return f.read()
+
+
+@pytest.fixture
+def rooms(monkeypatch: pytest.MonkeyPatch) -> Rooms:
+    """The server's rooms, made fresh: a registry wired to fresh waiters and an empty store of followers'
+    pages, as ``embedviz/ui/room_server.py`` wires its own."""
+    from embedviz.room_events import Waiters
+    from embedviz.ui import room_server
+
+    waiters = Waiters()
+    fresh = Rooms(on_change=lambda room: waiters.notify(room.code))
+    monkeypatch.setattr(room_server, "ROOMS", fresh)
+    monkeypatch.setattr(room_server, "WAITERS", waiters)
+    monkeypatch.setattr(room_server, "PAGES", room_server.FollowersPages())
+    return fresh

@@ -6,16 +6,19 @@ as visitors of one server do. A student's rerun is what the room listener asks f
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 
 import pytest
 import tiktoken
-from apptest_utils import chart_by_key, run_app
+from apptest_utils import chart_by_key, plotly_hosts, run_app
 from streamlit.testing.v1 import AppTest
 
-from embedviz.rooms import Rooms
-from embedviz.ui import room_server
+from embedviz.rooms import Room, Rooms
+from embedviz.ui import room_page, room_server
 from embedviz.ui.classroom import SEAT, Seat
+from embedviz.ui.plotly_host import PRELOAD_KEY
 
 SENTENCE = "Die Katze saß auf der Matte"
 
@@ -76,22 +79,69 @@ def test_starting_a_class_makes_this_page_the_teachers_and_never_shows_the_key(f
     assert len(fresh_rooms) == 1
 
 
-def test_a_student_sees_each_new_sentence_of_the_teacher(plain_gpt2: tiktoken.Encoding) -> None:
+def mirror_of(at: AppTest) -> dict | None:
+    """The followers' page element's data, if the page drew one."""
+    found = [e for e in at.get("bidi_component") if e.proto.component_name == "embedviz.room_mirror"]
+    return json.loads(found[0].proto.json) if found else None
+
+
+def followers_page(room: Room, student: AppTest) -> dict:
+    """What the student's element draws: the room's followers' page in the language it asks for."""
+    return room_page.snapshot(room, mirror_of(student)["lang"])[1]
+
+
+def test_a_student_sees_each_new_sentence_of_the_teacher(
+    fresh_rooms: Rooms, plain_gpt2: tiktoken.Encoding
+) -> None:
     teacher, seat = start_class()
     student = run_app(room=seat.code.lower())
     assert not student.exception
     assert seat_of(student).following and not seat_of(student).leads
     assert "Following the teacher" in shown_text(student)
+    # The followers' page: one element, no view, no settings of its own (they are the teacher's).
+    room = fresh_rooms.get(seat.code, now=0.0)
+    assert mirror_of(student) == {
+        "url": room_server.page_url(seat.code),
+        "lang": "en",
+        "pageKey": room_page.page_key(room),
+    }
+    assert [host.key for host in plotly_hosts(student)] == [PRELOAD_KEY]  # no chart of its own
+    assert not student.number_input and "text" not in [box.key for box in student.text_input]
     teacher.text_input(key="text").input(SENTENCE).run()
     teacher.number_input(key="dim").set_value(64).run()
-    student.run()  # what the room listener asks for
-    assert student.session_state["text"] == SENTENCE and student.session_state["dim"] == 64
+    page = followers_page(room, student)  # what the element draws, without a rerun of the student's page
     ids = plain_gpt2.encode(SENTENCE)
-    assert f"{len(SENTENCE)} characters → {len(ids)} tokens" in shown_text(student)
+    tokens = next(block["html"] for block in page["blocks"] if block["key"] == "tokens")
+    assert f"{len(SENTENCE)} characters → {len(ids)} tokens" in tokens
+    assert re.findall(r'data-token-id="(\d+)"', tokens) == [str(i) for i in ids]
+    teacher_space = next(h for h in plotly_hosts(teacher) if h.proto.id.endswith("space3d"))
+    student_space = next(block["data"] for block in page["blocks"] if block["key"] == "space3d")
+    assert json.loads(teacher_space.proto.json)["figure"] == student_space["figure"]  # the teacher's chart
+    student.run()  # a rerun (another view, a question) takes the teacher's settings
+    assert student.session_state["text"] == SENTENCE and student.session_state["dim"] == 64
     assert dict(student.query_params) == {"room": seat.code}  # not the teacher's every edit
 
 
-def test_a_student_keeps_their_language(plain_gpt2: tiktoken.Encoding) -> None:
+def test_a_student_follows_the_teacher_to_another_view_and_back(fresh_rooms: Rooms) -> None:
+    teacher, seat = start_class()
+    student = run_app(room=seat.code)
+    room = fresh_rooms.get(seat.code, now=0.0)
+    key = mirror_of(student)["pageKey"]
+    teacher.segmented_control(key="view").set_value("batches").run()
+    assert room_page.page_key(room) != key  # the element asks for a rerun
+    student.run()
+    assert mirror_of(student) is None and student.session_state["view"] == "batches"
+    listeners = [
+        e for e in student.get("bidi_component") if e.proto.component_name == "embedviz.room_listener"
+    ]
+    assert listeners  # on another view the page reruns on each change
+    assert student.number_input(key="dim")  # the settings are there (changing one explores)
+    teacher.segmented_control(key="view").set_value("pipeline").run()
+    student.run()
+    assert mirror_of(student) is not None and not student.number_input
+
+
+def test_a_student_keeps_their_language(fresh_rooms: Rooms, plain_gpt2: tiktoken.Encoding) -> None:
     # AppTest formats a radio's options for the next run in the language of the session that ran last,
     # so the German student joins after the teacher's last run (browsers have no such limit).
     teacher, seat = start_class()
@@ -100,7 +150,9 @@ def test_a_student_keeps_their_language(plain_gpt2: tiktoken.Encoding) -> None:
     assert "Du folgst der Lehrkraft" in shown_text(student)
     assert student.session_state["text"] == SENTENCE and student.session_state["lang"] == "de"
     ids = plain_gpt2.encode(SENTENCE)
-    assert f"{len(SENTENCE)} Zeichen → {len(ids)} Tokens" in shown_text(student)
+    page = followers_page(fresh_rooms.get(seat.code, now=0.0), student)
+    assert mirror_of(student)["lang"] == "de"
+    assert f"{len(SENTENCE)} Zeichen → {len(ids)} Tokens" in json.dumps(page, ensure_ascii=False)
     assert dict(student.query_params) == {"room": seat.code, "lang": "de"}
 
 
@@ -121,12 +173,13 @@ def test_exploring_leaves_the_room_alone_and_follow_again_returns() -> None:
 
 def test_a_student_who_changes_a_setting_explores() -> None:
     teacher, seat = start_class()
+    teacher.segmented_control(key="view").set_value("order").run()  # a view that shows the settings
     student = run_app(room=seat.code)
     student.number_input(key="seed").set_value(7).run()
     assert not seat_of(student).following
-    teacher.text_input(key="text").input(SENTENCE).run()
+    teacher.number_input(key="dim").set_value(64).run()
     student.run()
-    assert student.session_state["seed"] == 7 and student.session_state["text"] != SENTENCE
+    assert student.session_state["seed"] == 7 and student.session_state["dim"] != 64
 
 
 def test_the_teachers_link_leads_again_a_forged_key_follows(fresh_rooms: Rooms) -> None:

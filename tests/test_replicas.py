@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import pytest
 import tiktoken
 
 from bench.replicas_proc import ROOT, Replicas, find_nginx, running_replicas
-from bench.st_client import Visitor, last_upstream
+from bench.st_client import Visitor, last_upstream, local_base
 
 REPLICAS = 3
 STUDENTS = 8  # all on one replica: 3 * (1/3)^8 = 0.05 % of the runs (then no student is kept)
@@ -90,6 +91,16 @@ def start_room(url: str) -> tuple[Visitor, str, str]:
     return teacher, link["code"], link["route"]
 
 
+def followers_page(student: Visitor, code: str) -> tuple[dict, str]:
+    """The followers' page as the student's browser fetches it (its cookies, through the proxy), and the
+    replica that answered."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(student.cookies))
+    url = f"{local_base(student.base_url)}/_embedviz/room/{code}/page?since=-1&lang=en"
+    with opener.open(url, timeout=student.timeout) as response:
+        replica = last_upstream(response.headers.get("X-Embedviz-Replica", ""))
+        return json.loads(response.read()), replica
+
+
 def test_two_rooms_on_three_replicas_each_class_reaches_its_teachers_replica(
     deployment: Replicas, plain_gpt2: tiktoken.Encoding
 ) -> None:
@@ -118,7 +129,12 @@ def test_two_rooms_on_three_replicas_each_class_reaches_its_teachers_replica(
             assert student.replica == replica, f"student {n} of {code} on {student.replica}, not {replica}"
             assert student.route == route  # the proxy made the class's route this browser's own
             assert "Following the teacher" in run.body and "There is no class" not in run.body
-            assert run.token_ids() == plain_gpt2.encode(sentence)
+            page, page_replica = followers_page(student, code)  # what the page's element asks for
+            assert page_replica == replica  # with the browser's cookie, the teacher's replica answers
+            tokens = next(block["html"] for block in page["blocks"] if block["key"] == "tokens")
+            assert [int(i) for i in re.findall(r'data-token-id="(\d+)"', tokens)] == plain_gpt2.encode(
+                sentence
+            )
             assert student.query_string == f"room={code}"  # the route left the link, the cookie keeps it
             assert student.reconnect().status == 0 and student.replica == replica
             student.close()

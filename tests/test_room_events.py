@@ -11,7 +11,6 @@ import own_loop
 import pytest
 from starlette.requests import Request
 
-from embedviz.room_events import Waiters
 from embedviz.rooms import Rooms
 from embedviz.ui import room_server
 
@@ -31,16 +30,6 @@ def _request(code: str, query: str) -> Request:
 async def _ask(code: str, query: str) -> dict:
     response = await room_server.room_events(_request(code, query))
     return json.loads(response.body)
-
-
-@pytest.fixture
-def rooms(monkeypatch: pytest.MonkeyPatch) -> Rooms:
-    """A fresh registry wired to fresh waiters, as the server's is."""
-    waiters = Waiters()
-    fresh = Rooms(on_change=lambda room: waiters.notify(room.code))
-    monkeypatch.setattr(room_server, "ROOMS", fresh)
-    monkeypatch.setattr(room_server, "WAITERS", waiters)
-    return fresh
 
 
 def test_a_page_behind_the_room_is_answered_at_once(rooms: Rooms) -> None:

@@ -76,10 +76,20 @@ def test_plotly_js_is_immutable_only_with_its_version(client: TestClient) -> Non
         assert plain.headers["cache-control"] == "no-cache"
 
 
-def test_the_host_script_revalidates_with_its_etag(client: TestClient) -> None:
-    url = "/_stcore/bidi-components/embedviz.plotly_host/plotly_host.js"
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("/_stcore/bidi-components/embedviz.plotly_host/plotly_host.js", HOST_JS),
+        ("/_stcore/bidi-components/embedviz.room_mirror/room_mirror.js", HOST_JS.with_name("room_mirror.js")),
+        (
+            "/_stcore/bidi-components/embedviz.room_mirror/room_mirror.css",
+            HOST_JS.with_name("room_mirror.css"),
+        ),
+    ],
+)
+def test_the_host_script_revalidates_with_its_etag(client: TestClient, url: str, file: Path) -> None:
     first = client.get(url, headers=GZIP)
-    assert first.content == HOST_JS.read_bytes()
+    assert first.content == file.read_bytes()
     assert first.headers["cache-control"] == "no-cache"
     again = client.get(url, headers={**GZIP, "If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
@@ -107,6 +117,7 @@ def test_head_sends_the_headers_only(client: TestClient) -> None:
         ("/_stcore/bidi-components/embedviz.plotlyjs/../../etc/passwd", GZIP),
         ("/_stcore/bidi-components/embedviz.plotlyjs/package.json", GZIP),
         ("/_stcore/bidi-components/embedviz.plotly_host/other.js", GZIP),
+        ("/_stcore/bidi-components/embedviz.room_mirror/plotly_host.js", GZIP),
         ("/_stcore/bidi-components/embedviz.plotly_host/plotly_host.js", {"Accept-Encoding": "identity"}),
         ("/_stcore/bidi-components/embedviz.plotly_host/plotly_host.js", {"Accept-Encoding": "gzip;q=0"}),
         ("/_stcore/bidi-components/embedviz.plotly_host/plotly_host.js", {**GZIP, "Range": "bytes=0-9"}),

@@ -14,8 +14,13 @@ Leading: every run publishes the teacher's settings (the same query parameters a
 language) with :meth:`Room.publish`, right after the settings are read, so the students' pages start
 redrawing while the teacher's own run goes on. Following: a run takes the room's state as this page's
 settings before anything is drawn (the student's language stays). A student who changes a setting, or
-presses "Explore on my own", explores: the room's state is left alone until "Follow again". A follower's
-page learns of a change from :mod:`embedviz.ui.room_listener` and reruns.
+presses "Explore on my own", explores: the room's state is left alone until "Follow again".
+
+How a follower's page keeps up: while the teacher shows the pipeline view, the page is the followers' page
+(:mod:`embedviz.ui.room_mirror`): one element that draws each of the teacher's changes without a rerun,
+from a page the server builds once for the whole class; the script reruns only when that page cannot show
+the room any more (another view, a question, the board's lock). On any other view the page draws the
+view itself and reruns on each change (:mod:`embedviz.ui.room_listener`).
 
 ``page.py`` calls :func:`join` after reading the settings, :func:`panel` where the page begins, and
 :func:`finish` instead of ``state.save`` at the end.
@@ -39,7 +44,7 @@ from embedviz.rooms import (
     RoomNotFoundError,
     TooManyRoomsError,
 )
-from embedviz.ui import room_listener, state
+from embedviz.ui import room_listener, room_mirror, room_page, state
 from embedviz.ui.budget_text import shown
 from embedviz.ui.i18n import md_code, t
 from embedviz.ui.reservations import reserved
@@ -72,6 +77,8 @@ class Seat:
     mine: dict[str, str] | None = None
     #: The room's follow_version read before this run took its state (the listener asks from there).
     version: int = 0
+    #: This run draws the followers' page (the teacher's pipeline) instead of a view.
+    mirrored: bool = False
     #: Who sends to the board and answers: a random name for this session, never shown.
     sender: str = field(default_factory=lambda: secrets.token_hex(8))
 
@@ -183,6 +190,7 @@ def join(settings: state.Settings) -> state.Settings:
         room.publish(shared(settings), time.time())
         return settings
     place.version = room.follow_version  # before the state: a change after it reruns this page again
+    place.mirrored = False
     if not place.following:
         return settings
     if place.mine is not None and shared(settings) != place.mine:  # the student changed a setting
@@ -192,7 +200,22 @@ def join(settings: state.Settings) -> state.Settings:
     if room_state != place.taken:
         settings = _take(room_state, settings)
         place.taken, place.mine = room_state, shared(settings)
+    place.mirrored = room_page.mirrored(room_state)
     return settings
+
+
+def mirrored() -> bool:
+    """Whether this run draws the followers' page (:func:`mirror`) instead of the view."""
+    place = seat()
+    return place is not None and not place.leads and place.following and place.mirrored
+
+
+def mirror() -> None:
+    """The followers' page: the teacher's pipeline, kept up to date by the element itself."""
+    place = seat()
+    room = room_of(place) if place is not None else None
+    if room is not None:
+        room_mirror.mirror(room.code, room_page.page_key(room))
 
 
 def _explore() -> None:
@@ -228,7 +251,8 @@ def panel() -> None:
         class_join.render(room, place.key, on_end=_end)
         return
     class_follow.banner(place.following, on_explore=_explore, on_follow=_follow_again)
-    room_listener.listen(room.code, place.version)
+    if not mirrored():  # the followers' page learns of changes itself
+        room_listener.listen(room.code, place.version)
     class_question.student(room, place.sender)
     class_board.send_form(room, place.sender)
 

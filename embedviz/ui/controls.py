@@ -23,8 +23,9 @@ def _start_at_tokens() -> None:
     st.session_state["step"] = 0
 
 
-def sidebar(presenter: bool) -> None:
-    """Draw the sidebar: language, presenter mode and the model settings (folded away when presenting)."""
+def sidebar(presenter: bool, *, settings: bool = True) -> None:
+    """Draw the sidebar: language, presenter mode and the model settings (folded away when presenting).
+    ``settings=False``: the language alone (a student following the teacher, whose settings they are)."""
     with st.sidebar:
         st.segmented_control(
             t("controls.language"),
@@ -33,6 +34,8 @@ def sidebar(presenter: bool) -> None:
             format_func={"en": "English", "de": "Deutsch"}.get,
             required=True,
         )
+        if not settings:
+            return
         st.toggle(
             t("presenter.toggle"),
             key="presenter",

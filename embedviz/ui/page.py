@@ -2,7 +2,9 @@
 
 The main view follows the seed document's pipeline, one section per stage: tokens, token embeddings,
 position embeddings, their sum, and the 3D view. Other views hold the seed's worked examples, batches,
-word order and training.
+word order and training. A student following a live class's teacher on the pipeline gets the followers'
+page instead of a view: the teacher's pipeline, drawn by one element the server feeds
+(:mod:`embedviz.ui.room_mirror`), with the language as the only control.
 """
 
 import streamlit as st
@@ -22,12 +24,15 @@ tune_process()  # once per server process: see embedviz/ui/startup.py
 
 settings, notices = state.load(ignore=classroom.PARAMS)
 settings = classroom.join(settings)  # a live class: lead or follow (embedviz/ui/classroom.py)
+# A student following the teacher's pipeline sees the followers' page: no settings, no slides of its own.
+follower = classroom.mirrored()
+presenting = settings.presenter and not follower
 # Slides want the whole screen: presenter mode folds the sidebar away (its arrow opens it again).
-sidebar = "collapsed" if settings.presenter else "auto"
+sidebar = "collapsed" if presenting else "auto"
 st.set_page_config(page_title="embedviz", page_icon="🧮", layout="wide", initial_sidebar_state=sidebar)
 style.apply()  # contrast and focus CSS the theme cannot set (embedviz/ui/style.py)
-controls.sidebar(settings.presenter)
-if settings.presenter:  # slides: no title, the view switch in the sidebar (see embedviz/ui/presenter.py)
+controls.sidebar(presenting, settings=not follower)
+if presenting:  # slides: no title, the view switch in the sidebar (see embedviz/ui/presenter.py)
     presenter.apply_style()
 else:
     st.title(t("app.title"))
@@ -35,18 +40,22 @@ else:
 classroom.panel()
 for notice in notices:
     st.warning(t("app.notice", notice=md_code(t(notice[0], **notice[1]))), icon="⚠️")  # untrusted text
-(st.sidebar if settings.presenter else st).segmented_control(
-    t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
-)
-try:
-    {
-        "pipeline": pipeline.render,
-        "seed": seed.render,
-        "batches": batches.render,
-        "order": word_order.render,
-        "train": train.render,
-        "positions": positions.render,
-    }[settings.view](settings)
-except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
-    st.error(shown(error))
+VIEWS = {
+    "pipeline": pipeline.render,
+    "seed": seed.render,
+    "batches": batches.render,
+    "order": word_order.render,
+    "train": train.render,
+    "positions": positions.render,
+}
+if follower:
+    classroom.mirror()
+else:
+    (st.sidebar if presenting else st).segmented_control(
+        t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
+    )
+    try:
+        VIEWS[settings.view](settings)
+    except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
+        st.error(shown(error))
 classroom.finish()  # the settings into the link (state.save), with the class's room

@@ -21,6 +21,8 @@ runtime:
 
 * ``embedviz.plotly_host`` with ``asset_dir`` = ``embedviz/ui/plotly_host_assets`` (our JS and CSS, loaded
   by Streamlit from a URL and cached by the browser, not re-sent per rerun);
+* ``embedviz.room_mirror``, the followers' page of a class, with the same ``asset_dir`` (its JS imports
+  ``plotly_host.js`` and draws its charts with it);
 * ``embedviz.plotlyjs`` with ``asset_dir`` = the ``plotly`` package's ``package_data`` (read in place: no
   copy in git, no link made at runtime).
 
@@ -51,6 +53,8 @@ Figure = go.Figure | FigureDict
 PROJECT = "embedviz"
 HOST = f"{PROJECT}.plotly_host"
 PLOTLYJS = f"{PROJECT}.plotlyjs"
+#: The followers' page of a class (embedviz/ui/room_mirror.py): its JS imports this host's and sits with it.
+MIRROR = f"{PROJECT}.room_mirror"
 ASSETS = Path(__file__).resolve().parent / "plotly_host_assets"
 PLOTLY_PACKAGE = Path(plotly.__file__).resolve().parent
 GLIDE_MS = 300
@@ -70,6 +74,7 @@ def _register_assets() -> Any:
             return mount
         for name, package_root, asset_dir in (
             (HOST, ASSETS.parent, ASSETS.name),
+            (MIRROR, ASSETS.parent, ASSETS.name),
             (PLOTLYJS, PLOTLY_PACKAGE, "package_data"),
         ):
             if manager.get_component_asset_root(name) is None:
@@ -81,6 +86,15 @@ def _register_assets() -> Any:
         )
         _mounts[id(manager)] = mount
         return mount
+
+
+def mirror_component() -> Any:
+    """The mounting command of the followers' page element (:mod:`embedviz.ui.room_mirror`), its files
+    declared on the running server like the host's."""
+    _register_assets()
+    return st.components.v2.component(
+        MIRROR, js="room_mirror.js", css="room_mirror.css", isolate_styles=False
+    )
 
 
 def preload_plotly() -> None:
@@ -131,6 +145,38 @@ def _encoded(figure: Figure, camera_revision: str | None) -> tuple[str, str]:
     return figure_json(figure), revision
 
 
+def host_data(
+    figure: Figure | Callable[[], Figure],
+    *,
+    key: str,
+    shared: Hashable | None = None,
+    camera_revision: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    glide_ms: int = GLIDE_MS,
+) -> dict[str, Any]:
+    """What the chart's JavaScript receives for ``figure`` (see :func:`plotly_host` for the arguments):
+    also sent by the followers' page of a class (:mod:`embedviz.ui.room_page`), drawn by the same JS."""
+    if shared is None:
+        built = _encoded(figure() if callable(figure) else figure, camera_revision)
+    else:
+        from embedviz.ui import cache  # here: the chart host loads before torch (tests/test_preload.py)
+
+        kept, memo = cache.shared_figures(), (key, shared, language(), camera_revision)
+        built = kept.get(memo)
+        if built is None:
+            built = _encoded(figure() if callable(figure) else figure, camera_revision)
+            kept.put(memo, built)
+    figure_text, revision = built
+    return {
+        "figure": figure_text,
+        "config": {"displaylogo": False, "responsive": True, **(config or {})},
+        "cameraRevision": revision,
+        "glideMs": int(glide_ms),
+        "errorMessage": t("chart.error"),
+        "plotlyVersion": plotly.__version__,  # in plotly.js's URL: the browser may keep that file for good
+    }
+
+
 def plotly_host(
     figure: Figure | Callable[[], Figure],
     *,
@@ -152,23 +198,7 @@ def plotly_host(
     page's settings. Then ``figure`` may be a function that builds it, called only when no page has sent
     this chart for ``shared`` yet: the JSON is kept (:func:`embedviz.ui.cache.shared_figures`) for the
     next page, such as a class's sixty students following one teacher."""
-    if shared is None:
-        built = _encoded(figure() if callable(figure) else figure, camera_revision)
-    else:
-        from embedviz.ui import cache  # here: the chart host loads before torch (tests/test_preload.py)
-
-        kept, memo = cache.shared_figures(), (key, shared, language(), camera_revision)
-        built = kept.get(memo)
-        if built is None:
-            built = _encoded(figure() if callable(figure) else figure, camera_revision)
-            kept.put(memo, built)
-    figure_text, revision = built
-    data = {
-        "figure": figure_text,
-        "config": {"displaylogo": False, "responsive": True, **(config or {})},
-        "cameraRevision": revision,
-        "glideMs": int(glide_ms),
-        "errorMessage": t("chart.error"),
-        "plotlyVersion": plotly.__version__,  # in plotly.js's URL: the browser may keep that file for good
-    }
+    data = host_data(
+        figure, key=key, shared=shared, camera_revision=camera_revision, config=config, glide_ms=glide_ms
+    )
     _register_assets()(key=key, data=data, height="content")

@@ -54,7 +54,10 @@ PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.mi
 PLOTLY_VERSION = plotly.__version__
 COMPONENTS = "/_stcore/bidi-components/"
 HOST_COMPONENT = "embedviz.plotly_host"
+MIRROR_COMPONENT = "embedviz.room_mirror"  # the followers' page of a class: its files sit with the host's
 PLOTLYJS_COMPONENT = "embedviz.plotlyjs"
+HOST_FILES = ("plotly_host.js", "plotly_host.css")
+MIRROR_FILES = ("room_mirror.js", "room_mirror.css")
 IMMUTABLE = "public, max-age=31536000, immutable"  # a year, as Streamlit marks its hashed files
 REVALIDATE = "no-cache"  # may be kept, but asked about (ETag) before each use
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
@@ -170,10 +173,9 @@ class StaticFileCache:
         if path == f"{COMPONENTS}{PLOTLYJS_COMPONENT}/plotly.min.js":
             versioned = query == f"v={PLOTLY_VERSION}".encode()
             return PLOTLY_JS, IMMUTABLE if versioned else REVALIDATE
-        if path.startswith(f"{COMPONENTS}{HOST_COMPONENT}/"):
-            name = path.rsplit("/", 1)[1]
-            if name in ("plotly_host.js", "plotly_host.css"):
-                return ASSETS / name, REVALIDATE
+        for component, names in ((HOST_COMPONENT, HOST_FILES), (MIRROR_COMPONENT, MIRROR_FILES)):
+            if path.startswith(f"{COMPONENTS}{component}/") and path.rsplit("/", 1)[1] in names:
+                return ASSETS / path.rsplit("/", 1)[1], REVALIDATE
         return None
 
     async def _entry(self, file: Path, cache_control: str) -> CachedFile | None:

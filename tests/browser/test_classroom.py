@@ -1,10 +1,11 @@
 """A live class in a real browser: one server, the teacher's page and three students (one a 390 px phone).
 
 The teacher starts a class from the link ``?class=start``; the students open the students' link and follow:
-each sees the teacher's new sentence without touching anything (the room listener's long poll reruns
-their page). One explores on their own and follows again; a forged teacher link follows as a student; an
-unknown code says so; a German student keeps German. A student's word reaches the teacher's board and a
-question's answers the teacher's tally without the teacher touching anything. Screenshots of the
+each sees the teacher's new sentence, its tokens and charts without touching anything (the followers'
+page's element draws what the server built for the class). One explores on their own and follows again;
+a forged teacher link follows as a student; an unknown code says so; a German student keeps German. A
+student's word reaches the teacher's board and a question's answers the teacher's tally without the
+teacher touching anything. Screenshots of the
 teacher's page at 1920x1080 and 1280x720 and of the phone go to ``test-artifacts/screenshots/classroom-*``.
 """
 
@@ -37,10 +38,16 @@ SENTENCE = "Die Katze saß auf der Matte"
 FOLLOW_TIMEOUT_MS = 20_000
 
 
-def follows(student: Page, text: str, label: str = "Sentence") -> None:
-    """The student's sentence box comes to hold ``text`` by itself (the student touches nothing)."""
-    box = student.get_by_label(label, exact=True)
-    expect(box).to_have_value(text, timeout=FOLLOW_TIMEOUT_MS)
+def follows(student: Page, text: str, encoding: tiktoken.Encoding) -> None:
+    """The student's page comes to show ``text`` and its tokens by itself (the student touches nothing):
+    the followers' page (no sentence box of its own), the chips of plain tiktoken's ids, and charts."""
+    expect(student.locator(".ev-mirror-sentence")).to_have_text(text, timeout=FOLLOW_TIMEOUT_MS)
+    chips = student.locator(".ev-mirror .ev-chip")
+    ids = [str(i) for i in encoding.encode(text)]
+    expect(chips).to_have_count(len(ids), timeout=FOLLOW_TIMEOUT_MS)
+    assert [chips.nth(i).get_attribute("data-token-id") for i in range(len(ids))] == ids
+    expect(student.locator(".ev-mirror .ev-mirror-chart .main-svg").first).to_be_visible()
+    assert student.get_by_label("Sentence", exact=True).count() == 0  # the teacher's settings, no box
 
 
 def start_class(new_page: Callable[..., Page], app_url: str) -> tuple[Page, str]:
@@ -52,7 +59,9 @@ def start_class(new_page: Callable[..., Page], app_url: str) -> tuple[Page, str]
     return teacher, code
 
 
-def test_students_follow_explore_and_follow_again(new_page: Callable[..., Page], app_url: str) -> None:
+def test_students_follow_explore_and_follow_again(
+    new_page: Callable[..., Page], app_url: str, plain_gpt2: tiktoken.Encoding
+) -> None:
     teacher, code = start_class(new_page, app_url)
     assert f"room={code}" in teacher.url and "key=" not in teacher.url and "class=" not in teacher.url
     expect(teacher.locator(".ev-join-link")).to_contain_text(f"?room={code}")
@@ -67,7 +76,7 @@ def test_students_follow_explore_and_follow_again(new_page: Callable[..., Page],
     started = time.monotonic()
     type_sentence(teacher, SENTENCE)
     for student in students:
-        follows(student, SENTENCE)
+        follows(student, SENTENCE, plain_gpt2)
     print(f"three students showed the teacher's sentence {time.monotonic() - started:.2f} s after Enter")
 
     explorer, phone, _ = students
@@ -75,11 +84,11 @@ def test_students_follow_explore_and_follow_again(new_page: Callable[..., Page],
     expect(explorer.get_by_text("Exploring on your own")).to_be_visible()
     type_sentence(explorer, "my own words")
     type_sentence(teacher, "Der Hund bellt")
-    follows(phone, "Der Hund bellt")
+    follows(phone, "Der Hund bellt", plain_gpt2)
     expect(sentence_box(explorer)).to_have_value("my own words")
     expect(sentence_box(teacher)).to_have_value("Der Hund bellt")  # the student's edit never reached the room
     explorer.get_by_role("button", name="Follow again").click()
-    follows(explorer, "Der Hund bellt")
+    follows(explorer, "Der Hund bellt", plain_gpt2)
 
     screenshot(teacher, "classroom-teacher-1920x1080")
     teacher.set_viewport_size(LAPTOP["viewport"])
@@ -90,7 +99,7 @@ def test_students_follow_explore_and_follow_again(new_page: Callable[..., Page],
 
 
 def test_the_teacher_link_is_copied_unseen_and_a_forged_one_follows(
-    new_page: Callable[..., Page], app_url: str
+    new_page: Callable[..., Page], app_url: str, plain_gpt2: tiktoken.Encoding
 ) -> None:
     teacher, code = start_class(new_page, app_url)
     teacher.get_by_role("button", name="Copy my teacher link").click()
@@ -104,7 +113,7 @@ def test_the_teacher_link_is_copied_unseen_and_a_forged_one_follows(
     forged = new_page(**LAPTOP)
     open_app(forged, f"{app_url}/?room={code}&key={key[1][:-2]}xx")
     expect(forged.get_by_text("This teacher link is not valid")).to_be_visible()
-    follows(forged, SENTENCE)
+    follows(forged, SENTENCE, plain_gpt2)
 
     again = new_page(**LAPTOP)
     open_app(again, link)
@@ -114,7 +123,9 @@ def test_the_teacher_link_is_copied_unseen_and_a_forged_one_follows(
     assert "key=" not in again.url
 
 
-def test_an_unknown_code_and_a_german_student(new_page: Callable[..., Page], app_url: str) -> None:
+def test_an_unknown_code_and_a_german_student(
+    new_page: Callable[..., Page], app_url: str, plain_gpt2: tiktoken.Encoding
+) -> None:
     unknown = new_page(**PHONE)
     open_app(unknown, f"{app_url}/?room=ZZZZZZ&lang=de")
     expect(unknown.get_by_text("keinen Klassenraum mit dem Code")).to_be_visible()
@@ -127,7 +138,11 @@ def test_an_unknown_code_and_a_german_student(new_page: Callable[..., Page], app
     open_app(german, f"{app_url}/?room={code}&lang=de")
     expect(german.get_by_text("Du folgst der Lehrkraft")).to_be_visible()
     type_sentence(teacher, SENTENCE)
-    follows(german, SENTENCE, label="Satz")
+    follows(german, SENTENCE, plain_gpt2)
+    expect(german.locator(".ev-mirror-counts")).to_have_text(
+        f"27 Zeichen → {len(plain_gpt2.encode(SENTENCE))} Tokens"
+    )
+    expect(german.locator(".ev-mirror h3").first).to_have_text("1 · Tokens")
     expect(german.get_by_role("button", name="Selbst ausprobieren")).to_be_visible()
     no_exception(german)
 

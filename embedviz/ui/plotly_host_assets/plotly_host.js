@@ -38,15 +38,17 @@ const TYPED = {
 };
 const LABEL_GAP = 3; // px between a 3D point's marker and its label
 const states = new WeakMap(); // parentElement -> state of its chart
-let plotlyPromise = null;
+// One plotly.js per page, whichever copy of this module asks first (the followers' page of a class imports
+// this file from another component's URL: a second module instance, the same page).
+const PLOTLY = Symbol.for("embedviz.plotlyjs");
 
 /** Load plotly.js once per page. `version` (the plotly package's, sent by Python) goes into the URL, so the
  * browser may keep that file for good (see embedviz/ui/static_files.py). */
 function loadPlotly(version) {
-  if (!plotlyPromise) {
+  if (!window[PLOTLY]) {
     const url = new URL(PLOTLY_URL);
     if (version) url.searchParams.set("v", version);
-    plotlyPromise = new Promise((resolve, reject) => {
+    window[PLOTLY] = new Promise((resolve, reject) => {
       const previous = window.Plotly;
       const hadModuleName = "moduleName" in window;
       const script = document.createElement("script");
@@ -59,14 +61,14 @@ function loadPlotly(version) {
         resolve(mine);
       };
       script.onerror = () => {
-        plotlyPromise = null;
+        window[PLOTLY] = null;
         script.remove();
         reject(new Error(`could not load ${url.href}`));
       };
       document.head.appendChild(script);
     });
   }
-  return plotlyPromise;
+  return window[PLOTLY];
 }
 
 /** Plotly's Python encoder sends numpy arrays as {dtype, bdata}; decode the one-dimensional ones. */
@@ -492,7 +494,7 @@ export default function plotlyHost(component) {
   return () => {
     current.stopGlide = current.gliding;
     current.queue.then(() => {
-      if (plotlyPromise) plotlyPromise.then((Plotly) => Plotly.purge(current.gd)).catch(() => {});
+      if (window[PLOTLY]) window[PLOTLY].then((Plotly) => Plotly.purge(current.gd)).catch(() => {});
     });
     states.delete(parentElement);
   };
