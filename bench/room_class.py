@@ -6,12 +6,13 @@ server, the smallest Community Cloud memory) and drives it with protocol clients
 no browser:
 
 * the **teacher** opens ``?class=start`` and types a new sentence every ``--every`` seconds;
-* each **follower** opens the students' link and does what the page's room listener does in the browser
-  (``embedviz/ui/room_listener.py``): it waits on the room's long poll
-  (``/_embedviz/room/CODE/events?since=N``) and, when the room has moved on, reruns its script with the
-  listener's trigger value, the way ``setTriggerValue`` does. A follower's page counts as updated when its
-  run has finished and its token chips are the tokens of the teacher's sentence (checked against the ids
-  the teacher's own page shows);
+* each **follower** opens the students' link and does what the followers' page does in the browser
+  (``embedviz/ui/plotly_host_assets/room_mirror.js``): it waits on the room's page route
+  (``/_embedviz/room/CODE/page?since=N&lang=en``, gzip accepted) and, when the room has moved on, takes
+  the page the server built for the class; were its ``pageKey`` not the one its script drew, it would
+  rerun its script with the element's trigger value, the way ``setTriggerValue`` does. A follower's page
+  counts as updated when its token chips are the tokens of the teacher's sentence (checked against
+  plain tiktoken's ids of what the teacher typed); drawing it in a browser is not part of the figure;
 * then ``--senders`` followers send a word each to the board, the teacher opens a check question and every
   follower answers it.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import json
 import re
 import sys
@@ -42,6 +44,7 @@ from embedviz.tokenizer import tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 LISTENER = "embedviz.room_listener"
+MIRROR = "embedviz.room_mirror"
 SENTENCES = [
     "Die Katze saß auf der Matte",
     "Der Hund bellt den Briefträger an",
@@ -58,6 +61,7 @@ class ClassVisitor(Visitor):
     does (the server closes a socket whose pings go unanswered for about 40 s)."""
 
     listener_id: str = ""
+    page_key: str = ""  # the followers' page element's pageKey, as this page's last run drew it
 
     def start_keeping_alive(self, every: float = 5.0) -> None:
         self.socket_lock = threading.Lock()
@@ -89,8 +93,10 @@ class ClassVisitor(Visitor):
         kind = element.WhichOneof("type")
         proto = getattr(element, kind) if kind else None
         widget_id = getattr(proto, "id", "") if proto is not None else ""
-        if kind == "bidi_component" and proto.component_name == LISTENER:
+        if kind == "bidi_component" and proto.component_name in (LISTENER, MIRROR):
             self.listener_id = widget_id
+            if proto.component_name == MIRROR:
+                self.page_key = json.loads(proto.json)["pageKey"]
         if widget_id.startswith("$$ID") and kind != "button":
             full = widget_id.split("-", 2)[-1]
             self.widget_ids[full], self.widget_protos[full] = widget_id, proto
@@ -132,37 +138,45 @@ class Follower(threading.Thread):
         self.last_run: Run | None = None
 
     def run(self) -> None:
+        since = -1  # the element's first question: the page as it is now
         while not self.stopped.is_set():
-            url = f"{self.base}/_embedviz/room/{self.code}/events?since={self.version}&watch=follow"
+            url = f"{self.base}/_embedviz/room/{self.code}/page?since={since}&lang=en"
+            request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
             try:
-                with urllib.request.urlopen(url, timeout=40) as answer:
-                    body = json.loads(answer.read())
+                with urllib.request.urlopen(request, timeout=40) as answer:
+                    raw = answer.read()
+                    if answer.headers.get("Content-Encoding") == "gzip":
+                        raw = gzip.decompress(raw)
+                    body = json.loads(raw)
             except OSError as error:
                 if not self.stopped.is_set():
-                    self.errors.append(f"long poll: {error}")
+                    self.errors.append(f"page route: {error}")
                     time.sleep(1)
                 continue
+            done = time.perf_counter()
             if body.get("ended") or self.stopped.is_set():
                 return
-            if body["version"] <= self.version:
+            if body["version"] <= since:
                 continue
-            try:
-                run = self.visitor.triggered(body["version"])
-            except Exception as error:
-                self.errors.append(f"rerun: {error}")
-                return
-            done = time.perf_counter()
-            self.runs += 1
-            self.last_run = run
-            if run.exceptions:
-                self.errors.append(f"exception: {run.exceptions[0]}")
-            self.version = body["version"]
-            ids = run.token_ids()
+            if body["pageKey"] != self.visitor.page_key:  # the page itself must change: rerun it
+                try:
+                    run = self.visitor.triggered(body["version"])
+                except Exception as error:
+                    self.errors.append(f"rerun: {error}")
+                    return
+                self.runs += 1
+                if run.exceptions:
+                    self.errors.append(f"exception: {run.exceptions[0]}")
+                continue
+            first = since < 0
+            since = self.version = body["version"]
+            tokens = next((b["html"] for b in body["blocks"] if b["key"] == "tokens"), "")
+            ids = [int(i) for i in re.findall(r'data-token-id="(\d+)"', tokens)]
             with self.lock:
                 shown = [sent for sent, expected in self.changes.values() if expected == ids]
-            if shown:
+            if shown and not first:
                 self.latencies.append(done - max(shown))
-            elif ids:
+            elif not shown:
                 self.errors.append("a page without the tokens of any teacher's sentence")
 
 
@@ -233,7 +247,7 @@ def main() -> int:
             visitor = ClassVisitor(base, query_string=f"room={code}", timeout=180)
             run = visitor.connect()
             visitor.start_keeping_alive()
-            if "Following the teacher" not in run.body or not visitor.listener_id:
+            if "Following the teacher" not in run.body or not visitor.page_key:
                 report["errors"].append("a follower's first page does not follow")
             follower = Follower(visitor, base, code, changes, lock)
             follower.version = version[0]
@@ -270,7 +284,7 @@ def main() -> int:
         }
         latencies = [lat for f in followers for lat in f.latencies]
         report["follow_latency"] = summary(latencies)
-        report["follower_reruns"] = sum(f.runs for f in followers)
+        report["follower_reruns"] = sum(f.runs for f in followers)  # asked for by a new pageKey
         report["teacher_rerun"] = {"alone": summary(alone), "with_followers": summary(with_followers)}
 
         # The board: senders send a word each (their own socket, so stop their listener thread first).
