@@ -11,8 +11,9 @@ URL). How a session gets there, read from the link on its first run:
   leaves the page working on its own.
 
 Leading: every run publishes the teacher's settings (the same query parameters as the link, without the
-language) with :meth:`Room.publish`, right after the settings are read, so the students' pages start
-redrawing while the teacher's own run goes on. Following: a run takes the room's state as this page's
+language) with :meth:`Room.publish`, at its end: by then the teacher's page has built the pipeline's charts
+for them, so the followers' page finds them built (one page built for the class, not a second build racing
+the teacher's own run for the one interpreter). Following: a run takes the room's state as this page's
 settings before anything is drawn (the student's language stays). A student who changes a setting, or
 presses "Explore on my own", explores: the room's state is left alone until "Follow again".
 
@@ -175,7 +176,8 @@ def room_of(place: Seat) -> Room | None:
 
 
 def join(settings: state.Settings) -> state.Settings:
-    """This run's settings in a class: published when leading, taken from the room when following."""
+    """This run's settings in a class: taken from the room when following (a leading run publishes its own
+    in :func:`finish`)."""
     if "_class_read" not in st.session_state:
         st.session_state["_class_read"] = True
         _from_link()
@@ -187,7 +189,6 @@ def join(settings: state.Settings) -> state.Settings:
     if room is None:
         return settings
     if place.leads:
-        room.publish(shared(settings), time.time())
         return settings
     place.version = room.follow_version  # before the state: a change after it reruns this page again
     place.mirrored = False
@@ -275,9 +276,9 @@ def teacher_tools() -> None:
 
 
 def finish() -> None:
-    """The end of the run: the teacher's question and board, then the link. In a class the link holds
-    ``room``; a follower's holds only that (and the language), since the teacher's every change would
-    otherwise be a history entry on each phone."""
+    """The end of the run: the teacher's question and board, then the link, then (leading) the teacher's
+    settings for the class. In a class the link holds ``room``; a follower's holds only that (and the
+    language), since the teacher's every change would otherwise be a history entry on each phone."""
     place = seat()
     if place is not None and place.leads:
         teacher_tools()
@@ -288,3 +289,6 @@ def finish() -> None:
         state.write_link({"room": place.code, **({"lang": lang} if lang != state.DEFAULTS.lang else {})})
     else:
         state.save({"room": place.code})
+    room = room_of(place) if place is not None and place.leads else None
+    if room is not None:
+        room.publish(shared(state.current()), time.time())
