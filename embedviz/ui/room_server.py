@@ -49,6 +49,11 @@ EVENTS_PATH = "/_embedviz/room/{code}/events"
 #: The followers' page's path.
 PAGE_PATH = "/_embedviz/room/{code}/page"
 GZIP_LEVEL = 6  # once per page and language: sixty phones get the same bytes
+#: How long a new followers' page waits after the change before it is built: the teacher's run publishes at
+#: its end, so its last messages leave before sixty answers do, and a burst of live-typing commits in this
+#: time costs one build (the latest wins). Measured with ``python -m bench.classroom --room``: without it
+#: the teacher's own rerun took twice as long with 60 followers (docs/capacity.md).
+SETTLE_SECONDS = 0.05
 LOG = logging.getLogger(__name__)
 
 
@@ -164,6 +169,7 @@ class FollowersPages:
             future: asyncio.Future[BuiltPage] = asyncio.get_running_loop().create_future()
             self._building[key] = future
             try:
+                await asyncio.sleep(SETTLE_SECONDS)
                 built = await anyio.to_thread.run_sync(_build, room, lang)
                 if key not in self._built or self._built[key].version <= built.version:
                     self._built[key] = built
