@@ -42,6 +42,8 @@ function blockElement(state, block) {
     const element = document.createElement("div");
     element.className = block.chart ? "ev-mirror-chart" : "ev-mirror-text";
     element.dataset.key = block.key;
+    // A screen reader announces the teacher's new sentence and settings, not the whole page each time.
+    if (block.key === "head") element.setAttribute("aria-live", "polite");
     entry = { element, cleanup: null, html: null, pending: null };
     state.blocks.set(block.key, entry);
     if (block.chart) state.observer.observe(element);
@@ -118,7 +120,6 @@ export default function roomMirror({ data, parentElement, setTriggerValue }) {
     if (state) stop(state);
     const root = document.createElement("div");
     root.className = "ev-mirror";
-    root.setAttribute("aria-live", "polite");
     parentElement.append(root);
     state = {
       url: data.url, lang: data.lang, root, blocks: new Map(), seen: -1, drawn: false, stopped: false,
