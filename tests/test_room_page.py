@@ -179,3 +179,14 @@ def test_the_page_route_lives_under_the_base_url_path(monkeypatch: pytest.Monkey
     monkeypatch.setattr(room_server, "base_path", lambda: "/teach")
     assert room_server.page_url("ABCDEF") == "/teach/_embedviz/room/ABCDEF/page"
     assert "/teach/_embedviz/room/{code}/page" in [route.path for route in room_server.routes()]
+
+
+def test_pages_of_rooms_that_ended_unasked_are_dropped(rooms: Rooms) -> None:
+    gone, live = rooms.create(time.time()), rooms.create(time.time())
+    for room in (gone, live):
+        room.publish({"text": SENTENCE, "dim": "8"}, time.time())
+        own_loop.run(_ask(room.code, "since=-1"))
+    rooms.end(gone.code, gone.key)  # its students had left: nobody asks again
+    live.publish({"text": "Die Katze", "dim": "8"}, time.time())
+    own_loop.run(_ask(live.code, "since=-1"))  # the next page built anywhere sweeps
+    assert {code for code, _ in room_server.PAGES._built} == {live.code}

@@ -4,7 +4,8 @@ Every visitor's session sits in at most one room (:class:`Seat`, kept in ``st.se
 URL). How a session gets there, read from the link on its first run:
 
 * ``?class=start`` (or the sidebar's "Start a class") makes a room; the session leads it. The room's board
-  first asks the server's memory budget for :data:`BOARD_BYTES`, held until the room ends.
+  first asks the server's memory budget for :data:`BOARD_BYTES` and its followers' pages for
+  :data:`~embedviz.ui.room_server.PAGE_BYTES`, held until the room ends.
 * ``?room=CODE&key=KEY`` with the room's control key: the session leads that room again, from the state the
   class last saw. The key is taken out of the address bar by the same run.
 * ``?room=CODE`` (or a wrong key, with a notice): the session follows. An unknown or ended code says so and
@@ -49,7 +50,7 @@ from embedviz.ui import room_listener, room_mirror, room_page, state
 from embedviz.ui.budget_text import shown
 from embedviz.ui.i18n import md_code, t
 from embedviz.ui.reservations import reserved
-from embedviz.ui.room_server import ROOMS
+from embedviz.ui.room_server import PAGE_BYTES, ROOMS
 from embedviz.ui.sections import class_board, class_follow, class_join, class_question
 
 #: Query parameters of a class (not settings): ``class=start``, ``room=CODE``, ``key=KEY``, and the
@@ -122,7 +123,7 @@ def proxy_route() -> str:
 def start() -> None:
     """Make a room and lead it (the sidebar button's callback, and ``?class=start``)."""
     try:
-        held = reserved(BOARD_BYTES, "class board")
+        held = reserved(BOARD_BYTES + PAGE_BYTES, "class board")
     except EmbedvizError as error:
         _notice("class.refused", message=str(error))
         return

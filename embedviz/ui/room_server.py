@@ -54,6 +54,9 @@ GZIP_LEVEL = 6  # once per page and language: sixty phones get the same bytes
 #: time costs one build (the latest wins). Measured with ``python -m bench.classroom --room``: without it
 #: the teacher's own rerun took twice as long with 60 followers (docs/capacity.md).
 SETTLE_SECONDS = 0.05
+#: The most a room's followers' pages hold: both languages at their largest (128 tokens x 128 dimensions in
+#: four heatmaps: 0.9 MB of JSON and 0.3 MB gzipped each, measured), asked of the memory budget with the room.
+PAGE_BYTES = 3 * 1024 * 1024
 LOG = logging.getLogger(__name__)
 
 
@@ -144,7 +147,9 @@ def _build(room: Room, lang: str) -> BuiltPage:
 
 
 class FollowersPages:
-    """The newest followers' page of each room and language, built by one request while the others wait."""
+    """The newest followers' page of each room and language, built by one request while the others wait.
+
+    Used from the event loop only (the build runs on a worker thread and hands its page back)."""
 
     def __init__(self) -> None:
         self._built: dict[tuple[str, str], BuiltPage] = {}
@@ -154,6 +159,14 @@ class FollowersPages:
         """Drop an ended room's pages."""
         for key in [key for key in self._built if key[0] == code]:
             del self._built[key]
+
+    def _prune(self) -> None:
+        """Drop the pages of rooms that ended while nobody asked (their followers had left)."""
+        for code in {code for code, _ in self._built}:
+            try:
+                ROOMS.get(code, time.time())
+            except RoomNotFoundError:
+                self.forget(code)
 
     async def page(self, room: Room, lang: str) -> BuiltPage:
         """The room's page at its current follow version (or newer), in ``lang``."""
@@ -168,6 +181,7 @@ class FollowersPages:
                 continue
             future: asyncio.Future[BuiltPage] = asyncio.get_running_loop().create_future()
             self._building[key] = future
+            self._prune()
             try:
                 await asyncio.sleep(SETTLE_SECONDS)
                 built = await anyio.to_thread.run_sync(_build, room, lang)
