@@ -92,6 +92,9 @@ def test_students_follow_explore_and_follow_again(
 
     screenshot(teacher, "classroom-teacher-1920x1080")
     teacher.set_viewport_size(LAPTOP["viewport"])
+    # (a screenshot, not an assertion: the charts lay themselves out at the new width first, or the
+    # stretched shot catches text reflowed around charts still at 1920 px)
+    teacher.wait_for_timeout(2000)
     screenshot(teacher, "classroom-teacher-1280x720")
     screenshot(phone, "classroom-student-390")
     for page in [teacher, *students]:
