@@ -286,7 +286,9 @@ def test_the_board_pools_everyones_tokens_hostile_text_stays_inert(plain_gpt2: t
     longest = max(["Donaudampfschifffahrt", hostile], key=lambda text: len(plain_gpt2.encode(text)))
     assert f"({len(plain_gpt2.encode(longest))} tokens)" in shown_text(teacher)
     html_bodies = "\n".join(e.proto.body for e in teacher.get("html"))
-    assert "<img" not in html_bodies and "javascript:" not in html_bodies
+    assert (
+        "<img src=x" not in html_bodies and "onerror" not in html_bodies and "javascript:" not in html_bodies
+    )
     for markdown in teacher.markdown:  # entries only inside code spans
         if "onerror" in markdown.value:
             assert "`` <img src=x onerror=alert(1)> ``" in markdown.value or "` <img" in markdown.value

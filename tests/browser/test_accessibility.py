@@ -401,3 +401,20 @@ def test_phone(contexts: dict[str, BrowserContext], server: StreamlitServer, que
         problems = axe_violations(page, name)
         cut = page.evaluate(CUT_BUTTONS_JS)
         fail_on(problems + ([f"buttons past the window's edge: {cut}"] if cut else []))
+
+
+def test_a_class_the_teachers_page_and_a_german_followers_phone(
+    contexts: dict[str, BrowserContext], server: StreamlitServer
+) -> None:
+    """A live class: the teacher's page with its join panel (QR code, code, link), and a student's
+    followers' page on a phone in German (the teacher's pipeline drawn by one element), after a change."""
+    with opened(contexts, server, "class=start", "class-teacher") as teacher:
+        code = teacher.locator(".ev-join-code").inner_text().strip()
+        box = teacher.get_by_label("Sentence", exact=True)
+        with opened(contexts, server, f"room={code}&lang=de", "class-follower-de", device="phone") as phone:
+            expect(phone.locator('.ev-mirror-chart[data-key="space3d"] .main-svg').first).to_be_visible()
+            box.fill("Die Katze saß auf der Matte")
+            box.press("Enter")
+            expect(phone.locator(".ev-mirror-sentence")).to_have_text("Die Katze saß auf der Matte")
+            problems = axe_violations(teacher, "class-teacher") + axe_violations(phone, "class-follower-de")
+            fail_on(problems)
