@@ -21,12 +21,19 @@ from embedviz.ui.i18n import t
 SR_ONLY = "ev-sr-only"
 
 
-def heatmap_text(what: str, values: np.ndarray, every_number: bool = True) -> str:
+def heatmap_text(what: str, values: np.ndarray, every_number: bool | None = True) -> str:
     """The description of :func:`embedviz.figures.vectors.heatmap`, drawn from ``values`` (the shown
-    part only); ``every_number``: whether the table "Exact numbers" below lists every dimension."""
+    part only); ``every_number``: whether the table "Exact numbers" below lists every dimension (None:
+    there is no such table, as on the followers' page of a class)."""
     shown = values[:MAX_HEATMAP_ROWS, :MAX_HEATMAP_COLS]
     low, high = (float(shown.min()), float(shown.max())) if shown.size else (0.0, 0.0)
-    key = "a11y.heatmap" if every_number else "a11y.heatmap.first"
+    key = (
+        "a11y.heatmap.alone"
+        if every_number is None
+        else "a11y.heatmap"
+        if every_number
+        else "a11y.heatmap.first"
+    )
     return t(key, what=what, rows=shown.shape[0], cols=shown.shape[1], low=low, high=high)
 
 

@@ -25,9 +25,11 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from embedviz.cosine import cosine_matrix
 from embedviz.errors import EmbedvizError
 from embedviz.rooms import Room
 from embedviz.ui import cache, stages, state
+from embedviz.ui.chart_text import SR_ONLY, cosines_text, heatmap_text, space_text
 from embedviz.ui.i18n import number, speaking, t, t_plural
 from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import host_data
@@ -97,6 +99,19 @@ def _chart(run: PipelineRun, key: str) -> Chart | None:
     return None
 
 
+def _chart_text(run: PipelineRun, key: str) -> str:
+    """The chart's text alternative, as its section writes it (:mod:`embedviz.ui.chart_text`)."""
+    from embedviz.ui.sections import cosines, vectors
+
+    result = run.result
+    if key in vectors.STAGE_VALUES:
+        values = getattr(result, vectors.STAGE_VALUES[key]).numpy()
+        return heatmap_text(t(f"space.legend.{key}"), values, every_number=None)
+    if key == "space":
+        return space_text(run.projection, result.n_tokens, result.dim, run.settings.fit)
+    return cosines_text(cosine_matrix(result.input_embeddings[: cosines.shown_rows(run)]).numpy())
+
+
 def _text(tag: str, text: str, css: str = "") -> str:
     cls = f' class="{css}"' if css else ""
     return f"<{tag}{cls}>{html.escape(text)}</{tag}>"
@@ -158,6 +173,7 @@ def blocks(room_state: Mapping[str, str], lang: str) -> list[dict[str, Any]]:
             if stage.key in ("token", "position", "input"):
                 n, dim = run.result.n_tokens, run.result.dim
                 heading += _text("p", t("vectors.shape", n=n, dim=dim), "ev-mirror-caption")
+            heading += _text("p", _chart_text(run, stage.key), SR_ONLY)  # what a screen reader reads
             out.append({"key": f"{stage.key}-title", "html": heading})
             data = host_data(
                 chart.figure, key=chart.key, shared=chart.shared, camera_revision=chart.camera_revision

@@ -19,6 +19,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{high:.4f}. Die Tabelle „Genaue Zahlen“ darunter enthält die Zahlen der ersten Dimensionen, mit "
         "„Alle Dimensionen zeigen“ alle Zahlen.",
     ),
+    "a11y.heatmap.alone": (
+        "Chart: a heatmap of the {what}, {rows:,} rows (tokens) by {cols:,} columns (dimensions). Blue cells "
+        "are negative, red positive, white near 0; the values run from {low:.4f} to {high:.4f}.",
+        "Diagramm: eine Heatmap der {what}, {rows:,} Zeilen (Tokens) mal {cols:,} Spalten (Dimensionen). "
+        "Blaue Zellen sind negativ, rote positiv, weiße nahe 0; die Werte reichen von {low:.4f} bis "
+        "{high:.4f}.",
+    ),
     "a11y.space": (
         "3D chart: {n:,} token vectors (diamonds), {n:,} position vectors (squares) and {n:,} input "
         "embeddings (circles), reduced by PCA from {dim:,} to 3 dimensions, with a dashed line from each "
