@@ -62,7 +62,7 @@ def test_the_page_shows_the_teachers_tokens_and_vectors(rooms: Rooms, plain_gpt2
         assert np.array_equal(np.asarray(z), rounded), key
     for key in ("token", "position", "input", "space", "cosines"):  # each chart's text alternative
         title = block(answer, f"{key}-title")["html"]
-        assert '<p class="ev-sr-only">' in title and "Exact numbers" not in title  # no such table here
+        assert '<p class="ev-mirror-sr">' in title and "Exact numbers" not in title  # no such table here
     assert [b["key"] for b in answer["blocks"] if "chart" in b] == [
         "heatmap-token",
         "heatmap-position",

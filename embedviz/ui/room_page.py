@@ -29,13 +29,16 @@ from embedviz.cosine import cosine_matrix
 from embedviz.errors import EmbedvizError
 from embedviz.rooms import Room
 from embedviz.ui import cache, stages, state
-from embedviz.ui.chart_text import SR_ONLY, cosines_text, heatmap_text, space_text
+from embedviz.ui.chart_text import cosines_text, heatmap_text, space_text
 from embedviz.ui.i18n import number, speaking, t, t_plural
 from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import host_data
 
 #: The one view the followers' page draws itself; any other makes a following page rerun as a whole.
 MIRRORED_VIEW = "pipeline"
+#: A chart's text alternative: visually hidden by room_mirror.css (not ``ev-sr-only``, whose rule in
+#: embedviz/ui/style.py takes its whole element container, here the whole page, out of the flow).
+SCREEN_READER = "ev-mirror-sr"
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ def blocks(room_state: Mapping[str, str], lang: str) -> list[dict[str, Any]]:
             if stage.key in ("token", "position", "input"):
                 n, dim = run.result.n_tokens, run.result.dim
                 heading += _text("p", t("vectors.shape", n=n, dim=dim), "ev-mirror-caption")
-            heading += _text("p", _chart_text(run, stage.key), SR_ONLY)  # what a screen reader reads
+            heading += _text("p", _chart_text(run, stage.key), SCREEN_READER)  # read, not shown
             out.append({"key": f"{stage.key}-title", "html": heading})
             data = host_data(
                 chart.figure, key=chart.key, shared=chart.shared, camera_revision=chart.camera_revision

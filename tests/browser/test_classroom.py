@@ -38,6 +38,12 @@ SENTENCE = "Die Katze saß auf der Matte"
 FOLLOW_TIMEOUT_MS = 20_000
 
 
+QR_DRAWN_JS = """() => {
+  const image = document.querySelector('.st-key-ev-class-qr img');
+  return image && image.complete && image.naturalWidth > 0;
+}"""
+
+
 def follows(student: Page, text: str, encoding: tiktoken.Encoding) -> None:
     """The student's page comes to show ``text`` and its tokens by itself (the student touches nothing):
     the followers' page (no sentence box of its own), the chips of plain tiktoken's ids, and charts."""
@@ -66,6 +72,8 @@ def test_students_follow_explore_and_follow_again(
     assert f"room={code}" in teacher.url and "key=" not in teacher.url and "class=" not in teacher.url
     expect(teacher.locator(".ev-join-link")).to_contain_text(f"?room={code}")
     expect(teacher.locator(".st-key-ev-class-qr img")).to_be_visible()
+    # the QR code is drawn, not a broken image with its alternative text
+    teacher.wait_for_function(QR_DRAWN_JS)
 
     students = [new_page(**LAPTOP), new_page(**PHONE), new_page(**LAPTOP)]
     for student in students:
