@@ -193,3 +193,15 @@ def test_pages_of_rooms_that_ended_unasked_are_dropped(rooms: Rooms) -> None:
     live.publish({"text": "Die Katze", "dim": "8"}, time.time())
     own_loop.run(_ask(live.code, "since=-1"))  # the next page built anywhere sweeps
     assert {code for code, _ in room_server.PAGES._built} == {live.code}
+
+
+def test_a_long_text_shows_its_first_chips_and_says_so_in_german(
+    rooms: Rooms, plain_gpt2: tiktoken.Encoding
+) -> None:
+    text = " ".join(f"Wort{i}" for i in range(300))
+    room = rooms.create(time.time())
+    room.publish({"text": text, "dim": "8"}, time.time())
+    tokens = block(room_page.snapshot(room, "de")[1], "tokens")["html"]
+    total = len(plain_gpt2.encode(text))
+    assert chip_ids(tokens) == plain_gpt2.encode(text)[:400]
+    assert f"Die ersten 400 von {total:,} Tokens als Kärtchen.".replace(",", ".") in tokens

@@ -79,8 +79,10 @@ class Seat:
     mine: dict[str, str] | None = None
     #: The room's follow_version read before this run took its state (the listener asks from there).
     version: int = 0
-    #: This run draws the followers' page (the teacher's pipeline) instead of a view.
+    #: This run draws the followers' page (the teacher's pipeline) instead of a view, and the page key it
+    #: is drawn for (:func:`embedviz.ui.room_page.page_key`, from the same state).
     mirrored: bool = False
+    page_key: str = ""
     #: Who sends to the board and answers: a random name for this session, never shown.
     sender: str = field(default_factory=lambda: secrets.token_hex(8))
 
@@ -203,6 +205,7 @@ def join(settings: state.Settings) -> state.Settings:
         settings = _take(room_state, settings)
         place.taken, place.mine = room_state, shared(settings)
     place.mirrored = room_page.mirrored(room_state)
+    place.page_key = room_page.page_key(room, room_state)
     return settings
 
 
@@ -215,9 +218,8 @@ def mirrored() -> bool:
 def mirror() -> None:
     """The followers' page: the teacher's pipeline, kept up to date by the element itself."""
     place = seat()
-    room = room_of(place) if place is not None else None
-    if room is not None:
-        room_mirror.mirror(room.code, room_page.page_key(room))
+    if place is not None:
+        room_mirror.mirror(place.code, place.page_key)
 
 
 def _explore() -> None:

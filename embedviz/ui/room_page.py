@@ -3,7 +3,7 @@ student who follows.
 
 A following student's browser does not rerun its script for each of the teacher's changes (sixty reruns of
 a whole page are seconds of one interpreter). Its page holds one element, :mod:`embedviz.ui.room_mirror`,
-that asks the server for :func:`build`'s answer and draws it: the teacher's sentence and settings, the
+that asks the server for :func:`snapshot`'s answer and draws it: the teacher's sentence and settings, the
 token chips, and the charts of the pipeline view (on a slide, the slide's stage alone). The charts are the
 very figures the teacher's page sends (:func:`embedviz.ui.plotly_host.host_data` with the same ``shared``
 keys), so a follower's chart is the teacher's chart, in the follower's language.
@@ -30,6 +30,7 @@ from embedviz.errors import EmbedvizError
 from embedviz.rooms import Room
 from embedviz.ui import cache, stages, state
 from embedviz.ui.chart_text import cosines_text, heatmap_text, space_text
+from embedviz.ui.error_text import error_text
 from embedviz.ui.i18n import number, speaking, t, t_plural
 from embedviz.ui.pipeline_run import PipelineRun
 from embedviz.ui.plotly_host import host_data
@@ -64,10 +65,11 @@ def mirrored(room_state: Mapping[str, str]) -> bool:
     return room_state.get("view", state.DEFAULTS.view) == MIRRORED_VIEW
 
 
-def page_key(room: Room) -> str:
+def page_key(room: Room, room_state: Mapping[str, str] | None = None) -> str:
     """What a following page is drawn for besides the pipeline: the view kind, the open question (whose
-    text is computed from the teacher's sentence) and the board's lock. A different key: rerun."""
-    room_state = dict(room.state)
+    text is computed from the teacher's sentence) and the board's lock. A different key: rerun.
+    ``room_state``: the state the page was drawn from (default: the room's now)."""
+    room_state = dict(room.state if room_state is None else room_state)
     return json.dumps(
         {
             "mirrored": mirrored(room_state),
@@ -143,6 +145,12 @@ def _tokens_html(run: PipelineRun) -> str:
         tokens=t_plural("count.token", len(tokens)),
     )
     parts = [_text("p", counts, "ev-mirror-counts"), chips_html(tokens[:MAX_CHIPS])]
+    if len(tokens) > MAX_CHIPS:
+        parts.append(
+            _text(
+                "p", t("tokens.too_many_chips.alone", shown=MAX_CHIPS, total=len(tokens)), "ev-mirror-caption"
+            )
+        )
     if error:
         parts.append(_text("p", error, "ev-mirror-error"))
     return "".join(parts)
@@ -188,7 +196,7 @@ def blocks(room_state: Mapping[str, str], lang: str) -> list[dict[str, Any]]:
 def snapshot(room: Room, lang: str) -> tuple[int, dict[str, Any]]:
     """The room's followers' page now, ``(follow_version, answer)``: the answer the page route sends."""
     version, room_state = room.published()
-    answer: dict[str, Any] = {"version": version, "pageKey": page_key(room), "lang": lang}
+    answer: dict[str, Any] = {"version": version, "pageKey": page_key(room, room_state), "lang": lang}
     if not mirrored(room_state):
         answer["blocks"] = []
         return version, answer
@@ -196,7 +204,7 @@ def snapshot(room: Room, lang: str) -> tuple[int, dict[str, Any]]:
         answer["blocks"] = blocks(room_state, lang)
     except EmbedvizError as error:  # the memory budget ran short, a vocabulary could not load: say so
         with speaking(lang):
-            answer["blocks"] = [{"key": "error", "html": _text("p", str(error), "ev-mirror-error")}]
+            answer["blocks"] = [{"key": "error", "html": _text("p", error_text(error), "ev-mirror-error")}]
     return version, answer
 
 

@@ -156,6 +156,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Showing the first {shown:,} of {total:,} tokens as chips; all ids are listed below.",
         "Die ersten {shown:,} von {total:,} Tokens als Kärtchen; alle IDs stehen darunter.",
     ),
+    "tokens.too_many_chips.alone": (  # the followers' page of a class: no list of ids
+        "Showing the first {shown:,} of {total:,} tokens as chips.",
+        "Die ersten {shown:,} von {total:,} Tokens als Kärtchen.",
+    ),
     # Token, position and input vectors
     "vectors.token.title": ("Token embeddings", "Token-Embeddings"),
     "vectors.token.intro": (
