@@ -142,6 +142,28 @@ TURNS = {
 }
 
 
+HEIGHTS_JS = """(widths) => [...document.querySelectorAll('.embedviz-plotly-host')].every((gd, i) => {
+  const full = gd._fullLayout;
+  if (!full) return true;  // (the preload element draws nothing)
+  const box = gd.getBoundingClientRect().height;
+  return full.width < widths[i] && box > 0 && Math.abs(box - full.height) <= 1;
+})"""
+
+
+def test_a_resized_window_keeps_every_chart_its_height(new_page, app_url: str) -> None:
+    """Type, then make the window smaller (a laptop moved to a projector): every chart is laid out at the
+    new width and its box keeps the figure's height, so no text runs over a chart."""
+    page, _ = open_counted(new_page, f"{app_url}/", viewport={"width": 1920, "height": 1080})
+    edit(page, "Der Hund bellt den Briefträger an")
+    widths = page.evaluate(
+        "() => [...document.querySelectorAll('.embedviz-plotly-host')]"
+        ".map((gd) => (gd._fullLayout ? gd._fullLayout.width : 0))"
+    )
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_function(HEIGHTS_JS, arg=widths, timeout=20_000)
+    no_exception(page)
+
+
 @pytest.mark.parametrize("how", TURNS)
 def test_camera_stays_after_a_turn_and_an_edit(new_page, app_url: str, how: str) -> None:
     context_kwargs, turn = TURNS[how]

@@ -406,6 +406,10 @@ async function draw(state, data) {
   for (const trace of traces) if (trace.ids) for (const axis of "xyz") trace[axis] = decode(trace[axis]);
   const config = data.config || {};
   const gd = state.gd;
+  // The chart's box keeps the figure's height. Plotly's resize handler (config.responsive) relayouts with
+  // autosize, which drops layout.height once the chart has been updated with Plotly.react; the box then
+  // fell to 0 px and the page's text ran over the charts (typing, then the window resized to 1280 px).
+  gd.style.height = layout.height ? `${layout.height}px` : "";
   layout.uirevision = data.cameraRevision;
   const frames = figure.frames; // animations (sliders/buttons) keep working: react replaces the frames too
   const keepCamera = state.drawn && data.cameraRevision === state.cameraRevision;
