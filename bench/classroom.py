@@ -158,7 +158,7 @@ class Student(User):
         self.in_flight = name
         try:
             run = action()
-            if run.status != 0:
+            if not run.succeeded:
                 error = ProtocolError(f"script finished with status {run.status}")
             elif run.exceptions:
                 error = ProtocolError("exception on the page: " + run.exceptions[0][:200])

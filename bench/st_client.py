@@ -6,7 +6,9 @@ receives ``ForwardMsg`` (``new_session``, ``delta`` per element, ``script_finish
 same with ``websocket-client`` and Streamlit's own ``streamlit.proto`` classes, so one visitor costs one
 connection, not one Chromium. :class:`Visitor` keeps the widget values the way the browser does (every
 rerun sends them all; a widget left out falls back to its default) and learns each widget's id from the
-deltas (``delta.new_element.<widget>.id``; a keyed widget's id ends in ``-<key>``).
+deltas (``delta.new_element.<widget>.id``; a keyed widget's id ends in ``-<key>``). As the browser does,
+a change to widgets inside one ``st.fragment`` (``delta.fragment_id``) reruns that fragment alone
+(``rerun_script.fragment_id``); the widgets outside it keep their values.
 
 Like a browser tab it first GETs the page (through a cookie jar, so a sticky proxy such as
 ``deploy/nginx.conf.template`` can set its routing cookie), then opens the websocket with those cookies;
@@ -38,6 +40,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost")
 #: means another run follows.
 FINAL_STATUSES = {0, 2, 3}
 SUCCESS = 0
+FRAGMENT_SUCCESS = 3  # a fragment's run (st.fragment) finished
 CHIP_ID = re.compile(r'class="ev-chip" data-token-id="(\d+)"')
 
 
@@ -69,6 +72,11 @@ class Run:
     session_id: str = ""  # Streamlit's session id, from the run's new_session message
 
     @property
+    def succeeded(self) -> bool:
+        """The run (the whole script, or a fragment alone) finished without being stopped."""
+        return self.status in (SUCCESS, FRAGMENT_SUCCESS)
+
+    @property
     def body(self) -> str:
         return "\n".join(self.text)
 
@@ -93,6 +101,8 @@ class Visitor:
     on_page: set[str] = field(default_factory=set)  # keys of the widgets the last finished run drew
     cookies: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
     replica: str = ""  # the X-Embedviz-Replica header of the websocket handshake ('' without the proxy)
+    fragments: dict[str, str] = field(default_factory=dict)  # key -> the st.fragment that drew it ('' none)
+    changed: set[str] = field(default_factory=set)  # keys set since the last rerun
     session_id: str = ""  # Streamlit's session id, from the last new_session message
 
     def get(self, path: str = "/") -> tuple[int, str]:
@@ -148,6 +158,7 @@ class Visitor:
         if key not in self.on_page:
             raise ProtocolError(f"no button {label!r} on the page")
         trigger = WidgetState(id=self.widget_ids[key], trigger_value=True)
+        self.changed.add(key)
         return self.rerun(extra=[trigger])
 
     def rerun(self, extra: list[WidgetState] | None = None) -> Run:
@@ -159,17 +170,22 @@ class Visitor:
         state.query_string = self.query_string
         state.page_script_hash = self.page_hash
         state.widget_states.widgets.extend([*self.values.values(), *(extra or [])])
+        # Like the browser: a change to widgets of one fragment reruns that fragment alone.
+        fragment = {self.fragments.get(key, "") for key in self.changed}
+        self.changed = set()
+        state.fragment_id = fragment.pop() if len(fragment) == 1 else ""
         started = time.perf_counter()
         self.ws.send_binary(message.SerializeToString())
-        return self._receive(started)
+        return self._receive(started, state.fragment_id)
 
     def _state(self, key: str) -> WidgetState:
         if key not in self.on_page:  # a student can only type into a box the page shows
             raise ProtocolError(f"no widget with key {key!r} on the page")
         widget_id = self.widget_ids[key]
+        self.changed.add(key)
         return self.values.setdefault(widget_id, WidgetState(id=widget_id))
 
-    def _receive(self, started: float) -> Run:
+    def _receive(self, started: float, fragment: str = "") -> Run:
         run = Run(seconds=0.0, status=-1)
         drawn: set[str] = set()
         deadline = started + self.timeout
@@ -199,7 +215,10 @@ class Visitor:
                 run.seconds = time.perf_counter() - started
                 run.status = msg.script_finished
                 # Like the frontend, keep only the values of widgets this run drew: a value of a widget
-                # another view drew (same key, another id) must not ride along with later reruns.
+                # another view drew (same key, another id) must not ride along with later reruns. A
+                # fragment's run redraws its own widgets only.
+                if fragment:
+                    drawn |= {key for key in self.on_page if self.fragments.get(key, "") != fragment}
                 self.on_page = drawn
                 ids = {self.widget_ids[key] for key in drawn}
                 self.values = {i: state for i, state in self.values.items() if i in ids}
@@ -223,6 +242,7 @@ class Visitor:
                 key = "button:" + proto.label
             self.widget_ids[key] = widget_id
             self.widget_protos[key] = proto
+            self.fragments[key] = msg.delta.fragment_id
             drawn.add(key)
         if kind in ("html", "markdown", "alert"):
             run.text.append(proto.body)

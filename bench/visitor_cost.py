@@ -34,7 +34,7 @@ EDIT_SETTLE = 0.3
 def _measure(pid: int | None, action, settle: float) -> tuple[float | None, float]:
     before = cpu_seconds(pid) if pid else None
     run = action()
-    if run.status != 0 or run.exceptions:
+    if not run.succeeded or run.exceptions:
         raise RuntimeError(f"script run failed: status {run.status}, {run.exceptions[:1]}")
     time.sleep(settle)  # let the server finish what the run left behind; counted, on purpose
     return (cpu_seconds(pid) - before if pid else None), run.seconds

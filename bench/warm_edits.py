@@ -56,7 +56,7 @@ def sentences(count: int) -> list[str]:
 class CountingVisitor(Visitor):
     """A visitor that counts the websocket messages (and bytes) of each rerun."""
 
-    def _receive(self, started: float) -> Run:
+    def _receive(self, started: float, fragment: str = "") -> Run:
         counts: collections.Counter[str] = collections.Counter()
         receive = self.ws.recv
 
@@ -68,7 +68,7 @@ class CountingVisitor(Visitor):
 
         self.ws.recv = counted
         try:
-            run = super()._receive(started)
+            run = super()._receive(started, fragment)
         finally:
             self.ws.recv = receive
         run.counts = counts  # type: ignore[attr-defined]
@@ -91,7 +91,7 @@ def measure(server: Server, edits: list[str]) -> dict[str, float]:
     for text in edits:
         visitor.set_text("text", text)
         run = visitor.rerun()
-        if run.status != 0 or run.exceptions:
+        if not run.succeeded or run.exceptions:
             raise RuntimeError(f"the rerun failed: status {run.status}, {run.exceptions[:1]}")
         walls.append(run.seconds * 1000)
         messages.append(run.counts["messages"])

@@ -84,7 +84,7 @@ def start_room(url: str) -> tuple[Visitor, str, str]:
     """A teacher opens ``?class=start`` through the proxy: (the teacher, the room's code, its route)."""
     teacher = Visitor(url, query_string="class=start", timeout=180)
     run = teacher.connect()
-    assert run.status == 0 and not run.exceptions, run.exceptions
+    assert run.succeeded and not run.exceptions, run.exceptions
     link = ROOM_LINK.search(run.body)
     assert link, "no students' link with a route on the teacher's page"
     assert link["route"] == teacher.route  # the link carries the teacher's own route
@@ -119,7 +119,7 @@ def test_two_rooms_on_three_replicas_each_class_reaches_its_teachers_replica(
     for replica, (teacher, code, route) in teachers.items():
         sentence = f"Die Klasse {code} lernt Tokens"
         teacher.set_text("text", sentence)
-        assert teacher.rerun().status == 0
+        assert teacher.rerun().succeeded
         for n in range(3):
             student = Visitor(deployment.url, timeout=180)
             if n == 2:  # a browser that was here before: its own route points anywhere
@@ -136,7 +136,7 @@ def test_two_rooms_on_three_replicas_each_class_reaches_its_teachers_replica(
                 sentence
             )
             assert student.query_string == f"room={code}"  # the route left the link, the cookie keeps it
-            assert student.reconnect().status == 0 and student.replica == replica
+            assert student.reconnect().succeeded and student.replica == replica
             student.close()
         teacher.close()
 
@@ -144,7 +144,7 @@ def test_two_rooms_on_three_replicas_each_class_reaches_its_teachers_replica(
 def test_a_class_through_the_proxy_survives_a_dead_replica(deployment: Replicas, tmp_path: Path) -> None:
     for address in deployment.pids:  # a cold replica's first page pays the imports (21 s here): not the test
         warm = Visitor(f"http://{address}", timeout=180)
-        assert warm.connect(load_page=False).status == 0
+        assert warm.connect(load_page=False).succeeded
         warm.close()
     sessions_path, report_path = tmp_path / "sessions.jsonl", tmp_path / "class.json"
     command = [sys.executable, "-m", "bench.classroom", "--url", deployment.url]
