@@ -278,16 +278,28 @@ def teacher_tools() -> None:
         st.error(shown(error))
 
 
+def follows() -> bool:
+    """Whether this page follows a teacher (its settings are the teacher's while it does)."""
+    place = seat()
+    return place is not None and not place.leads and place.following
+
+
 def finish() -> None:
-    """The end of the run: the teacher's question and board, then the link, then (leading) the teacher's
-    settings for the class. In a class the link holds ``room``; a follower's holds only that (and the
-    language), since the teacher's every change would otherwise be a history entry on each phone."""
+    """The end of the run: the teacher's question and board, then :func:`settle`."""
     place = seat()
     if place is not None and place.leads:
         teacher_tools()
+    settle()
+
+
+def settle() -> None:
+    """The link, then (leading) the teacher's settings for the class. In a class the link holds ``room``;
+    a follower's holds only that (and the language), since the teacher's every change would otherwise be a
+    history entry on each phone. Called again with nothing changed, it changes nothing."""
+    place = seat()
     if place is None:
         state.save()
-    elif place.following and not place.leads:
+    elif follows():
         lang = st.session_state.get("lang")
         state.write_link({"room": place.code, **({"lang": lang} if lang != state.DEFAULTS.lang else {})})
     else:

@@ -48,14 +48,35 @@ VIEWS = {
     "train": train.render,
     "positions": positions.render,
 }
+
+
+def draw_view(view_settings: state.Settings) -> None:
+    """The view the settings name."""
+    try:
+        VIEWS[view_settings.view](view_settings)
+    except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
+        st.error(shown(error))
+
+
+@st.fragment
+def pipeline_alone() -> None:
+    """The pipeline view as a fragment: an edit inside it (the sentence, the 3D view's controls, a slide's
+    step) reruns this view alone, not the sidebar and the page around it (half the server's work of a
+    warm edit, docs/performance.md). So it reads the settings again (a fragment's rerun is not given new
+    arguments) and ends as the page does: the link, and a teacher's state for the class."""
+    draw_view(state.current())
+    classroom.settle()
+
+
 if follower:
     classroom.mirror()
 else:
     (st.sidebar if presenting else st).segmented_control(
         t("view.label"), state.VIEWS, key="view", required=True, format_func=lambda v: t(f"view.{v}")
     )
-    try:
-        VIEWS[settings.view](settings)
-    except MemoryBudgetExceeded as error:  # the server's memory ran short half-way: say so, do not crash
-        st.error(shown(error))
+    # A follower's settings are the teacher's, taken at the start of each full run: no fragment there.
+    if settings.view == "pipeline" and not classroom.follows():
+        pipeline_alone()
+    else:
+        draw_view(settings)
 classroom.finish()  # the settings into the link (state.save), with the class's room
