@@ -105,18 +105,17 @@ def vector_block(
     st.header(heading(key), anchor=key)
     st.markdown(intro)
     n, dim = values.shape
-    st.caption(t("vectors.shape", n=n, dim=dim))
-    if n > MAX_HEATMAP_ROWS or dim > MAX_HEATMAP_COLS:
-        st.caption(
-            t(
-                "vectors.cut" if all_dims or dim <= FIRST_DIMS else "vectors.cut.first",
-                rows=min(n, MAX_HEATMAP_ROWS) - 1,
-                cols=min(dim, MAX_HEATMAP_COLS) - 1,
-                n=n,
-                dim=dim,
-                shown=FIRST_DIMS,
-            )
+    caption = t("vectors.shape", n=n, dim=dim)
+    if n > MAX_HEATMAP_ROWS or dim > MAX_HEATMAP_COLS:  # one caption, two lines: one element less per run
+        caption += "  \n" + t(
+            "vectors.cut" if all_dims or dim <= FIRST_DIMS else "vectors.cut.first",
+            rows=min(n, MAX_HEATMAP_ROWS) - 1,
+            cols=min(dim, MAX_HEATMAP_COLS) - 1,
+            n=n,
+            dim=dim,
+            shown=FIRST_DIMS,
         )
+    st.caption(caption)
     describe(heatmap_text(t(f"space.legend.{key}"), values, all_dims or dim <= FIRST_DIMS))
 
     # Mounted once and updated in place (plotly_host): a new sentence does not remount the three heatmaps.
