@@ -138,14 +138,28 @@ def _default_token_table(n_vocab: int, dim: int, seed: int, _context_length: int
 _TOKEN_TABLES = {"default": _default_token_table, "small": _small_token_table, "large": _large_token_table}
 
 
+#: The token tables this process has built. A lookup of one of them is a cache hit unless the memory
+#: policy dropped it since (then it is built again without a spinner): each spinner costs a timer thread
+#: and a message to the browser on every run. Forgotten wholesale past MAX_BUILT settings.
+_BUILT: set[tuple[str, int, int, int]] = set()
+MAX_BUILT = 256
+
+
 def token_table(n_vocab: int, dim: int, seed: int, context_length: int = 0) -> TokenTable:
     """The seeded token table, built once and shared by every visitor; never modify it. Keyed by what
     it depends on only, so specs that differ in context length or positional mode share one table
     (``context_length`` only sizes the budget's reservation on a miss). Which of three caches keeps it
     is :func:`embedviz.ui.memory_policy.token_table_kind`: the default setting's has its own."""
-    cache = _TOKEN_TABLES[memory_policy.token_table_kind(n_vocab, dim, seed)]
-    with spinner("spinner.token_table"):
+    kind = memory_policy.token_table_kind(n_vocab, dim, seed)
+    cache = _TOKEN_TABLES[kind]
+    if (kind, n_vocab, dim, seed) in _BUILT:  # a hit (rarely a rebuild): no spinner, no timer thread
         return cache(n_vocab, dim, seed, context_length)
+    with spinner("spinner.token_table"):
+        table = cache(n_vocab, dim, seed, context_length)
+    if len(_BUILT) >= MAX_BUILT:
+        _BUILT.clear()
+    _BUILT.add((kind, n_vocab, dim, seed))
+    return table
 
 
 def spinner(key: str) -> AbstractContextManager:
