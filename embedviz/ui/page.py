@@ -5,9 +5,13 @@ position embeddings, their sum, and the 3D view. Other views hold the seed's wor
 word order and training. A student following a live class's teacher on the pipeline gets the followers'
 page instead of a view: the teacher's pipeline, drawn by one element the server feeds
 (:mod:`embedviz.ui.room_mirror`), with the language as the only control.
+
+The pipeline view is an ``st.fragment`` (:func:`pipeline_alone`): typing a sentence reruns the view, not
+the sidebar and the title around it.
 """
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from embedviz.errors import MemoryBudgetExceeded
 from embedviz.ui import classroom, controls, presenter, state, style
@@ -58,13 +62,23 @@ def draw_view(view_settings: state.Settings) -> None:
         st.error(shown(error))
 
 
+def fragment_rerun() -> bool:
+    """Whether this run is a fragment's own rerun, not the whole page's. (Streamlit 1.67 has no public
+    call for it: its script context lists the fragments a run is for.)"""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
 @st.fragment
-def pipeline_alone() -> None:
+def pipeline_alone(page_settings: state.Settings) -> None:
     """The pipeline view as a fragment: an edit inside it (the sentence, the 3D view's controls, a slide's
-    step) reruns this view alone, not the sidebar and the page around it (half the server's work of a
-    warm edit, docs/performance.md). So it reads the settings again (a fragment's rerun is not given new
-    arguments) and ends as the page does: the link, and a teacher's state for the class."""
-    draw_view(state.current())
+    step) reruns this view alone, not the sidebar and the page around it (docs/performance.md).
+
+    Its own rerun is handed the arguments of the page's last run, so it loads the settings again as the
+    page does (:func:`embedviz.ui.state.load`, which also keeps the value of a setting whose widget this run
+    does not draw, such as the 3D view's while the sentence is empty), and it ends as the page does: the
+    link, and a teacher's state for the class."""
+    draw_view(state.load(ignore=classroom.PARAMS)[0] if fragment_rerun() else page_settings)
     classroom.settle()
 
 
@@ -76,7 +90,7 @@ else:
     )
     # A follower's settings are the teacher's, taken at the start of each full run: no fragment there.
     if settings.view == "pipeline" and not classroom.follows():
-        pipeline_alone()
+        pipeline_alone(settings)
     else:
         draw_view(settings)
 classroom.finish()  # the settings into the link (state.save), with the class's room
