@@ -17,19 +17,27 @@ turns round by round, so load from other processes hits each alike. Per round an
 * **messages per rerun**: websocket messages from the rerun request to ``script_finished``, and their bytes;
 * **wall**: median time from sending the rerun to receiving ``script_finished`` (no browser: the page's
   drawing is not in it), with the load average beside it.
+
+With ``--browser`` each round also types the same sentences into the page in headless Chromium (1920 x
+1080, the browser tests' flags) and prints **enter_to_finished_ms**: the median time, on the page's clock,
+from just before the sentence is filled in and Ctrl+Enter pressed to the moment the page marks the run
+over (``data-test-script-state`` back to ``notRunning``: its last message handled), the window the
+browser adds to the protocol's wall. The chart's drawing after that is ``bench.run``'s figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from bench.common import Server, cpu_seconds
+from bench.common import Server, browser_helpers, cpu_seconds
 from bench.st_client import Run, Visitor
 
 SETTLE = 0.3  # seconds after each edit that still count for it
@@ -107,27 +115,70 @@ def measure(server: Server, edits: list[str]) -> dict[str, float]:
     }
 
 
+# When the page marks a run over (the frontend handled script_finished), on the page's clock.
+FINISHED_JS = """
+(() => {
+  window.__finished = [];
+  new MutationObserver((records) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (records.some((r) => r.attributeName === 'data-test-script-state')
+        && app && app.getAttribute('data-test-script-state') === 'notRunning') {
+      window.__finished.push(performance.now());
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-test-script-state'] });
+})();
+"""
+
+
+def browser_edits(browser: Any, server: Server, edits: list[str]) -> float:
+    """Median ms from Ctrl+Enter to the run marked over in the page (see the module's docstring)."""
+    helpers = browser_helpers()
+    context = helpers.new_instrumented_context(browser, viewport={"width": 1920, "height": 1080})
+    context.add_init_script(FINISHED_JS)
+    page = context.new_page()
+    helpers.open_app(page, server.url)
+    times = []
+    for text in [f"warm up {edits[0]}", *edits]:
+        box = helpers.sentence_box(page)
+        started = page.evaluate("performance.now()")
+        box.fill(text)
+        box.press("ControlOrMeta+Enter")
+        finished = page.wait_for_function(
+            "(t) => window.__finished.find((at) => at > t) || false", arg=started, timeout=60_000
+        )
+        times.append(float(finished.json_value()) - started)
+        helpers.wait_idle(page, appear_ms=0, quiet_ms=300)  # the chart drawn before the next edit
+    context.close()
+    return statistics.median(times[1:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("checkouts", nargs="+", type=Path)
     parser.add_argument("--edits", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--streamlit", type=Path, help="the streamlit executable (default: CHECKOUT/.venv)")
+    parser.add_argument("--browser", action="store_true", help="also time the edits in headless Chromium")
     args = parser.parse_args()
     edits = sentences(args.edits)
     servers = [Server(checkout.resolve(), streamlit=args.streamlit) for checkout in args.checkouts]
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(lambda: [server.stop() for server in servers])
+        browser = None
+        if args.browser:
+            from playwright.sync_api import sync_playwright  # only with --browser
+
+            browser = browser_helpers().launch_chromium(stack.enter_context(sync_playwright()))
         for server in servers:
             server.start()
         for round_ in range(args.rounds):
             for checkout, server in zip(args.checkouts, servers, strict=True):
                 load = os.getloadavg()[0]
                 result = measure(server, edits)
+                if browser is not None:
+                    result["enter_to_finished_ms"] = browser_edits(browser, server, edits)
                 figures = ", ".join(f"{name} {value:.1f}" for name, value in result.items())
                 print(f"round {round_} {checkout}: {figures} (load average {load:.1f})", flush=True)
-    finally:
-        for server in servers:
-            server.stop()
     return 0
 
 
