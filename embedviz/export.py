@@ -117,10 +117,19 @@ def projector_zip(result: EmbeddingResult) -> bytes:
     """A zip holding ``tensors.tsv`` and ``metadata.tsv`` (load both in the Projector). Fastest
     compression: at 1,024 x 768 it is 8 times quicker than the default and only 9% bigger."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("tensors.tsv", projector_tensors(result))
-        archive.writestr("metadata.tsv", projector_metadata(result))
+    with zipfile.ZipFile(buffer, "w") as archive:
+        files = {"tensors.tsv": projector_tensors(result), "metadata.tsv": projector_metadata(result)}
+        for name, text in files.items():
+            archive.writestr(_entry(name), text, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return buffer.getvalue()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry dated 1980-01-01 (the format's first day) instead of now: the same vectors always give
+    the same bytes, whenever they are downloaded."""
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    entry.external_attr = 0o600 << 16  # -rw-------, as ZipFile.writestr gives a file it names
+    return entry
 
 
 def standalone_html(figure: go.Figure, title: str = "") -> bytes:

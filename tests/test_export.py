@@ -228,3 +228,11 @@ def test_html_keeps_a_hostile_sentence_as_data() -> None:
 
 def test_html_is_deterministic() -> None:
     assert html_for("same") == html_for("same")
+
+
+def test_projector_zip_is_the_same_whenever_it_is_built(tricky: embedviz.EmbeddingResult) -> None:
+    """Its entries carry a fixed date, not the time of the download (the browser test compares the server's
+    bytes with its own, built a moment later)."""
+    with zipfile.ZipFile(io.BytesIO(export.projector_zip(tricky))) as archive:
+        assert [entry.date_time for entry in archive.infolist()] == [(1980, 1, 1, 0, 0, 0)] * 2
+        assert [entry.compress_type for entry in archive.infolist()] == [zipfile.ZIP_DEFLATED] * 2
