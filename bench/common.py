@@ -110,13 +110,15 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """``streamlit run app.py`` from ``checkout`` with its ``.venv``, as the README says."""
+    """``streamlit run app.py`` from ``checkout`` with its ``.venv``, as the README says (``script``: another
+    page in the checkout, such as ``bench/floor_app.py``, started the same way with the checkout's config)."""
 
     checkout: Path
     cpus: str | None = None  # e.g. "0": taskset -c 0
     streamlit: Path | None = None  # default: CHECKOUT/.venv/bin/streamlit
     log_path: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
+    script: str = "app.py"
     port: int = 0
     process: subprocess.Popen | None = None
 
@@ -134,7 +136,7 @@ class Server:
         if not streamlit.exists():
             raise FileNotFoundError(f"{streamlit} not found: run the README's install command there first")
         self.port = self.port or free_port()
-        command = [str(streamlit), "run", "app.py", "--server.port", str(self.port)]
+        command = [str(streamlit), "run", self.script, "--server.port", str(self.port)]
         if self.cpus is not None:
             command = ["taskset", "-c", self.cpus, *command]
         env = {**os.environ, **self.env}  # EMBEDVIZ_MEMORY_LIMIT_MB and the like pass through

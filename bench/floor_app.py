@@ -46,7 +46,7 @@ APP_CHART = (1431, 640)
 app_size = st.query_params.get("size") == "app"
 if app_size:
     st.set_page_config(layout="wide")
-text = st.text_area("Sentence", value=st.query_params.get("text", "Today the cat sat on the mat"))
+text = st.text_area("Sentence", key="text", value=st.query_params.get("text", "Today the cat sat on the mat"))
 n = min(len(gpt2().encode(text, allowed_special={"<|endoftext|>"}, disallowed_special=())), POOL)
 start = zlib.crc32(text.encode()) % (POOL - n + 1)  # another text -> other points, so the chart redraws
 xyz = points()[:, start : start + n]

@@ -2,11 +2,14 @@
 
 Usage::
 
-    python -m bench.warm_edits CHECKOUT [CHECKOUT ...] [--edits 16] [--rounds 2] [--streamlit PATH]
+    python -m bench.warm_edits CHECKOUT [CHECKOUT ...] [--floor] [--edits 16] [--rounds 2] [--browser]
 
 Each ``CHECKOUT`` (a folder with ``app.py``; e.g. ``git archive COMMIT | tar -x -C /tmp/before`` next to
 the working tree, to compare two versions in one run) gets its own server, started as the README starts
 it (``streamlit run app.py``; ``--streamlit`` names the executable, default ``CHECKOUT/.venv/bin/streamlit``).
+``--floor`` adds ``bench/floor_app.py`` of this working tree as one more server (the same Streamlit as the
+first checkout, this tree's ``.streamlit/config.toml``): a bare page that redraws one 3D chart of as many
+points, the least any Streamlit page does for an edit.
 One visitor per server (Streamlit's websocket protocol, ``bench/st_client.py``) opens the page, types three
 sentences to warm up, then ``--edits`` sentences of 5 to 50 GPT-2 tokens, one at a time. The servers take
 turns round by round, so load from other processes hits each alike. Per round and server it prints:
@@ -20,14 +23,20 @@ turns round by round, so load from other processes hits each alike. Per round an
 
 With ``--browser`` each round also types the same sentences into the page in headless Chromium (1920 x
 1080, the browser tests' flags) and prints **enter_to_finished_ms**: the median time, on the page's clock,
-from just before the sentence is filled in and Ctrl+Enter pressed to the moment the page marks the run
+from the moment Ctrl+Enter is pressed (the sentence already filled in) to the moment the page marks the run
 over (``data-test-script-state`` back to ``notRunning``: its last message handled), the window the
-browser adds to the protocol's wall. The chart's drawing after that is ``bench.run``'s figure.
+browser adds to the protocol's wall. The chart's drawing after that is ``bench.run``'s figure. Beside it,
+**enter_to_last_message_ms**: from the key press to the rerun's last message (``script_finished``) handed to
+the page's script, which is how a page receives a message: DevTools' ``Network.webSocketFrameReceived``
+names the frame, and Chromium stamps it when the page's main thread dispatches it (the same moment as a
+``message`` listener on the socket, to 0.1 ms), so a page busy drawing the earlier messages gets its last
+one later. The time from the key press to the rerun request's frame is read on the page and added.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import contextlib
 import os
@@ -37,7 +46,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import Server, browser_helpers, cpu_seconds
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.common import REPO_ROOT, Server, browser_helpers, cpu_seconds
 from bench.st_client import Run, Visitor
 
 SETTLE = 0.3  # seconds after each edit that still count for it
@@ -115,10 +127,16 @@ def measure(server: Server, edits: list[str]) -> dict[str, float]:
     }
 
 
-# When the page marks a run over (the frontend handled script_finished), on the page's clock.
+# When the page marks a run over (the frontend handled script_finished), when the Enter key reached the page
+# and when the rerun request was sent, on the page's clock.
 FINISHED_JS = """
 (() => {
   window.__finished = [];
+  window.__sent = [];
+  window.__enter = [];
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') window.__enter.push(event.timeStamp);
+  }, true);
   new MutationObserver((records) => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (records.some((r) => r.attributeName === 'data-test-script-state')
@@ -126,30 +144,87 @@ FINISHED_JS = """
       window.__finished.push(performance.now());
     }
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-test-script-state'] });
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    window.__sent.push(performance.now());
+    return send.call(this, data);
+  };
 })();
 """
 
 
-def browser_edits(browser: Any, server: Server, edits: list[str]) -> float:
-    """Median ms from Ctrl+Enter to the run marked over in the page (see the module's docstring)."""
+class Frames:
+    """The page's websocket frames as DevTools reports them (seconds on one monotonic clock): the rerun
+    requests sent and the ``script_finished`` messages handed to the page."""
+
+    def __init__(self, page: Any) -> None:
+        self.requests: list[float] = []
+        self.finished: list[float] = []
+        session = page.context.new_cdp_session(page)
+        session.on("Network.webSocketFrameSent", self._sent)
+        session.on("Network.webSocketFrameReceived", self._received)
+        session.send("Network.enable")
+
+    @staticmethod
+    def _payload(params: dict[str, Any]) -> bytes:
+        response = params["response"]
+        return base64.b64decode(response["payloadData"]) if response["opcode"] == 2 else b""
+
+    def _sent(self, params: dict[str, Any]) -> None:
+        message = BackMsg()
+        message.ParseFromString(self._payload(params))
+        if message.WhichOneof("type") == "rerun_script":
+            self.requests.append(params["timestamp"])
+
+    def _received(self, params: dict[str, Any]) -> None:
+        message = ForwardMsg()
+        message.ParseFromString(self._payload(params))
+        if message.WhichOneof("type") == "script_finished":
+            self.finished.append(params["timestamp"])
+
+
+def browser_edits(browser: Any, server: Server, edits: list[str]) -> dict[str, float]:
+    """Median ms from Ctrl+Enter to the run marked over in the page, and to the rerun's last message
+    (see the module's docstring), and how many edits the page marked over: a run that ends before React
+    draws the "running" state (the floor page's, sometimes) changes no attribute and is left out of that
+    median."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     helpers = browser_helpers()
     context = helpers.new_instrumented_context(browser, viewport={"width": 1920, "height": 1080})
     context.add_init_script(FINISHED_JS)
     page = context.new_page()
+    frames = Frames(page)
     helpers.open_app(page, server.url)
-    times = []
+    to_finished, to_last_message = [], []
     for text in [f"warm up {edits[0]}", *edits]:
         box = helpers.sentence_box(page)
-        started = page.evaluate("performance.now()")
         box.fill(text)
+        requests, finished = len(frames.requests), len(frames.finished)
+        before = page.evaluate("performance.now()")
         box.press("ControlOrMeta+Enter")
-        finished = page.wait_for_function(
-            "(t) => window.__finished.find((at) => at > t) || false", arg=started, timeout=60_000
-        )
-        times.append(float(finished.json_value()) - started)
+        pressed = page.wait_for_function("(t) => window.__enter.find((at) => at > t) || false", arg=before)
+        pressed = float(pressed.json_value())
+        deadline = time.monotonic() + 60
+        while len(frames.finished) <= finished and time.monotonic() < deadline:
+            page.wait_for_timeout(20)  # lets Playwright deliver the DevTools events
+        if len(frames.requests) <= requests or len(frames.finished) <= finished:
+            raise RuntimeError("DevTools reported no rerun request or no script_finished for an edit")
+        sent = page.evaluate("(t) => window.__sent.find((at) => at > t)", pressed)
+        on_wire = frames.finished[finished] - frames.requests[requests]
+        to_last_message.append(float(sent) - pressed + 1000 * on_wire)
+        with contextlib.suppress(PlaywrightTimeout):  # a quick run may never show "running" (see above)
+            done = page.wait_for_function(
+                "(t) => window.__finished.find((at) => at > t) || false", arg=pressed, timeout=5_000
+            )
+            to_finished.append(float(done.json_value()) - pressed)
         helpers.wait_idle(page, appear_ms=0, quiet_ms=300)  # the chart drawn before the next edit
     context.close()
-    return statistics.median(times[1:])
+    return {
+        "enter_to_last_message_ms": statistics.median(to_last_message[1:]),
+        "enter_to_finished_ms": statistics.median(to_finished[1:]),
+        "edits_marked_over": len(to_finished),
+    }
 
 
 def main() -> int:
@@ -159,9 +234,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--streamlit", type=Path, help="the streamlit executable (default: CHECKOUT/.venv)")
     parser.add_argument("--browser", action="store_true", help="also time the edits in headless Chromium")
+    parser.add_argument("--floor", action="store_true", help="also edit bench/floor_app.py, the bare page")
     args = parser.parse_args()
     edits = sentences(args.edits)
     servers = [Server(checkout.resolve(), streamlit=args.streamlit) for checkout in args.checkouts]
+    if args.floor:
+        streamlit = args.streamlit or args.checkouts[0].resolve() / ".venv" / "bin" / "streamlit"
+        servers.append(Server(REPO_ROOT, script="bench/floor_app.py", streamlit=streamlit))
+        args.checkouts.append(Path("bench/floor_app.py"))
     with contextlib.ExitStack() as stack:
         stack.callback(lambda: [server.stop() for server in servers])
         browser = None
@@ -176,7 +256,7 @@ def main() -> int:
                 load = os.getloadavg()[0]
                 result = measure(server, edits)
                 if browser is not None:
-                    result["enter_to_finished_ms"] = browser_edits(browser, server, edits)
+                    result |= browser_edits(browser, server, edits)
                 figures = ", ".join(f"{name} {value:.1f}" for name, value in result.items())
                 print(f"round {round_} {checkout}: {figures} (load average {load:.1f})", flush=True)
     return 0
