@@ -3,6 +3,7 @@
 Usage::
 
     python -m bench.warm_edits CHECKOUT [CHECKOUT ...] [--floor] [--edits 16] [--rounds 2] [--browser]
+        [--streamlit PATH]
 
 Each ``CHECKOUT`` (a folder with ``app.py``; e.g. ``git archive COMMIT | tar -x -C /tmp/before`` next to
 the working tree, to compare two versions in one run) gets its own server, started as the README starts
@@ -203,8 +204,8 @@ def browser_edits(browser: Any, server: Server, edits: list[str]) -> dict[str, f
         requests, finished = len(frames.requests), len(frames.finished)
         before = page.evaluate("performance.now()")
         box.press("ControlOrMeta+Enter")
-        pressed = page.wait_for_function("(t) => window.__enter.find((at) => at > t) || false", arg=before)
-        pressed = float(pressed.json_value())
+        key_down = page.wait_for_function("(t) => window.__enter.find((at) => at > t) || false", arg=before)
+        pressed = float(key_down.json_value())
         deadline = time.monotonic() + 60
         while len(frames.finished) <= finished and time.monotonic() < deadline:
             page.wait_for_timeout(20)  # lets Playwright deliver the DevTools events
